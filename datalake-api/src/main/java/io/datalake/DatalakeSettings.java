@@ -1,0 +1,226 @@
+package io.datalake;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Immutable settings of a lake. Build with {@link #builder()}; every setting has a default, so
+ * {@code DatalakeSettings.builder().build()} describes an embedded lake.
+ *
+ * <pre>{@code
+ * DatalakeSettings settings = DatalakeSettings.builder()
+ *         .mongoUri("mongodb://db.example.com:27017")
+ *         .database("vision")
+ *         .build();
+ * }</pre>
+ *
+ * <p>{@link #toString()} never prints the password of the MongoDB URI.
+ */
+public final class DatalakeSettings {
+    /** Database used when none is set. */
+    public static final String DEFAULT_DATABASE = "datalake";
+    /** Collection used when none is set; the Mindtrace Python datalake's collection name. */
+    public static final String DEFAULT_COLLECTION = "Datum";
+    /** Datums per {@code insertMany} and ids per {@code $in} lookup when none is set. */
+    public static final int DEFAULT_BATCH_SIZE = 1000;
+
+    private static final Pattern URI_PASSWORD = Pattern.compile("(://[^:/@]*:)[^@/]*@");
+    private static final Pattern COLLECTION_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+
+    private final @Nullable String mongoUri;
+    private final String database;
+    private final String collection;
+    private final Clock clock;
+    private final int batchSize;
+
+    private DatalakeSettings(Builder b) {
+        this.mongoUri = b.mongoUri;
+        this.database = b.database;
+        this.collection = b.collection;
+        this.clock = b.clock;
+        this.batchSize = b.batchSize;
+    }
+
+    /**
+     * Returns a builder with every setting at its default.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a builder initialized with these settings.
+     *
+     * @return a new builder holding these settings
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.mongoUri = mongoUri;
+        b.database = database;
+        b.collection = collection;
+        b.clock = clock;
+        b.batchSize = batchSize;
+        return b;
+    }
+
+    /**
+     * Returns the MongoDB connection string.
+     *
+     * @return the URI, or null to start an embedded in-process server
+     */
+    public @Nullable String mongoUri() {
+        return mongoUri;
+    }
+
+    /**
+     * Returns the database name.
+     *
+     * @return the database name, {@value #DEFAULT_DATABASE} by default
+     */
+    public String database() {
+        return database;
+    }
+
+    /**
+     * Returns the collection that holds the datums.
+     *
+     * @return the collection name, {@value #DEFAULT_COLLECTION} by default
+     */
+    public String collection() {
+        return collection;
+    }
+
+    /**
+     * Returns the clock that stamps {@code added_at}.
+     *
+     * @return the clock, UTC system clock by default
+     */
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Returns how many datums go into one {@code insertMany} and how many ids into one {@code $in} lookup.
+     *
+     * @return the batch size, {@value #DEFAULT_BATCH_SIZE} by default
+     */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    @Override
+    public String toString() {
+        return "DatalakeSettings{mongoUri=" + (mongoUri == null ? "<embedded>" : redact(mongoUri))
+                + ", database=" + database + ", collection=" + collection
+                + ", batchSize=" + batchSize + ", clock=" + clock + "}";
+    }
+
+    /**
+     * Returns a MongoDB URI with its password replaced by {@code ***}, for logs and messages.
+     *
+     * @param uri a connection string
+     * @return the same string without the password
+     */
+    public static String redact(String uri) {
+        return URI_PASSWORD.matcher(uri).replaceFirst("$1***@");
+    }
+
+    /** Builder of {@link DatalakeSettings}. */
+    public static final class Builder {
+        private @Nullable String mongoUri;
+        private String database = DEFAULT_DATABASE;
+        private String collection = DEFAULT_COLLECTION;
+        private Clock clock = Clock.systemUTC();
+        private int batchSize = DEFAULT_BATCH_SIZE;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the MongoDB connection string.
+         *
+         * @param mongoUri a {@code mongodb://} or {@code mongodb+srv://} URI, or null for the embedded server
+         * @return this builder
+         * @throws InvalidArgumentException if the URI is blank or has another scheme
+         */
+        public Builder mongoUri(@Nullable String mongoUri) {
+            if (mongoUri != null && !(mongoUri.startsWith("mongodb://") || mongoUri.startsWith("mongodb+srv://"))) {
+                throw new InvalidArgumentException("mongoUri must start with mongodb:// or mongodb+srv://, got '"
+                        + redact(mongoUri) + "'");
+            }
+            this.mongoUri = mongoUri;
+            return this;
+        }
+
+        /**
+         * Sets the database name.
+         *
+         * @param database a valid MongoDB database name
+         * @return this builder
+         * @throws InvalidArgumentException if the name is empty or has characters MongoDB forbids
+         */
+        public Builder database(String database) {
+            if (database == null || database.isEmpty() || database.length() > 63
+                    || database.chars().anyMatch(c -> "/\\. \"$*<>:|?".indexOf(c) >= 0)) {
+                throw new InvalidArgumentException("invalid database name '" + database + "'");
+            }
+            this.database = database;
+            return this;
+        }
+
+        /**
+         * Sets the collection that holds the datums.
+         *
+         * @param collection a collection name
+         * @return this builder
+         * @throws InvalidArgumentException if the name is not a plain collection name
+         */
+        public Builder collection(String collection) {
+            if (collection == null || !COLLECTION_NAME.matcher(collection).matches()
+                    || collection.startsWith("system.")) {
+                throw new InvalidArgumentException("invalid collection name '" + collection + "'");
+            }
+            this.collection = collection;
+            return this;
+        }
+
+        /**
+         * Sets the clock that stamps {@code added_at}; tests inject a fixed or stepping clock.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Sets the batch size of inserts and {@code $in} lookups.
+         *
+         * @param batchSize between 1 and 100,000
+         * @return this builder
+         * @throws InvalidArgumentException if out of range
+         */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1 || batchSize > 100_000) {
+                throw new InvalidArgumentException("batchSize must be between 1 and 100000, got " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * Builds the settings.
+         *
+         * @return immutable settings
+         */
+        public DatalakeSettings build() {
+            return new DatalakeSettings(this);
+        }
+    }
+}

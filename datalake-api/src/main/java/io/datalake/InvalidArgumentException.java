@@ -1,0 +1,17 @@
+package io.datalake;
+
+/**
+ * Thrown before any I/O when an argument is invalid: a null id, a non-positive batch size, an unknown setting.
+ */
+public class InvalidArgumentException extends DatalakeException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message what was wrong, naming the argument and its value
+     */
+    public InvalidArgumentException(String message) {
+        super(message);
+    }
+}

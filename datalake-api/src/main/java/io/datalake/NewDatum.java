@@ -1,0 +1,182 @@
+package io.datalake;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bson.types.ObjectId;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A datum to be added: its data, metadata, optional registry and optional parent. The lake assigns
+ * {@code added_at}; the id is assigned too unless the caller chooses one (useful to reference a parent that is
+ * added earlier in the same {@link Datalake#addData} call).
+ *
+ * <p>Immutable; build one with {@link #of(Object, Map)} or {@link #builder()}.
+ */
+public final class NewDatum {
+    private final @Nullable ObjectId id;
+    private final @Nullable Object data;
+    private final Map<String, @Nullable Object> metadata;
+    private final @Nullable String registryUri;
+    private final @Nullable ObjectId derivedFrom;
+
+    private NewDatum(Builder b) {
+        this.id = b.id;
+        this.data = b.data;
+        this.metadata = b.metadata;
+        this.registryUri = b.registryUri;
+        this.derivedFrom = b.derivedFrom;
+    }
+
+    /**
+     * Returns a new inline root datum.
+     *
+     * @param data the data, or null
+     * @param metadata the metadata, or null for none
+     * @return the new datum
+     */
+    public static NewDatum of(@Nullable Object data, @Nullable Map<String, ? extends @Nullable Object> metadata) {
+        return builder().data(data).metadata(metadata).build();
+    }
+
+    /**
+     * Returns an empty builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the id chosen by the caller.
+     *
+     * @return the id, or null to let the lake assign one
+     */
+    public @Nullable ObjectId id() {
+        return id;
+    }
+
+    /**
+     * Returns the data.
+     *
+     * @return the data, or null
+     */
+    public @Nullable Object data() {
+        return data;
+    }
+
+    /**
+     * Returns the metadata.
+     *
+     * @return an unmodifiable map, never null
+     */
+    public Map<String, @Nullable Object> metadata() {
+        return metadata;
+    }
+
+    /**
+     * Returns the URI of the registry to store the data in.
+     *
+     * @return the registry URI, or null to store the data inline
+     */
+    public @Nullable String registryUri() {
+        return registryUri;
+    }
+
+    /**
+     * Returns the parent's id.
+     *
+     * @return the parent id, or null for a root datum
+     */
+    public @Nullable ObjectId derivedFrom() {
+        return derivedFrom;
+    }
+
+    @Override
+    public String toString() {
+        return "NewDatum{" + (id != null ? "id=" + id + ", " : "")
+                + (derivedFrom != null ? "derivedFrom=" + derivedFrom + ", " : "")
+                + (registryUri != null ? "registryUri=" + registryUri + ", " : "")
+                + "metadata=" + io.datalake.internal.Values.abbreviate(metadata)
+                + ", data=" + io.datalake.internal.Values.abbreviate(data) + "}";
+    }
+
+    /** Builder of {@link NewDatum}. */
+    public static final class Builder {
+        private @Nullable ObjectId id;
+        private @Nullable Object data;
+        private Map<String, @Nullable Object> metadata = Map.of();
+        private @Nullable String registryUri;
+        private @Nullable ObjectId derivedFrom;
+
+        private Builder() {
+        }
+
+        /**
+         * Chooses the new datum's id instead of letting the lake assign one.
+         *
+         * @param id the id, or null to let the lake assign one
+         * @return this builder
+         */
+        public Builder id(@Nullable ObjectId id) {
+            this.id = id;
+            return this;
+        }
+
+        /**
+         * Sets the data.
+         *
+         * @param data the data: a JSON-like value inline, or any payload when a registry is set
+         * @return this builder
+         */
+        public Builder data(@Nullable Object data) {
+            this.data = data;
+            return this;
+        }
+
+        /**
+         * Sets the metadata (copied).
+         *
+         * @param metadata the metadata, or null for none
+         * @return this builder
+         */
+        public Builder metadata(@Nullable Map<String, ? extends @Nullable Object> metadata) {
+            this.metadata = metadata == null
+                    ? Map.of()
+                    : Collections.unmodifiableMap(new LinkedHashMap<String, @Nullable Object>(metadata));
+            return this;
+        }
+
+        /**
+         * Sets the registry to store the data in.
+         *
+         * @param registryUri the registry URI, or null for inline data
+         * @return this builder
+         */
+        public Builder registryUri(@Nullable String registryUri) {
+            this.registryUri = registryUri;
+            return this;
+        }
+
+        /**
+         * Sets the parent.
+         *
+         * @param derivedFrom the id of an existing datum (or of one added earlier in the same batch), or null
+         * @return this builder
+         */
+        public Builder derivedFrom(@Nullable ObjectId derivedFrom) {
+            this.derivedFrom = derivedFrom;
+            return this;
+        }
+
+        /**
+         * Builds the new datum.
+         *
+         * @return the immutable new datum
+         */
+        public NewDatum build() {
+            return new NewDatum(this);
+        }
+    }
+}

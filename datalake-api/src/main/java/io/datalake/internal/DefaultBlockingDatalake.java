@@ -1,0 +1,108 @@
+package io.datalake.internal;
+
+import io.datalake.BlockingDatalake;
+import io.datalake.Datalake;
+import io.datalake.DatalakeException;
+import io.datalake.Datum;
+import io.datalake.NewDatum;
+import java.util.List;
+import java.util.Map;
+import org.bson.types.ObjectId;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Blocking view over a reactive lake. Internal: obtain it through {@link Datalake#blocking()}. */
+public final class DefaultBlockingDatalake implements BlockingDatalake {
+    private final Datalake lake;
+
+    /**
+     * Wraps a reactive lake.
+     *
+     * @param lake the lake whose calls this view blocks on
+     */
+    public DefaultBlockingDatalake(Datalake lake) {
+        this.lake = lake;
+    }
+
+    @Override
+    public Datum addDatum(@Nullable Object data, @Nullable Map<String, ? extends @Nullable Object> metadata) {
+        return await(lake.addDatum(data, metadata));
+    }
+
+    @Override
+    public Datum addDatum(
+            @Nullable Object data,
+            @Nullable Map<String, ? extends @Nullable Object> metadata,
+            @Nullable String registryUri,
+            @Nullable ObjectId derivedFrom) {
+        return await(lake.addDatum(data, metadata, registryUri, derivedFrom));
+    }
+
+    @Override
+    public Datum addDatum(NewDatum datum) {
+        return await(lake.addDatum(datum));
+    }
+
+    @Override
+    public List<Datum> addData(List<NewDatum> data) {
+        return awaitAll(lake.addData(Flux.fromIterable(data)));
+    }
+
+    @Override
+    public Datum getDatum(ObjectId id) {
+        return await(lake.getDatum(id));
+    }
+
+    @Override
+    public List<Datum> getData(List<ObjectId> ids) {
+        return awaitAll(lake.getData(ids));
+    }
+
+    @Override
+    public List<ObjectId> getDirectlyDerivedData(ObjectId id) {
+        return awaitAll(lake.getDirectlyDerivedData(id));
+    }
+
+    @Override
+    public List<ObjectId> getIndirectlyDerivedData(ObjectId id) {
+        return awaitAll(lake.getIndirectlyDerivedData(id));
+    }
+
+    @Override
+    public Datalake reactive() {
+        return lake;
+    }
+
+    @Override
+    public void close() {
+        lake.close();
+    }
+
+    /**
+     * Blocks for a single value; our publishers never complete empty, so an empty result is a bug worth naming.
+     *
+     * @param mono the call
+     * @param <T> the result type
+     * @return the value
+     */
+    public static <T> T await(Mono<T> mono) {
+        T value = mono.block();
+        if (value == null) {
+            throw new DatalakeException("operation completed without a result");
+        }
+        return value;
+    }
+
+    /**
+     * Blocks for every value of a flux.
+     *
+     * @param flux the call
+     * @param <T> the element type
+     * @return the values in order
+     */
+    public static <T> List<T> awaitAll(Flux<T> flux) {
+        List<T> values = flux.collectList().block();
+        return values == null ? List.of() : values;
+    }
+}

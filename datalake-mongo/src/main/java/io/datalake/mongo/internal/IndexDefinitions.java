@@ -1,0 +1,33 @@
+package io.datalake.mongo.internal;
+
+import com.mongodb.client.model.IndexModel;
+import dev.morphia.annotations.Field;
+import dev.morphia.annotations.Index;
+import dev.morphia.annotations.Indexes;
+import dev.morphia.utils.IndexType;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.Document;
+
+/**
+ * Turns the Morphia {@link Indexes} declared on {@link DatumEntity} into driver index models, so the annotations
+ * stay the single source of truth while the indexes are created on the configured collection (Morphia's own
+ * {@code ensureIndexes} only knows the annotated collection name and needs a synchronous client).
+ */
+final class IndexDefinitions {
+    private IndexDefinitions() {
+    }
+
+    static List<IndexModel> forDatums() {
+        Indexes indexes = DatumEntity.class.getAnnotation(Indexes.class);
+        List<IndexModel> models = new ArrayList<>();
+        for (Index index : indexes.value()) {
+            Document keys = new Document();
+            for (Field field : index.fields()) {
+                keys.append(field.value(), field.type() == IndexType.DESC ? -1 : 1);
+            }
+            models.add(new IndexModel(keys));
+        }
+        return models;
+    }
+}

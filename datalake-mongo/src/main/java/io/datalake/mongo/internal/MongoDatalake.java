@@ -1,0 +1,405 @@
+package io.datalake.mongo.internal;
+
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Projections.include;
+import static com.mongodb.client.model.Sorts.ascending;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+import dev.morphia.Datastore;
+import dev.morphia.Morphia;
+import dev.morphia.mapping.MapperOptions;
+import io.datalake.Datalake;
+import io.datalake.DatalakeException;
+import io.datalake.DatalakeSettings;
+import io.datalake.Datum;
+import io.datalake.DatumNotFoundException;
+import io.datalake.DatumValidationException;
+import io.datalake.InvalidArgumentException;
+import io.datalake.NewDatum;
+import io.datalake.mongo.EmbeddedMongo;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.bson.Document;
+import org.bson.UuidRepresentation;
+import org.bson.types.ObjectId;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The MongoDB {@link Datalake}. Entities are mapped by Morphia ({@link DatumEntity}) and all I/O goes through the
+ * reactive driver with Morphia's codecs; nothing here knows whether the server is embedded.
+ */
+public final class MongoDatalake implements Datalake {
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    /** Concurrent {@code $in} batches of one getData call; small so one call cannot hog the pool. */
+    private static final int READ_CONCURRENCY = 4;
+
+    private final DatalakeSettings settings;
+    private final @Nullable EmbeddedMongo embedded;
+    private final MongoClient client;
+    private final com.mongodb.client.MongoClient morphiaClient;
+    private final MongoCollection<DatumEntity> entities;
+    private final MongoCollection<Document> documents;
+    private final Clock clock;
+    private final int batchSize;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private MongoDatalake(DatalakeSettings settings, @Nullable EmbeddedMongo embedded, String uri) {
+        this.settings = settings;
+        this.embedded = embedded;
+        this.clock = settings.clock();
+        this.batchSize = settings.batchSize();
+        MongoClientSettings clientSettings = MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(uri))
+                .applicationName("datalake")
+                .uuidRepresentation(UuidRepresentation.STANDARD)
+                .build();
+        this.client = MongoClients.create(clientSettings);
+        // Morphia builds its mapper and codecs from a synchronous client; it is used for nothing else.
+        this.morphiaClient = com.mongodb.client.MongoClients.create(clientSettings);
+        Datastore datastore = Morphia.createDatastore(morphiaClient, settings.database(), MapperOptions.builder()
+                .storeNulls(true)
+                .storeEmpties(true)
+                .uuidRepresentation(UuidRepresentation.STANDARD)
+                .build());
+        datastore.getMapper().map(DatumEntity.class);
+        MongoDatabase database = client.getDatabase(settings.database());
+        this.documents = database.getCollection(settings.collection());
+        this.entities = database.withCodecRegistry(datastore.getCodecRegistry())
+                .getCollection(settings.collection(), DatumEntity.class);
+    }
+
+    /**
+     * Opens a lake: starts the embedded server when no URI is set, connects, and creates the indexes.
+     *
+     * @param settings the lake's settings
+     * @return the open lake
+     * @throws DatalakeException if the server cannot be started or reached or the indexes cannot be created
+     */
+    public static MongoDatalake open(DatalakeSettings settings) {
+        EmbeddedMongo embedded = settings.mongoUri() == null ? EmbeddedMongo.start() : null;
+        String uri = embedded != null ? embedded.connectionString() : settings.mongoUri();
+        MongoDatalake lake;
+        try {
+            lake = new MongoDatalake(settings, embedded, uri);
+        } catch (RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw new DatalakeException("could not open the lake with " + settings, e);
+        }
+        try {
+            lake.createIndexes().block(STARTUP_TIMEOUT);
+        } catch (RuntimeException e) {
+            lake.close();
+            throw e instanceof DatalakeException ? e : new DatalakeException("could not open the lake", e);
+        }
+        return lake;
+    }
+
+    private Mono<Void> createIndexes() {
+        return Flux.from(documents.createIndexes(IndexDefinitions.forDatums()))
+                .then()
+                .onErrorMap(e -> StoreErrors.translate("creating indexes on " + namespace(), e));
+    }
+
+    /**
+     * Returns the raw collection of datum documents, for components that query with projections (the query
+     * engine, lineage).
+     *
+     * @return the collection with the default codecs
+     */
+    public MongoCollection<Document> documents() {
+        return documents;
+    }
+
+    /**
+     * Returns the settings this lake was opened with.
+     *
+     * @return the settings
+     */
+    public DatalakeSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public Mono<Datum> addDatum(NewDatum datum) {
+        return Mono.defer(() -> {
+            PreparedDatum prepared = prepare(requireNonNull(datum, "datum"), now());
+            Mono<Void> parentCheck = prepared.entity.derivedFrom == null
+                    ? Mono.empty()
+                    : requireExisting(List.of(prepared.entity.derivedFrom), "derivedFrom parent");
+            return parentCheck
+                    .then(Mono.from(entities.insertOne(prepared.entity)))
+                    .onErrorMap(e -> StoreErrors.translate("addDatum " + prepared.entity.id, e))
+                    .thenReturn(prepared.datum);
+        });
+    }
+
+    @Override
+    public Flux<Datum> addData(Publisher<NewDatum> data) {
+        if (data == null) {
+            return Flux.error(new InvalidArgumentException("addData: data must not be null"));
+        }
+        // concatMap with prefetch 1 keeps at most one batch buffered beyond the one being written.
+        return Flux.from(data).buffer(batchSize).concatMap(this::insertBatch, 1);
+    }
+
+    private Flux<Datum> insertBatch(List<NewDatum> batch) {
+        return Flux.defer(() -> {
+            Instant addedAt = now();
+            List<DatumEntity> toInsert = new ArrayList<>(batch.size());
+            List<Datum> result = new ArrayList<>(batch.size());
+            Set<ObjectId> idsInBatch = new HashSet<>();
+            Set<ObjectId> externalParents = new LinkedHashSet<>();
+            for (int i = 0; i < batch.size(); i++) {
+                NewDatum item = batch.get(i);
+                if (item == null) {
+                    throw new InvalidArgumentException("addData: element " + i + " of the batch is null");
+                }
+                PreparedDatum prepared = prepare(item, addedAt);
+                ObjectId parent = prepared.entity.derivedFrom;
+                if (parent != null && !idsInBatch.contains(parent)) {
+                    externalParents.add(parent);
+                }
+                if (!idsInBatch.add(prepared.entity.id)) {
+                    throw new DatumValidationException("addData: id " + prepared.entity.id
+                            + " appears more than once in the batch");
+                }
+                toInsert.add(prepared.entity);
+                result.add(prepared.datum);
+            }
+            Mono<Void> parentCheck = externalParents.isEmpty()
+                    ? Mono.empty()
+                    : requireExisting(new ArrayList<>(externalParents), "derivedFrom parent");
+            return parentCheck
+                    .then(Mono.from(entities.insertMany(toInsert)))
+                    .onErrorMap(e -> StoreErrors.translate("addData batch of " + toInsert.size(), e))
+                    .thenMany(Flux.fromIterable(result));
+        });
+    }
+
+    @Override
+    public Mono<Datum> getDatum(ObjectId id) {
+        if (id == null) {
+            return Mono.error(new InvalidArgumentException("getDatum: id must not be null"));
+        }
+        return Mono.from(entities.find(eq(DatumEntity.ID, id)).first())
+                .onErrorMap(e -> StoreErrors.translate("getDatum " + id, e))
+                .map(MongoDatalake::toDatum)
+                .switchIfEmpty(Mono.error(() -> new DatumNotFoundException("getDatum", List.of(id))));
+    }
+
+    @Override
+    public Flux<Datum> getData(List<ObjectId> ids) {
+        if (ids == null) {
+            return Flux.error(new InvalidArgumentException("getData: ids must not be null"));
+        }
+        int nullAt = indexOfNull(ids);
+        if (nullAt >= 0) {
+            return Flux.error(new InvalidArgumentException("getData: id at index " + nullAt + " is null"));
+        }
+        return Flux.defer(() -> {
+            List<ObjectId> distinct = new ArrayList<>(new LinkedHashSet<>(ids));
+            return Flux.fromIterable(partition(distinct, batchSize))
+                    .flatMap(batch -> Flux.from(entities.find(in(DatumEntity.ID, batch))), READ_CONCURRENCY)
+                    .onErrorMap(e -> StoreErrors.translate("getData of " + ids.size() + " ids", e))
+                    .collectMap(entity -> entity.id, MongoDatalake::toDatum, () -> new HashMap<>(distinct.size()))
+                    .flatMapMany(found -> {
+                        List<ObjectId> missing = new ArrayList<>();
+                        for (ObjectId id : distinct) {
+                            if (!found.containsKey(id)) {
+                                missing.add(id);
+                            }
+                        }
+                        if (!missing.isEmpty()) {
+                            return Flux.error(new DatumNotFoundException("getData", missing));
+                        }
+                        return Flux.fromIterable(ids).map(found::get);
+                    });
+        });
+    }
+
+    @Override
+    public Flux<ObjectId> getDirectlyDerivedData(ObjectId id) {
+        if (id == null) {
+            return Flux.error(new InvalidArgumentException("getDirectlyDerivedData: id must not be null"));
+        }
+        // The existence check and the children lookup are independent: run them concurrently.
+        return Mono.zip(requireExisting(List.of(id), "getDirectlyDerivedData").thenReturn(true),
+                        childrenByParent(List.of(id)))
+                .flatMapIterable(both -> both.getT2().getOrDefault(id, List.of()));
+    }
+
+    @Override
+    public Flux<ObjectId> getIndirectlyDerivedData(ObjectId id) {
+        if (id == null) {
+            return Flux.error(new InvalidArgumentException("getIndirectlyDerivedData: id must not be null"));
+        }
+        return requireExisting(List.of(id), "getIndirectlyDerivedData").thenMany(Flux.defer(() -> {
+            Set<ObjectId> seen = new HashSet<>();
+            seen.add(id);
+            // expand() walks breadth-first: each element is a whole level, resolved with batched $in lookups.
+            return Flux.just(List.of(id))
+                    .expand(level -> nextLevel(level, seen))
+                    .concatMapIterable(level -> level);
+        }));
+    }
+
+    private Mono<List<ObjectId>> nextLevel(List<ObjectId> level, Set<ObjectId> seen) {
+        return childrenByParent(level).flatMap(children -> {
+            List<ObjectId> next = new ArrayList<>();
+            for (ObjectId parent : level) {
+                for (ObjectId child : children.getOrDefault(parent, List.of())) {
+                    if (seen.add(child)) {
+                        next.add(child);
+                    }
+                }
+            }
+            return next.isEmpty() ? Mono.empty() : Mono.just(next);
+        });
+    }
+
+    /**
+     * Looks up the children of many parents with one {@code $in} query per batch; each parent's children are
+     * ordered oldest first (by {@code added_at}, then {@code _id}).
+     */
+    private Mono<Map<ObjectId, List<ObjectId>>> childrenByParent(List<ObjectId> parents) {
+        return Flux.fromIterable(partition(parents, batchSize))
+                .concatMap(batch -> Flux.from(documents
+                        .find(in(DatumEntity.DERIVED_FROM, batch))
+                        .projection(include(DatumEntity.ID, DatumEntity.DERIVED_FROM))
+                        .sort(ascending(DatumEntity.ADDED_AT, DatumEntity.ID))))
+                .onErrorMap(e -> StoreErrors.translate("looking up children of " + parents.size() + " datums", e))
+                .collect(HashMap::new, (map, doc) -> map
+                        .computeIfAbsent(doc.getObjectId(DatumEntity.DERIVED_FROM), k -> new ArrayList<>())
+                        .add(doc.getObjectId(DatumEntity.ID)));
+    }
+
+    /** Completes empty when every id exists, else fails with {@link DatumNotFoundException} naming the missing. */
+    private Mono<Void> requireExisting(List<ObjectId> ids, String context) {
+        return Flux.fromIterable(partition(ids, batchSize))
+                .concatMap(batch -> Flux.from(documents.find(in(DatumEntity.ID, batch)).projection(include("_id"))))
+                .onErrorMap(e -> StoreErrors.translate(context, e))
+                .map(doc -> doc.getObjectId(DatumEntity.ID))
+                .collect(HashSet<ObjectId>::new, Set::add)
+                .flatMap(found -> {
+                    List<ObjectId> missing = new ArrayList<>();
+                    for (ObjectId id : ids) {
+                        if (!found.contains(id)) {
+                            missing.add(id);
+                        }
+                    }
+                    return missing.isEmpty() ? Mono.empty() : Mono.error(new DatumNotFoundException(context, missing));
+                });
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static PreparedDatum prepare(NewDatum datum, Instant addedAt) {
+        if (datum.registryUri() != null) {
+            throw new InvalidArgumentException("registryUri " + datum.registryUri()
+                    + ": no payload registry is configured in this lake");
+        }
+        DatumEntity entity = new DatumEntity();
+        entity.id = datum.id() != null ? datum.id() : new ObjectId();
+        entity.data = BsonValues.toStorable(datum.data(), "data");
+        entity.metadata = BsonValues.toDocument(datum.metadata(), "metadata");
+        entity.derivedFrom = datum.derivedFrom();
+        entity.addedAt = addedAt;
+        if (entity.id.equals(entity.derivedFrom)) {
+            throw new DatumValidationException("datum " + entity.id + " cannot be derived from itself");
+        }
+        return new PreparedDatum(entity, toDatum(entity));
+    }
+
+    /** Builds the API view of a stored entity; also applied to new entities so add and read return equal datums. */
+    static Datum toDatum(DatumEntity entity) {
+        return Datum.builder()
+                .id(entity.id)
+                .data(BsonValues.fromStored(entity.data))
+                .registryUri(entity.registryUri)
+                .registryKey(entity.registryKey)
+                .derivedFrom(entity.derivedFrom)
+                .metadata(BsonValues.fromStoredMap(entity.metadata))
+                .addedAt(entity.addedAt.truncatedTo(ChronoUnit.MILLIS))
+                .build();
+    }
+
+    private String namespace() {
+        return settings.database() + "." + settings.collection();
+    }
+
+    private static <T> T requireNonNull(@Nullable T value, String name) {
+        if (value == null) {
+            throw new InvalidArgumentException(name + " must not be null");
+        }
+        return value;
+    }
+
+    private static int indexOfNull(List<?> list) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == null) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    static <T> List<List<T>> partition(List<T> items, int size) {
+        List<List<T>> batches = new ArrayList<>((items.size() + size - 1) / size);
+        for (int from = 0; from < items.size(); from += size) {
+            batches.add(items.subList(from, Math.min(items.size(), from + size)));
+        }
+        return batches;
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                client.close();
+                morphiaClient.close();
+            } finally {
+                if (embedded != null) {
+                    embedded.close();
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MongoDatalake{" + settings + (embedded != null ? ", embedded=" + embedded : "") + "}";
+    }
+
+    private static final class PreparedDatum {
+        final DatumEntity entity;
+        final Datum datum;
+
+        PreparedDatum(DatumEntity entity, Datum datum) {
+            this.entity = entity;
+            this.datum = datum;
+        }
+    }
+}
