@@ -1,5 +1,7 @@
 package io.datalake;
 
+import io.datalake.lineage.Lineage;
+import io.datalake.lineage.LineageDirection;
 import java.util.List;
 import java.util.Map;
 import org.bson.types.ObjectId;
@@ -92,6 +94,42 @@ public interface BlockingDatalake extends AutoCloseable {
      * @throws DatumNotFoundException if the root does not exist
      */
     List<ObjectId> getIndirectlyDerivedData(ObjectId id);
+
+    /**
+     * Lists a datum's ancestors, nearest first.
+     *
+     * @param id the datum's id
+     * @return the ancestors' ids up to the root; empty for a root
+     * @throws DatumNotFoundException if the datum does not exist
+     */
+    List<ObjectId> getAncestors(ObjectId id);
+
+    /**
+     * Walks the lineage around a datum with the default node limit.
+     *
+     * @param id the starting datum's id
+     * @param direction which way to walk
+     * @param maxDepth how many levels to walk in each direction, 0 or more
+     * @return the lineage
+     * @throws DatumNotFoundException if the datum does not exist
+     * @throws InvalidArgumentException if a limit is out of range
+     */
+    default Lineage getLineage(ObjectId id, LineageDirection direction, int maxDepth) {
+        return getLineage(id, direction, maxDepth, Lineage.DEFAULT_MAX_NODES);
+    }
+
+    /**
+     * Walks the lineage around a datum; see {@link Datalake#getLineage(ObjectId, LineageDirection, int, int)}.
+     *
+     * @param id the starting datum's id
+     * @param direction which way to walk
+     * @param maxDepth how many levels to walk in each direction, 0 or more
+     * @param maxNodes the most nodes to collect, 1 or more
+     * @return the lineage
+     * @throws DatumNotFoundException if the datum does not exist
+     * @throws InvalidArgumentException if a limit is out of range
+     */
+    Lineage getLineage(ObjectId id, LineageDirection direction, int maxDepth, int maxNodes);
 
     /**
      * Returns the reactive lake behind this view.

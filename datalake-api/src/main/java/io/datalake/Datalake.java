@@ -1,6 +1,8 @@
 package io.datalake;
 
 import io.datalake.internal.DefaultBlockingDatalake;
+import io.datalake.lineage.Lineage;
+import io.datalake.lineage.LineageDirection;
 import java.util.List;
 import java.util.Map;
 import org.bson.types.ObjectId;
@@ -109,6 +111,57 @@ public interface Datalake extends AutoCloseable {
      * @return the ids, root first; fails with {@link DatumNotFoundException} if the root does not exist
      */
     Flux<ObjectId> getIndirectlyDerivedData(ObjectId id);
+
+    /**
+     * Lists a datum's ancestors: its parent, that parent's parent, and so on up to the root, nearest first. One
+     * lookup per level (each parent is known only once its child is read). A parent that no longer exists ends
+     * the chain, and a cycle written by another client is followed once round.
+     *
+     * @param id the datum's id
+     * @return the ancestors' ids, nearest first; empty for a root; fails with {@link DatumNotFoundException} if
+     *     the datum does not exist and with {@link InvalidArgumentException} if the id is null
+     */
+    Flux<ObjectId> getAncestors(ObjectId id);
+
+    /**
+     * Walks the lineage around a datum with the default limits ({@link Lineage#DEFAULT_MAX_DEPTH} levels each
+     * way, {@link Lineage#DEFAULT_MAX_NODES} nodes).
+     *
+     * @param id the starting datum's id
+     * @param direction which way to walk
+     * @return the lineage; fails as {@link #getLineage(ObjectId, LineageDirection, int, int)} does
+     */
+    default Mono<Lineage> getLineage(ObjectId id, LineageDirection direction) {
+        return getLineage(id, direction, Lineage.DEFAULT_MAX_DEPTH, Lineage.DEFAULT_MAX_NODES);
+    }
+
+    /**
+     * Walks the lineage around a datum with the default node limit ({@link Lineage#DEFAULT_MAX_NODES}).
+     *
+     * @param id the starting datum's id
+     * @param direction which way to walk
+     * @param maxDepth how many levels to walk in each direction, 0 or more
+     * @return the lineage; fails as {@link #getLineage(ObjectId, LineageDirection, int, int)} does
+     */
+    default Mono<Lineage> getLineage(ObjectId id, LineageDirection direction, int maxDepth) {
+        return getLineage(id, direction, maxDepth, Lineage.DEFAULT_MAX_NODES);
+    }
+
+    /**
+     * Walks the lineage around a datum: its ancestors ({@code UP}), its descendants ({@code DOWN}) or both, as
+     * nodes that summarize each datum without its data, and the edges between them. Descendants are read one
+     * level at a time with batched {@code $in} lookups; each datum is visited once even if the links form a cycle.
+     * The walk stops after {@code maxDepth} levels in each direction and after {@code maxNodes} nodes; the result
+     * reports both cuts ({@link Lineage#depthLimited()}, {@link Lineage#truncated()}).
+     *
+     * @param id the starting datum's id
+     * @param direction which way to walk
+     * @param maxDepth how many levels to walk in each direction, 0 or more
+     * @param maxNodes the most nodes to collect, the start included, 1 or more
+     * @return the lineage; fails with {@link DatumNotFoundException} if the datum does not exist and with
+     *     {@link InvalidArgumentException} (before any I/O) if the id or direction is null or a limit is out of range
+     */
+    Mono<Lineage> getLineage(ObjectId id, LineageDirection direction, int maxDepth, int maxNodes);
 
     /**
      * Returns a blocking view of this lake with the same methods, for callers that do not use Reactor.

@@ -5,6 +5,8 @@ import io.datalake.Datalake;
 import io.datalake.DatalakeException;
 import io.datalake.Datum;
 import io.datalake.NewDatum;
+import io.datalake.lineage.Lineage;
+import io.datalake.lineage.LineageDirection;
 import java.util.List;
 import java.util.Map;
 import org.bson.types.ObjectId;
@@ -67,6 +69,16 @@ public final class DefaultBlockingDatalake implements BlockingDatalake {
     @Override
     public List<ObjectId> getIndirectlyDerivedData(ObjectId id) {
         return awaitAll(lake.getIndirectlyDerivedData(id));
+    }
+
+    @Override
+    public List<ObjectId> getAncestors(ObjectId id) {
+        return awaitAll(lake.getAncestors(id));
+    }
+
+    @Override
+    public Lineage getLineage(ObjectId id, LineageDirection direction, int maxDepth, int maxNodes) {
+        return await(lake.getLineage(id, direction, maxDepth, maxNodes));
     }
 
     @Override

@@ -22,6 +22,8 @@ import io.datalake.DatumNotFoundException;
 import io.datalake.DatumValidationException;
 import io.datalake.InvalidArgumentException;
 import io.datalake.NewDatum;
+import io.datalake.lineage.Lineage;
+import io.datalake.lineage.LineageDirection;
 import io.datalake.mongo.EmbeddedMongo;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,7 +82,6 @@ public final class MongoDatalake implements Datalake {
                 .storeEmpties(true)
                 .uuidRepresentation(UuidRepresentation.STANDARD)
                 .build());
-        datastore.getMapper().map(DatumEntity.class);
         MongoDatabase database = client.getDatabase(settings.database());
         this.documents = database.getCollection(settings.collection());
         this.entities = database.withCodecRegistry(datastore.getCodecRegistry())
@@ -143,6 +144,7 @@ public final class MongoDatalake implements Datalake {
     @Override
     public Mono<Datum> addDatum(NewDatum datum) {
         return Mono.defer(() -> {
+            requireOpen();
             PreparedDatum prepared = prepare(requireNonNull(datum, "datum"), now());
             Mono<Void> parentCheck = prepared.entity.derivedFrom == null
                     ? Mono.empty()
@@ -165,6 +167,7 @@ public final class MongoDatalake implements Datalake {
 
     private Flux<Datum> insertBatch(List<NewDatum> batch) {
         return Flux.defer(() -> {
+            requireOpen();
             Instant addedAt = now();
             List<DatumEntity> toInsert = new ArrayList<>(batch.size());
             List<Datum> result = new ArrayList<>(batch.size());
@@ -202,7 +205,10 @@ public final class MongoDatalake implements Datalake {
         if (id == null) {
             return Mono.error(new InvalidArgumentException("getDatum: id must not be null"));
         }
-        return Mono.from(entities.find(eq(DatumEntity.ID, id)).first())
+        return Mono.defer(() -> {
+                    requireOpen();
+                    return Mono.from(entities.find(eq(DatumEntity.ID, id)).first());
+                })
                 .onErrorMap(e -> StoreErrors.translate("getDatum " + id, e))
                 .map(MongoDatalake::toDatum)
                 .switchIfEmpty(Mono.error(() -> new DatumNotFoundException("getDatum", List.of(id))));
@@ -218,6 +224,7 @@ public final class MongoDatalake implements Datalake {
             return Flux.error(new InvalidArgumentException("getData: id at index " + nullAt + " is null"));
         }
         return Flux.defer(() -> {
+            requireOpen();
             List<ObjectId> distinct = new ArrayList<>(new LinkedHashSet<>(ids));
             return Flux.fromIterable(partition(distinct, batchSize))
                     .flatMap(batch -> Flux.from(entities.find(in(DatumEntity.ID, batch))), READ_CONCURRENCY)
@@ -247,6 +254,16 @@ public final class MongoDatalake implements Datalake {
         return Mono.zip(requireExisting(List.of(id), "getDirectlyDerivedData").thenReturn(true),
                         childrenByParent(List.of(id)))
                 .flatMapIterable(both -> both.getT2().getOrDefault(id, List.of()));
+    }
+
+    @Override
+    public Flux<ObjectId> getAncestors(ObjectId id) {
+        return new LineageWalker(documents, batchSize).ancestors(id);
+    }
+
+    @Override
+    public Mono<Lineage> getLineage(ObjectId id, LineageDirection direction, int maxDepth, int maxNodes) {
+        return new LineageWalker(documents, batchSize).lineage(id, direction, maxDepth, maxNodes);
     }
 
     @Override
@@ -296,9 +313,12 @@ public final class MongoDatalake implements Datalake {
 
     /** Completes empty when every id exists, else fails with {@link DatumNotFoundException} naming the missing. */
     private Mono<Void> requireExisting(List<ObjectId> ids, String context) {
-        return Flux.fromIterable(partition(ids, batchSize))
+        return Flux.defer(() -> {
+                    requireOpen();
+                    return Flux.fromIterable(partition(ids, batchSize));
+                })
                 .concatMap(batch -> Flux.from(documents.find(in(DatumEntity.ID, batch)).projection(include("_id"))))
-                .onErrorMap(e -> StoreErrors.translate(context, e))
+                                .onErrorMap(e -> StoreErrors.translate(context, e))
                 .map(doc -> doc.getObjectId(DatumEntity.ID))
                 .collect(HashSet<ObjectId>::new, Set::add)
                 .flatMap(found -> {
@@ -310,6 +330,12 @@ public final class MongoDatalake implements Datalake {
                     }
                     return missing.isEmpty() ? Mono.empty() : Mono.error(new DatumNotFoundException(context, missing));
                 });
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new DatalakeException("this lake is closed: " + this);
+        }
     }
 
     private Instant now() {

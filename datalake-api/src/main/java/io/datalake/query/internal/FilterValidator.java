@@ -1,0 +1,275 @@
+package io.datalake.query.internal;
+
+import io.datalake.InvalidQueryException;
+import java.util.Map;
+import java.util.Set;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+/**
+ * Checks a level's MongoDB filter before it is sent anywhere: every {@code $} operator must be one MongoDB knows
+ * in its position, operators with a fixed shape must have it, and nothing that runs server-side JavaScript may
+ * appear at any depth. Values are never interpreted as code; the filter is sent as a BSON document.
+ */
+public final class FilterValidator {
+    /** Operators that run JavaScript on the server; refused anywhere, even inside literals. */
+    static final Set<String> JAVASCRIPT = Set.of("$where", "$function", "$accumulator");
+
+    /** Operators allowed where a whole query is expected (top level, {@code $and} elements, ...). */
+    private static final Set<String> QUERY_OPERATORS = Set.of(
+            "$and", "$or", "$nor", "$expr", "$text", "$comment", "$jsonSchema");
+
+    /** Operators allowed on a field: {@code {"field": {"$op": ...}}}. */
+    private static final Set<String> FIELD_OPERATORS = Set.of(
+            "$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", "$type", "$mod", "$regex",
+            "$options", "$all", "$elemMatch", "$size", "$not", "$bitsAllClear", "$bitsAllSet", "$bitsAnyClear",
+            "$bitsAnySet", "$geoIntersects", "$geoWithin", "$within", "$near", "$nearSphere", "$maxDistance",
+            "$minDistance");
+
+    /** Aggregation expression operators usable inside {@code $expr} (MongoDB 6 and 7), minus the JavaScript ones. */
+    private static final Set<String> EXPRESSION_OPERATORS = Set.of(
+            "$abs", "$acos", "$acosh", "$add", "$allElementsTrue", "$and", "$anyElementTrue", "$arrayElemAt",
+            "$arrayToObject", "$asin", "$asinh", "$atan", "$atan2", "$atanh", "$avg", "$binarySize", "$bitAnd",
+            "$bitNot", "$bitOr", "$bitXor", "$bsonSize", "$ceil", "$cmp", "$concat", "$concatArrays", "$cond",
+            "$convert", "$cos", "$cosh", "$dateAdd", "$dateDiff", "$dateFromParts", "$dateFromString",
+            "$dateSubtract", "$dateToParts", "$dateToString", "$dateTrunc", "$dayOfMonth", "$dayOfWeek",
+            "$dayOfYear", "$degreesToRadians", "$divide", "$eq", "$exp", "$filter", "$first", "$firstN", "$floor",
+            "$getField", "$gt", "$gte", "$hour", "$ifNull", "$in", "$indexOfArray", "$indexOfBytes", "$indexOfCP",
+            "$isArray", "$isNumber", "$isoDayOfWeek", "$isoWeek", "$isoWeekYear", "$last", "$lastN", "$let",
+            "$literal", "$ln", "$log", "$log10", "$lt", "$lte", "$ltrim", "$map", "$max", "$maxN", "$median",
+            "$mergeObjects", "$meta", "$min", "$minN", "$millisecond", "$minute", "$mod", "$month", "$multiply",
+            "$ne", "$not", "$objectToArray", "$or", "$percentile", "$pow", "$radiansToDegrees", "$rand", "$range",
+            "$reduce", "$regexFind", "$regexFindAll", "$regexMatch", "$replaceOne", "$replaceAll", "$reverseArray",
+            "$round", "$rtrim", "$sampleRate", "$second", "$setDifference", "$setEquals", "$setField",
+            "$setIntersection", "$setIsSubset", "$setUnion", "$size", "$sin", "$sinh", "$slice", "$sortArray",
+            "$split", "$sqrt", "$stdDevPop", "$stdDevSamp", "$strcasecmp", "$strLenBytes", "$strLenCP", "$substr",
+            "$substrBytes", "$substrCP", "$subtract", "$sum", "$switch", "$tan", "$tanh", "$toBool", "$toDate",
+            "$toDecimal", "$toDouble", "$toInt", "$toLong", "$toObjectId", "$toString", "$toLower", "$toUpper",
+            "$trim", "$trunc", "$tsIncrement", "$tsSecond", "$type", "$unsetField", "$week", "$year", "$zip");
+
+    /** Keys of a {@code $text} operand. */
+    private static final Set<String> TEXT_KEYS = Set.of("$search", "$language", "$caseSensitive",
+            "$diacriticSensitive");
+
+    private final int level;
+
+    private FilterValidator(int level) {
+        this.level = level;
+    }
+
+    /**
+     * Validates a level's filter.
+     *
+     * @param level the level index, named in errors
+     * @param filter the filter without reserved keys
+     * @throws InvalidQueryException naming the level and the offending key or value
+     */
+    public static void validate(int level, BsonDocument filter) {
+        FilterValidator v = new FilterValidator(level);
+        v.rejectJavaScript(filter, "filter");
+        v.query(filter, "");
+    }
+
+    private void query(BsonDocument query, String path) {
+        for (Map.Entry<String, BsonValue> e : query.entrySet()) {
+            String key = e.getKey();
+            BsonValue value = e.getValue();
+            String at = path.isEmpty() ? key : path + "." + key;
+            if (!key.startsWith("$")) {
+                fieldValue(value, at);
+                continue;
+            }
+            switch (key) {
+                case "$and":
+                case "$or":
+                case "$nor":
+                    BsonArray clauses = requireArray(value, at);
+                    if (clauses.isEmpty()) {
+                        throw error(at, "needs a non-empty array of filters");
+                    }
+                    for (int i = 0; i < clauses.size(); i++) {
+                        query(requireDocument(clauses.get(i), at + "[" + i + "]"), at + "[" + i + "]");
+                    }
+                    break;
+                case "$expr":
+                    expression(value, at);
+                    break;
+                case "$text":
+                    for (String textKey : requireDocument(value, at).keySet()) {
+                        if (!TEXT_KEYS.contains(textKey)) {
+                            throw error(at, "unknown $text option " + textKey);
+                        }
+                    }
+                    break;
+                case "$comment":
+                case "$jsonSchema":
+                    break;
+                default:
+                    throw error(at, FIELD_OPERATORS.contains(key)
+                            ? "operator " + key + " needs a field, as in {\"field\": {\"" + key + "\": ...}}"
+                            : "unknown operator " + key);
+            }
+        }
+    }
+
+    /** The value of a field: a literal to compare with, or a document of field operators. */
+    private void fieldValue(BsonValue value, String at) {
+        if (!value.isDocument() || !hasOperatorKey(value.asDocument())) {
+            return;
+        }
+        BsonDocument ops = value.asDocument();
+        for (Map.Entry<String, BsonValue> e : ops.entrySet()) {
+            String op = e.getKey();
+            BsonValue operand = e.getValue();
+            String opAt = at + "." + op;
+            if (!op.startsWith("$")) {
+                throw error(opAt, "mixes operators and the field " + op + " in one document");
+            }
+            if (!FIELD_OPERATORS.contains(op)) {
+                throw error(opAt, "unknown operator " + op);
+            }
+            switch (op) {
+                case "$in":
+                case "$nin":
+                    requireArray(operand, opAt);
+                    break;
+                case "$all":
+                    for (BsonValue element : requireArray(operand, opAt)) {
+                        if (element.isDocument() && hasOperatorKey(element.asDocument())) {
+                            BsonDocument match = element.asDocument();
+                            if (match.size() != 1 || !match.containsKey("$elemMatch")) {
+                                throw error(opAt, "elements with operators must be {\"$elemMatch\": ...}");
+                            }
+                            elemMatch(match.get("$elemMatch"), opAt + ".$elemMatch");
+                        }
+                    }
+                    break;
+                case "$elemMatch":
+                    elemMatch(operand, opAt);
+                    break;
+                case "$not":
+                    if (!operand.isRegularExpression()) {
+                        BsonDocument negated = requireDocument(operand, opAt);
+                        if (negated.isEmpty() || !hasOperatorKey(negated)) {
+                            throw error(opAt, "needs a regular expression or a document of operators");
+                        }
+                        fieldValue(negated, opAt);
+                    }
+                    break;
+                case "$size":
+                    if (!operand.isNumber()) {
+                        throw error(opAt, "needs a number, got " + describe(operand));
+                    }
+                    break;
+                case "$regex":
+                    if (!operand.isString() && !operand.isRegularExpression()) {
+                        throw error(opAt, "needs a string or regular expression, got " + describe(operand));
+                    }
+                    break;
+                case "$options":
+                    if (!ops.containsKey("$regex")) {
+                        throw error(opAt, "is only valid together with $regex");
+                    }
+                    break;
+                case "$mod":
+                    if (!operand.isArray() || operand.asArray().size() != 2) {
+                        throw error(opAt, "needs an array [divisor, remainder], got " + describe(operand));
+                    }
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    /** {@code $elemMatch} takes either field operators (arrays of scalars) or a query on the elements. */
+    private void elemMatch(BsonValue operand, String at) {
+        BsonDocument doc = requireDocument(operand, at);
+        for (Map.Entry<String, BsonValue> e : doc.entrySet()) {
+            String key = e.getKey();
+            String keyAt = at + "." + key;
+            if (!key.startsWith("$")) {
+                fieldValue(e.getValue(), keyAt);
+            } else if (FIELD_OPERATORS.contains(key)) {
+                fieldValue(new BsonDocument(key, e.getValue()), at);
+            } else if (QUERY_OPERATORS.contains(key)) {
+                query(new BsonDocument(key, e.getValue()), at);
+            } else {
+                throw error(keyAt, "unknown operator " + key);
+            }
+        }
+    }
+
+    private void expression(BsonValue value, String at) {
+        if (value.isArray()) {
+            BsonArray array = value.asArray();
+            for (int i = 0; i < array.size(); i++) {
+                expression(array.get(i), at + "[" + i + "]");
+            }
+        } else if (value.isDocument()) {
+            for (Map.Entry<String, BsonValue> e : value.asDocument().entrySet()) {
+                String key = e.getKey();
+                String keyAt = at + "." + key;
+                if (key.startsWith("$") && !EXPRESSION_OPERATORS.contains(key)) {
+                    throw error(keyAt, "unknown expression operator " + key);
+                }
+                if (!key.equals("$literal")) {
+                    expression(e.getValue(), keyAt);
+                }
+            }
+        }
+    }
+
+    private void rejectJavaScript(BsonValue value, String at) {
+        if (value.isDocument()) {
+            for (Map.Entry<String, BsonValue> e : value.asDocument().entrySet()) {
+                String keyAt = at + "." + e.getKey();
+                if (JAVASCRIPT.contains(e.getKey())) {
+                    throw error(keyAt, e.getKey() + " runs server-side JavaScript and is not allowed");
+                }
+                rejectJavaScript(e.getValue(), keyAt);
+            }
+        } else if (value.isArray()) {
+            BsonArray array = value.asArray();
+            for (int i = 0; i < array.size(); i++) {
+                rejectJavaScript(array.get(i), at + "[" + i + "]");
+            }
+        } else if (value.isJavaScript() || value.isJavaScriptWithScope()) {
+            throw error(at, "JavaScript code values are not allowed");
+        }
+    }
+
+    private static boolean hasOperatorKey(BsonDocument doc) {
+        for (String key : doc.keySet()) {
+            if (key.startsWith("$")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private BsonArray requireArray(BsonValue value, String at) {
+        if (!value.isArray()) {
+            throw error(at, "needs an array, got " + describe(value));
+        }
+        return value.asArray();
+    }
+
+    private BsonDocument requireDocument(BsonValue value, String at) {
+        if (!value.isDocument()) {
+            throw error(at, "needs a document, got " + describe(value));
+        }
+        return value.asDocument();
+    }
+
+    static String describe(BsonValue value) {
+        String json = value.isDocument() ? value.asDocument().toJson()
+                : new BsonDocument("v", value).toJson().replaceFirst("^\\{\"v\": ", "").replaceFirst("}$", "");
+        return json.length() > 80 ? json.substring(0, 77) + "..." : json;
+    }
+
+    private InvalidQueryException error(String at, String what) {
+        return new InvalidQueryException("level " + level + ": " + at + ": " + what);
+    }
+}

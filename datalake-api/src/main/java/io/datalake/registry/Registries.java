@@ -1,0 +1,194 @@
+package io.datalake.registry;
+
+import io.datalake.DatalakeException;
+import io.datalake.InvalidArgumentException;
+import io.datalake.RegistryException;
+import io.datalake.RegistrySettings;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Resolves registry URIs to backend handles. Providers are found with {@link ServiceLoader} by URI scheme; a handle
+ * is opened once per canonical URI and shared (so {@code file:///data} and {@code /data} use one handle), and
+ * {@link #close()} closes every handle. Thread-safe.
+ */
+public final class Registries implements AutoCloseable {
+    private final RegistrySettings settings;
+    private final Map<String, RegistryBackendProvider> providers;
+    private final ConcurrentHashMap<String, RegistryBackend> handles = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * Creates a resolver with the providers on the classpath and the settings' ready-made handles.
+     *
+     * @param settings the registry settings
+     * @throws InvalidArgumentException if two ready-made handles have the same URI
+     */
+    public Registries(RegistrySettings settings) {
+        this.settings = settings;
+        this.providers = loadProviders();
+        for (RegistryBackend backend : settings.backends()) {
+            if (handles.putIfAbsent(backend.uri(), backend) != null) {
+                throw new InvalidArgumentException("two registry backends were given for " + backend.uri());
+            }
+        }
+    }
+
+    private static Map<String, RegistryBackendProvider> loadProviders() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        Map<String, RegistryBackendProvider> found = new TreeMap<>();
+        for (RegistryBackendProvider provider : ServiceLoader.load(RegistryBackendProvider.class,
+                loader != null ? loader : Registries.class.getClassLoader())) {
+            for (String scheme : provider.schemes()) {
+                // The first provider of a scheme wins, like the class path's own lookup order.
+                found.putIfAbsent(scheme, provider);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Returns the schemes that can be opened: those of the providers on the classpath.
+     *
+     * @return the schemes, sorted
+     */
+    public Set<String> availableSchemes() {
+        return new TreeSet<>(providers.keySet());
+    }
+
+    /**
+     * Returns the canonical form of a registry URI without opening it: what is stored on a datum.
+     *
+     * @param uri a registry URI or an absolute file path
+     * @return the canonical URI, without credentials
+     * @throws InvalidArgumentException if the URI is malformed or its scheme has no provider
+     */
+    public String canonicalUri(String uri) {
+        URI parsed = parse(uri);
+        if (handles.containsKey(uri)) {
+            return uri;
+        }
+        return provider(parsed).canonicalUri(parsed);
+    }
+
+    /**
+     * Returns the handle of a registry, opening it on first use.
+     *
+     * @param uri a registry URI ({@code file:///data}, {@code s3://bucket/prefix}, ...) or an absolute file path
+     * @return the shared handle
+     * @throws InvalidArgumentException if the URI is malformed or its scheme has no provider
+     * @throws RegistryException if the backend cannot be opened
+     * @throws DatalakeException if this resolver is closed
+     */
+    public RegistryBackend resolve(String uri) {
+        if (closed.get()) {
+            throw new DatalakeException("registries are closed; cannot open " + RegistryUris.redact(uri));
+        }
+        RegistryBackend ready = handles.get(uri);
+        if (ready != null) {
+            return ready;
+        }
+        URI parsed = parse(uri);
+        RegistryBackendProvider provider = provider(parsed);
+        String canonical = provider.canonicalUri(parsed);
+        RegistryBackend handle = handles.computeIfAbsent(canonical, k -> open(provider, parsed));
+        if (closed.get()) {
+            // Lost a race with close(): do not leak a handle nobody will close.
+            handles.remove(canonical, handle);
+            handle.close();
+            throw new DatalakeException("registries are closed; cannot open " + canonical);
+        }
+        return handle;
+    }
+
+    private RegistryBackend open(RegistryBackendProvider provider, URI uri) {
+        String scheme = RegistryUris.scheme(uri);
+        Map<String, String> properties = new HashMap<>();
+        String prefix = scheme + ".";
+        settings.properties().forEach((name, value) -> {
+            if (name.startsWith(prefix)) {
+                properties.put(name.substring(prefix.length()), value);
+            }
+        });
+        properties.putAll(RegistryUris.queryParameters(uri));
+        try {
+            return provider.open(uri, properties);
+        } catch (DatalakeException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new RegistryException("cannot open registry " + RegistryUris.redact(uri.toString()) + ": " + e, e);
+        }
+    }
+
+    private RegistryBackendProvider provider(URI uri) {
+        String scheme = RegistryUris.scheme(uri);
+        RegistryBackendProvider provider = providers.get(scheme);
+        if (provider == null) {
+            throw new InvalidArgumentException("no registry backend for scheme '" + scheme + "' of "
+                    + RegistryUris.redact(uri.toString()) + "; schemes on the classpath: " + availableSchemes()
+                    + " (add the backend's artifact, e.g. io.datalake:registry-" + scheme + ")");
+        }
+        return provider;
+    }
+
+    /** Parses a URI, turning an absolute path into a {@code file:} URI. */
+    static URI parse(String uri) {
+        if (uri == null || uri.isBlank()) {
+            throw new InvalidArgumentException("registry URI must not be blank");
+        }
+        if (uri.startsWith("/")) {
+            try {
+                return Path.of(uri).toAbsolutePath().normalize().toUri();
+            } catch (InvalidPathException e) {
+                throw new InvalidArgumentException("invalid registry path '" + uri + "': " + e.getMessage());
+            }
+        }
+        try {
+            URI parsed = new URI(uri);
+            if (parsed.getScheme() == null) {
+                throw new InvalidArgumentException("registry URI '" + RegistryUris.redact(uri)
+                        + "' has no scheme; use file:///abs/path, an absolute path, s3://bucket/prefix or"
+                        + " gs://bucket/prefix");
+            }
+            return parsed;
+        } catch (URISyntaxException e) {
+            throw new InvalidArgumentException("invalid registry URI '" + RegistryUris.redact(uri) + "': "
+                    + e.getReason());
+        }
+    }
+
+    /** Closes every handle; later {@link #resolve} calls fail. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<RuntimeException> failures = new ArrayList<>();
+        for (RegistryBackend handle : handles.values()) {
+            try {
+                handle.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        handles.clear();
+        if (!failures.isEmpty()) {
+            RegistryException e = new RegistryException("closing " + failures.size() + " registry handles failed",
+                    failures.get(0));
+            failures.subList(1, failures.size()).forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+}

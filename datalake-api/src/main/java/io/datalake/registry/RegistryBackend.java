@@ -1,0 +1,80 @@
+package io.datalake.registry;
+
+import io.datalake.InvalidArgumentException;
+import io.datalake.RegistryException;
+import java.nio.ByteBuffer;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A handle on one payload registry: a flat namespace of immutable byte objects under {@link RegistryKeys valid keys},
+ * rooted at {@link #uri()}. Every method is lazy (nothing happens until subscription) and safe to call from many
+ * threads at once; blocking backends do their I/O off the caller's thread.
+ *
+ * <p>Every method fails with {@link InvalidArgumentException} for an invalid key before any I/O, and with
+ * {@link RegistryException} naming {@link #uri()} and the key when the store fails. Transient store failures
+ * (timeouts, throttling, 5xx) are retried with backoff a bounded number of times before they are signalled;
+ * permanent ones (403, 404) are signalled at once.
+ *
+ * <p>Implementations are created by a {@link RegistryBackendProvider} or by the backend's own factory, and are
+ * conformance-tested with the kit in {@code io.datalake:registry-conformance}.
+ */
+public interface RegistryBackend extends AutoCloseable {
+
+    /**
+     * Returns the canonical URI of this registry: the form stored on datums, with no credentials in it.
+     *
+     * @return the canonical URI, e.g. {@code file:///data/lake} or {@code s3://bucket/prefix}
+     */
+    String uri();
+
+    /**
+     * Tells whether an object exists.
+     *
+     * @param key the object's key
+     * @return true when an object is stored under {@code key}
+     */
+    Mono<Boolean> exists(String key);
+
+    /**
+     * Stores an object, replacing any object under the same key. Atomic for readers: a concurrent reader sees
+     * either the old object, no object, or the whole new one, never a partial write. Concurrent writers of the
+     * same key leave one complete object.
+     *
+     * @param key the object's key
+     * @param source the bytes to store; read once or more (a retry re-reads it)
+     * @return completes when the object is durably stored
+     */
+    Mono<Void> put(String key, BlobSource source);
+
+    /**
+     * Streams an object's bytes. Buffers are emitted as they are read, so an object of any size can be consumed
+     * without holding it in memory; each buffer may be reused by nothing else once emitted.
+     *
+     * @param key the object's key
+     * @return the bytes in order; fails with {@link RegistryException} naming the URI and key if there is no such
+     *     object
+     */
+    Flux<ByteBuffer> get(String key);
+
+    /**
+     * Deletes an object. Deleting a missing object succeeds.
+     *
+     * @param key the object's key
+     * @return completes when the object is gone
+     */
+    Mono<Void> delete(String key);
+
+    /**
+     * Lists the keys that start with a prefix.
+     *
+     * @param prefix a key prefix, empty for all keys (validated like a key, except that it may be empty or end
+     *     with {@code /})
+     * @return the keys, each once, in no particular order
+     */
+    Flux<String> list(String prefix);
+
+    /** Releases the handle's clients and threads. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,15 @@
+/**
+ * Payload registries: where large datum payloads live outside MongoDB.
+ *
+ * <p>A {@link io.datalake.registry.RegistryBackend} is a handle on one registry (a directory, an S3 bucket and
+ * prefix, a GCS bucket and prefix) that stores opaque byte objects under validated keys. Backends are found through
+ * {@link java.util.ServiceLoader} by URI scheme: each backend artifact ships a
+ * {@link io.datalake.registry.RegistryBackendProvider}, and a user adds another scheme the same way.
+ * {@link io.datalake.registry.Registries} resolves URIs to cached handles, and
+ * {@link io.datalake.registry.ContentAddressedRegistry} stores payloads under the SHA-256 of their bytes and
+ * verifies that hash on every read.
+ */
+@NullMarked
+package io.datalake.registry;
+
+import org.jspecify.annotations.NullMarked;
