@@ -2,8 +2,14 @@ package io.datalake;
 
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
+import io.datalake.query.Query;
+import io.datalake.query.QueryOptions;
+import io.datalake.query.QueryPlan;
+import io.datalake.query.QueryResult;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
 
@@ -78,6 +84,40 @@ public interface BlockingDatalake extends AutoCloseable {
     List<Datum> getData(List<ObjectId> ids);
 
     /**
+     * Reads one datum, with or without its registry payload.
+     *
+     * @param id the id
+     * @param loadPayload false to leave a registry datum's data null and skip all registry I/O
+     * @return the datum
+     * @throws DatumNotFoundException if it does not exist
+     * @throws RegistryException if the payload is missing or corrupt
+     */
+    Datum getDatum(ObjectId id, boolean loadPayload);
+
+    /**
+     * Reads many datums, with or without their registry payloads.
+     *
+     * @param ids the ids, duplicates allowed
+     * @param loadPayloads false to leave registry datums' data null and skip all registry I/O
+     * @return the datums in the order of {@code ids}
+     * @throws DatumNotFoundException naming every missing id
+     * @throws RegistryException if a payload is missing or corrupt
+     */
+    List<Datum> getData(List<ObjectId> ids, boolean loadPayloads);
+
+    /**
+     * Opens a registry datum's payload as a stream, for payloads too large to hold in memory. Reads block until
+     * bytes arrive; a payload that does not match its recorded hash makes the final read throw
+     * {@link RegistryException} instead of reporting the end of the stream. Close the stream to stop the download.
+     *
+     * @param id the datum's id
+     * @return the payload's bytes
+     * @throws DatumNotFoundException if there is no such datum (on the first read)
+     * @throws InvalidArgumentException if the datum's data is inline (on the first read)
+     */
+    InputStream openPayload(ObjectId id);
+
+    /**
      * Lists the ids of a datum's direct children.
      *
      * @param id the parent's id
@@ -130,6 +170,76 @@ public interface BlockingDatalake extends AutoCloseable {
      * @throws InvalidArgumentException if a limit is out of range
      */
     Lineage getLineage(ObjectId id, LineageDirection direction, int maxDepth, int maxNodes);
+
+    /**
+     * Computes figures about the whole lake; see {@link Datalake#getStats()}.
+     *
+     * @return the statistics
+     */
+    LakeStats getStats();
+
+    /**
+     * Runs a query and returns its rows, like the Python {@code query_data(query, datums_wanted, transpose)}.
+     *
+     * @param query the validated query
+     * @param datumsWanted the number of complete rows wanted, or null for all
+     * @param transpose whether the caller wants the column-to-list shape
+     * @return the result
+     * @throws InvalidQueryException before any I/O if {@code datumsWanted} is not positive
+     */
+    QueryResult queryData(Query query, @Nullable Integer datumsWanted, boolean transpose);
+
+    /**
+     * Runs a query given as JSON in the syntax of the Mindtrace Python datalake.
+     *
+     * @param jsonQuery the query text
+     * @param datumsWanted the number of complete rows wanted, or null for all
+     * @param transpose whether the caller wants the column-to-list shape
+     * @return the result
+     * @throws InvalidQueryException before any I/O if the JSON is malformed or the query invalid
+     */
+    QueryResult queryData(String jsonQuery, @Nullable Integer datumsWanted, boolean transpose);
+
+    /**
+     * Runs a query given as one map per level.
+     *
+     * @param query the levels, base first
+     * @param datumsWanted the number of complete rows wanted, or null for all
+     * @param transpose whether the caller wants the column-to-list shape
+     * @return the result
+     * @throws InvalidQueryException before any I/O if the query is invalid
+     */
+    QueryResult queryData(List<? extends Map<String, ?>> query, @Nullable Integer datumsWanted, boolean transpose);
+
+    /**
+     * Runs a query with explicit options.
+     *
+     * @param query the validated query
+     * @param options rows wanted, seed, batch size, join hint
+     * @param transpose whether the caller wants the column-to-list shape
+     * @return the result
+     * @throws DatalakeException as {@link Datalake#queryRows} signals
+     */
+    QueryResult queryData(Query query, QueryOptions options, boolean transpose);
+
+    /**
+     * Streams the rows of a query as they are resolved. Close the stream (try-with-resources) to stop early: that
+     * cancels the query and closes its cursors.
+     *
+     * @param query the validated query
+     * @param options rows wanted, seed, batch size, join hint
+     * @return a lazy stream of rows
+     */
+    Stream<Map<String, ObjectId>> queryRows(Query query, QueryOptions options);
+
+    /**
+     * Returns the plan a query would run with, without I/O.
+     *
+     * @param query the validated query
+     * @param options the options it would run with
+     * @return the plan
+     */
+    QueryPlan explain(Query query, QueryOptions options);
 
     /**
      * Returns the reactive lake behind this view.

@@ -3,6 +3,11 @@ package io.datalake;
 import io.datalake.internal.DefaultBlockingDatalake;
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
+import io.datalake.query.Query;
+import io.datalake.query.QueryOptions;
+import io.datalake.query.QueryPlan;
+import io.datalake.query.QueryResult;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import org.bson.types.ObjectId;
@@ -95,6 +100,43 @@ public interface Datalake extends AutoCloseable {
     Flux<Datum> getData(List<ObjectId> ids);
 
     /**
+     * Reads one datum, with or without its registry payload. Reading without it costs one MongoDB lookup and no
+     * registry I/O; the datum's {@link Datum#payload()} still tells the payload's content type, size and hash.
+     *
+     * @param id the datum's id
+     * @param loadPayload true to fetch and verify the payload of a registry datum into {@link Datum#data()}, false
+     *     to leave {@code data} null for registry datums (inline datums always carry their data)
+     * @return the datum; fails as {@link #getDatum(ObjectId)} does, and with {@link RegistryException} naming the
+     *     registry URI and key if the payload is missing or does not match its recorded hash
+     */
+    Mono<Datum> getDatum(ObjectId id, boolean loadPayload);
+
+    /**
+     * Reads many datums, with or without their registry payloads. Payloads are fetched concurrently, at most
+     * {@link RegistrySettings#payloadConcurrency()} at a time, and a payload shared by several datums is fetched
+     * once per call.
+     *
+     * @param ids the ids, duplicates allowed
+     * @param loadPayloads true to fetch registry payloads into {@link Datum#data()}, false to leave it null
+     * @return the datums in the order of {@code ids}; fails as {@link #getData(List)} does, and with
+     *     {@link RegistryException} if a payload is missing or corrupt (then nothing is emitted)
+     */
+    Flux<Datum> getData(List<ObjectId> ids, boolean loadPayloads);
+
+    /**
+     * Streams a registry datum's payload, for payloads too large to hold in memory: buffers are emitted as they are
+     * read, with backpressure. The bytes are hashed as they pass; if they do not match the datum's recorded SHA-256
+     * and size, the stream ends with {@link RegistryException} instead of completing, so act on the bytes only once
+     * it completes.
+     *
+     * @param id the datum's id
+     * @return the payload's bytes; fails with {@link DatumNotFoundException} if there is no such datum, with
+     *     {@link InvalidArgumentException} if the datum's data is inline, and with {@link RegistryException} if the
+     *     payload is missing or corrupt
+     */
+    Flux<ByteBuffer> getPayload(ObjectId id);
+
+    /**
      * Lists the ids of the datums derived directly from one datum.
      *
      * @param id the parent's id
@@ -162,6 +204,104 @@ public interface Datalake extends AutoCloseable {
      *     {@link InvalidArgumentException} (before any I/O) if the id or direction is null or a limit is out of range
      */
     Mono<Lineage> getLineage(ObjectId id, LineageDirection direction, int maxDepth, int maxNodes);
+
+    /**
+     * Computes figures about the whole lake: datums, roots, the deepest derivation chain, counts by type and the
+     * registry objects in use. Reads the whole lake (the chain depth level by level with batched lookups), so it
+     * takes time proportional to the lake's size.
+     *
+     * @return the statistics
+     */
+    Mono<LakeStats> getStats();
+
+    /**
+     * Streams the rows of a multi-level query as they are resolved: each row maps every output column, in query
+     * order, to the id of the datum picked there (see {@link Query} and {@link io.datalake.query.Strategy} for the
+     * semantics). Rows come in base order; with {@link QueryOptions#datumsWanted()} the stream ends after that many
+     * complete rows and reads no further. Backpressure is respected and cancelling stops the work and closes the
+     * cursors. Memory is bounded by the batch size, plus the joins the plan chooses ({@link #explain}) and the base
+     * ids of a random order.
+     *
+     * @param query the validated query
+     * @param options rows wanted, seed, batch size, join hint
+     * @return the rows; fails with {@link InvalidQueryException} if the server rejects a filter value and with
+     *     {@link DatalakeException} if the store fails
+     */
+    Flux<Map<String, ObjectId>> queryRows(Query query, QueryOptions options);
+
+    /**
+     * Returns the plan {@link #queryRows} would run, without any I/O: per level the filter, the strategy and the
+     * chosen join, so a caller can see why a query is slow.
+     *
+     * @param query the validated query
+     * @param options the options the query would run with (the join choice depends on {@code datumsWanted})
+     * @return the plan
+     */
+    QueryPlan explain(Query query, QueryOptions options);
+
+    /**
+     * Returns the plan of a query run with default options (all rows).
+     *
+     * @param query the validated query
+     * @return the plan
+     */
+    default QueryPlan explain(Query query) {
+        return explain(query, QueryOptions.defaults());
+    }
+
+    /**
+     * Runs a query and collects its rows, like the Python {@code query_data(query, datums_wanted, transpose)}.
+     *
+     * @param query the validated query
+     * @param datumsWanted the number of complete rows wanted, or null for all
+     * @param transpose whether the caller wants the column-to-list shape ({@link QueryResult#transposed()})
+     * @return the result; fails with {@link InvalidQueryException} before any I/O if {@code datumsWanted} is not
+     *     positive, otherwise as {@link #queryRows} does
+     */
+    default Mono<QueryResult> queryData(Query query, @Nullable Integer datumsWanted, boolean transpose) {
+        return Mono.defer(() -> queryData(query, QueryOptions.datumsWanted(datumsWanted), transpose));
+    }
+
+    /**
+     * Runs a query given as JSON in the syntax of the Mindtrace Python datalake (a list of level objects, or one
+     * level object) and collects its rows.
+     *
+     * @param jsonQuery the query text
+     * @param datumsWanted the number of complete rows wanted, or null for all
+     * @param transpose whether the caller wants the column-to-list shape
+     * @return the result; fails with {@link InvalidQueryException} before any I/O if the JSON is malformed, the
+     *     query invalid or {@code datumsWanted} not positive
+     */
+    default Mono<QueryResult> queryData(String jsonQuery, @Nullable Integer datumsWanted, boolean transpose) {
+        return Mono.defer(() -> queryData(Query.fromJson(jsonQuery), datumsWanted, transpose));
+    }
+
+    /**
+     * Runs a query given as one map per level and collects its rows.
+     *
+     * @param query the levels, base first, with filter keys and the reserved keys
+     * @param datumsWanted the number of complete rows wanted, or null for all
+     * @param transpose whether the caller wants the column-to-list shape
+     * @return the result; fails with {@link InvalidQueryException} before any I/O if the query is invalid or
+     *     {@code datumsWanted} not positive
+     */
+    default Mono<QueryResult> queryData(List<? extends Map<String, ?>> query, @Nullable Integer datumsWanted,
+            boolean transpose) {
+        return Mono.defer(() -> queryData(Query.fromMaps(query), datumsWanted, transpose));
+    }
+
+    /**
+     * Runs a query with explicit options and collects its rows.
+     *
+     * @param query the validated query
+     * @param options rows wanted, seed, batch size, join hint
+     * @param transpose whether the caller wants the column-to-list shape
+     * @return the result; fails as {@link #queryRows} does
+     */
+    default Mono<QueryResult> queryData(Query query, QueryOptions options, boolean transpose) {
+        return queryRows(query, options).collectList()
+                .map(rows -> new QueryResult(query.outputColumns(), rows, transpose));
+    }
 
     /**
      * Returns a blocking view of this lake with the same methods, for callers that do not use Reactor.

@@ -34,6 +34,7 @@ public final class DatalakeSettings {
     private final String collection;
     private final Clock clock;
     private final int batchSize;
+    private final RegistrySettings registry;
 
     private DatalakeSettings(Builder b) {
         this.mongoUri = b.mongoUri;
@@ -41,6 +42,7 @@ public final class DatalakeSettings {
         this.collection = b.collection;
         this.clock = b.clock;
         this.batchSize = b.batchSize;
+        this.registry = b.registry;
     }
 
     /**
@@ -64,6 +66,7 @@ public final class DatalakeSettings {
         b.collection = collection;
         b.clock = clock;
         b.batchSize = batchSize;
+        b.registry = registry;
         return b;
     }
 
@@ -112,11 +115,21 @@ public final class DatalakeSettings {
         return batchSize;
     }
 
+    /**
+     * Returns the payload registry settings: default registry, inline size limit, payload concurrency, backend
+     * properties.
+     *
+     * @return the registry settings, {@link RegistrySettings#defaults()} by default
+     */
+    public RegistrySettings registry() {
+        return registry;
+    }
+
     @Override
     public String toString() {
         return "DatalakeSettings{mongoUri=" + (mongoUri == null ? "<embedded>" : redact(mongoUri))
                 + ", database=" + database + ", collection=" + collection
-                + ", batchSize=" + batchSize + ", clock=" + clock + "}";
+                + ", batchSize=" + batchSize + ", clock=" + clock + ", registry=" + registry + "}";
     }
 
     /**
@@ -136,6 +149,7 @@ public final class DatalakeSettings {
         private String collection = DEFAULT_COLLECTION;
         private Clock clock = Clock.systemUTC();
         private int batchSize = DEFAULT_BATCH_SIZE;
+        private RegistrySettings registry = RegistrySettings.defaults();
 
         private Builder() {
         }
@@ -211,6 +225,17 @@ public final class DatalakeSettings {
                 throw new InvalidArgumentException("batchSize must be between 1 and 100000, got " + batchSize);
             }
             this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * Sets the payload registry settings.
+         *
+         * @param registry the registry settings
+         * @return this builder
+         */
+        public Builder registry(RegistrySettings registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
             return this;
         }
 

@@ -27,6 +27,7 @@ public final class Datum {
     private final @Nullable Object data;
     private final @Nullable String registryUri;
     private final @Nullable String registryKey;
+    private final @Nullable PayloadInfo payload;
     private final @Nullable ObjectId derivedFrom;
     private final Map<String, @Nullable Object> metadata;
     private final Instant addedAt;
@@ -37,6 +38,7 @@ public final class Datum {
         this.data = builder.data;
         this.registryUri = builder.registryUri;
         this.registryKey = builder.registryKey;
+        this.payload = builder.payload;
         this.derivedFrom = builder.derivedFrom;
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(builder.metadata));
     }
@@ -88,6 +90,15 @@ public final class Datum {
     }
 
     /**
+     * Returns the content type, size and SHA-256 of this datum's registry payload, known without fetching it.
+     *
+     * @return the payload description, or null for an inline datum
+     */
+    public @Nullable PayloadInfo payload() {
+        return payload;
+    }
+
+    /**
      * Returns the id of the datum this one was derived from.
      *
      * @return the parent id, or null for a root datum
@@ -136,6 +147,7 @@ public final class Datum {
                 .data(data)
                 .registryUri(registryUri)
                 .registryKey(registryKey)
+                .payload(payload)
                 .derivedFrom(derivedFrom)
                 .metadata(metadata)
                 .addedAt(addedAt);
@@ -157,6 +169,7 @@ public final class Datum {
                 && addedAt.equals(other.addedAt)
                 && Objects.equals(registryUri, other.registryUri)
                 && Objects.equals(registryKey, other.registryKey)
+                && Objects.equals(payload, other.payload)
                 && Objects.equals(derivedFrom, other.derivedFrom)
                 && Values.deepEquals(data, other.data)
                 && Values.deepEquals(metadata, other.metadata);
@@ -183,6 +196,7 @@ public final class Datum {
         private @Nullable Object data;
         private @Nullable String registryUri;
         private @Nullable String registryKey;
+        private @Nullable PayloadInfo payload;
         private @Nullable ObjectId derivedFrom;
         private Map<String, @Nullable Object> metadata = Map.of();
         private @Nullable Instant addedAt;
@@ -231,6 +245,17 @@ public final class Datum {
          */
         public Builder registryKey(@Nullable String registryKey) {
             this.registryKey = registryKey;
+            return this;
+        }
+
+        /**
+         * Sets the description of the registry payload.
+         *
+         * @param payload the payload's content type, size and hash, or null
+         * @return this builder
+         */
+        public Builder payload(@Nullable PayloadInfo payload) {
+            this.payload = payload;
             return this;
         }
 

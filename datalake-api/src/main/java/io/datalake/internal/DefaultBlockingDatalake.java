@@ -4,11 +4,18 @@ import io.datalake.BlockingDatalake;
 import io.datalake.Datalake;
 import io.datalake.DatalakeException;
 import io.datalake.Datum;
+import io.datalake.LakeStats;
 import io.datalake.NewDatum;
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
+import io.datalake.query.Query;
+import io.datalake.query.QueryOptions;
+import io.datalake.query.QueryPlan;
+import io.datalake.query.QueryResult;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -62,6 +69,21 @@ public final class DefaultBlockingDatalake implements BlockingDatalake {
     }
 
     @Override
+    public Datum getDatum(ObjectId id, boolean loadPayload) {
+        return await(lake.getDatum(id, loadPayload));
+    }
+
+    @Override
+    public List<Datum> getData(List<ObjectId> ids, boolean loadPayloads) {
+        return awaitAll(lake.getData(ids, loadPayloads));
+    }
+
+    @Override
+    public InputStream openPayload(ObjectId id) {
+        return new ByteBufferInputStream(lake.getPayload(id));
+    }
+
+    @Override
     public List<ObjectId> getDirectlyDerivedData(ObjectId id) {
         return awaitAll(lake.getDirectlyDerivedData(id));
     }
@@ -79,6 +101,42 @@ public final class DefaultBlockingDatalake implements BlockingDatalake {
     @Override
     public Lineage getLineage(ObjectId id, LineageDirection direction, int maxDepth, int maxNodes) {
         return await(lake.getLineage(id, direction, maxDepth, maxNodes));
+    }
+
+    @Override
+    public LakeStats getStats() {
+        return await(lake.getStats());
+    }
+
+    @Override
+    public QueryResult queryData(Query query, @Nullable Integer datumsWanted, boolean transpose) {
+        return await(lake.queryData(query, datumsWanted, transpose));
+    }
+
+    @Override
+    public QueryResult queryData(String jsonQuery, @Nullable Integer datumsWanted, boolean transpose) {
+        return await(lake.queryData(jsonQuery, datumsWanted, transpose));
+    }
+
+    @Override
+    public QueryResult queryData(List<? extends Map<String, ?>> query, @Nullable Integer datumsWanted,
+            boolean transpose) {
+        return await(lake.queryData(query, datumsWanted, transpose));
+    }
+
+    @Override
+    public QueryResult queryData(Query query, QueryOptions options, boolean transpose) {
+        return await(lake.queryData(query, options, transpose));
+    }
+
+    @Override
+    public Stream<Map<String, ObjectId>> queryRows(Query query, QueryOptions options) {
+        return lake.queryRows(query, options).toStream();
+    }
+
+    @Override
+    public QueryPlan explain(Query query, QueryOptions options) {
+        return lake.explain(query, options);
     }
 
     @Override

@@ -5,10 +5,12 @@ import dev.morphia.annotations.Field;
 import dev.morphia.annotations.Id;
 import dev.morphia.annotations.Index;
 import dev.morphia.annotations.Indexes;
+import dev.morphia.annotations.PostPersist;
 import dev.morphia.annotations.Property;
 import dev.morphia.utils.IndexType;
 import java.time.Instant;
 import java.util.Map;
+import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
 
@@ -62,10 +64,26 @@ public class DatumEntity {
     @Property(METADATA)
     @Nullable Map<String, Object> metadata;
 
+    /** Content type, size and SHA-256 of a registry payload (see {@link PayloadStore}); null for inline data. */
+    @Property(PayloadStore.PAYLOAD)
+    @Nullable Map<String, Object> payload;
+
     @Property(ADDED_AT)
     @Nullable Instant addedAt;
 
     /** Used by Morphia. */
     public DatumEntity() {
+    }
+
+    /**
+     * Keeps inline datums in the exact Python layout: {@code storeNulls} writes every null field, but
+     * {@code payload} belongs on registry datums only. Morphia calls this with the encoded document just before it
+     * is written (its lifecycle encoder), for every insert through the entity codec.
+     */
+    @PostPersist
+    void omitAbsentPayload(Document document) {
+        if (document.get(PayloadStore.PAYLOAD) == null) {
+            document.remove(PayloadStore.PAYLOAD);
+        }
     }
 }

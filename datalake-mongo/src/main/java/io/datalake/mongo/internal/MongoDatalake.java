@@ -21,10 +21,17 @@ import io.datalake.Datum;
 import io.datalake.DatumNotFoundException;
 import io.datalake.DatumValidationException;
 import io.datalake.InvalidArgumentException;
+import io.datalake.LakeStats;
 import io.datalake.NewDatum;
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.mongo.EmbeddedMongo;
+import io.datalake.query.Query;
+import io.datalake.query.QueryOptions;
+import io.datalake.query.QueryPlan;
+import io.datalake.query.engine.EngineTuning;
+import io.datalake.query.engine.QueryEngine;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,15 +67,18 @@ public final class MongoDatalake implements Datalake {
     private final com.mongodb.client.MongoClient morphiaClient;
     private final MongoCollection<DatumEntity> entities;
     private final MongoCollection<Document> documents;
+    private final QueryEngine queryEngine;
     private final Clock clock;
     private final int batchSize;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final PayloadStore payloads;
 
     private MongoDatalake(DatalakeSettings settings, @Nullable EmbeddedMongo embedded, String uri) {
         this.settings = settings;
         this.embedded = embedded;
         this.clock = settings.clock();
         this.batchSize = settings.batchSize();
+        this.payloads = new PayloadStore(settings.registry());
         MongoClientSettings clientSettings = MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(uri))
                 .applicationName("datalake")
@@ -84,6 +94,7 @@ public final class MongoDatalake implements Datalake {
                 .build());
         MongoDatabase database = client.getDatabase(settings.database());
         this.documents = database.getCollection(settings.collection());
+        this.queryEngine = new QueryEngine(documents, EngineTuning.withBatchSize(batchSize));
         this.entities = database.withCodecRegistry(datastore.getCodecRegistry())
                 .getCollection(settings.collection(), DatumEntity.class);
     }
@@ -149,10 +160,12 @@ public final class MongoDatalake implements Datalake {
             Mono<Void> parentCheck = prepared.entity.derivedFrom == null
                     ? Mono.empty()
                     : requireExisting(List.of(prepared.entity.derivedFrom), "derivedFrom parent");
+            // Payload before datum: a datum never points at a payload that was not written.
             return parentCheck
-                    .then(Mono.from(entities.insertOne(prepared.entity)))
-                    .onErrorMap(e -> StoreErrors.translate("addDatum " + prepared.entity.id, e))
-                    .thenReturn(prepared.datum);
+                    .then(payloads.place(datum))
+                    .map(placement -> attach(prepared, placement))
+                    .flatMap(ready -> Mono.from(entities.insertOne(ready.entity)).thenReturn(ready.datum))
+                    .onErrorMap(e -> StoreErrors.translate("addDatum " + prepared.entity.id, e));
         });
     }
 
@@ -193,15 +206,33 @@ public final class MongoDatalake implements Datalake {
             Mono<Void> parentCheck = externalParents.isEmpty()
                     ? Mono.empty()
                     : requireExisting(new ArrayList<>(externalParents), "derivedFrom parent");
+            // Payloads before datums: a datum never points at a payload that was not written.
             return parentCheck
-                    .then(Mono.from(entities.insertMany(toInsert)))
-                    .onErrorMap(e -> StoreErrors.translate("addData batch of " + toInsert.size(), e))
-                    .thenMany(Flux.fromIterable(result));
+                    .thenMany(Flux.range(0, batch.size())
+                            .flatMapSequential(i -> payloads.place(batch.get(i)), payloads.concurrency()))
+                    .collectList()
+                    .flatMapMany(placements -> {
+                        for (int i = 0; i < placements.size(); i++) {
+                            if (placements.get(i).stored() != null) {
+                                PreparedDatum ready = attach(new PreparedDatum(toInsert.get(i), result.get(i)),
+                                        placements.get(i));
+                                toInsert.set(i, ready.entity);
+                                result.set(i, ready.datum);
+                            }
+                        }
+                        return Mono.from(entities.insertMany(toInsert)).thenMany(Flux.fromIterable(result));
+                    })
+                    .onErrorMap(e -> StoreErrors.translate("addData batch of " + toInsert.size(), e));
         });
     }
 
     @Override
     public Mono<Datum> getDatum(ObjectId id) {
+        return getDatum(id, true);
+    }
+
+    @Override
+    public Mono<Datum> getDatum(ObjectId id, boolean loadPayload) {
         if (id == null) {
             return Mono.error(new InvalidArgumentException("getDatum: id must not be null"));
         }
@@ -211,11 +242,17 @@ public final class MongoDatalake implements Datalake {
                 })
                 .onErrorMap(e -> StoreErrors.translate("getDatum " + id, e))
                 .map(MongoDatalake::toDatum)
-                .switchIfEmpty(Mono.error(() -> new DatumNotFoundException("getDatum", List.of(id))));
+                .switchIfEmpty(Mono.error(() -> new DatumNotFoundException("getDatum", List.of(id))))
+                .flatMap(datum -> loadPayload ? payloads.load(datum, null) : Mono.just(datum));
     }
 
     @Override
     public Flux<Datum> getData(List<ObjectId> ids) {
+        return getData(ids, true);
+    }
+
+    @Override
+    public Flux<Datum> getData(List<ObjectId> ids, boolean loadPayloads) {
         if (ids == null) {
             return Flux.error(new InvalidArgumentException("getData: ids must not be null"));
         }
@@ -240,9 +277,21 @@ public final class MongoDatalake implements Datalake {
                         if (!missing.isEmpty()) {
                             return Flux.error(new DatumNotFoundException("getData", missing));
                         }
-                        return Flux.fromIterable(ids).map(found::get);
+                        if (!loadPayloads) {
+                            return Flux.fromIterable(ids).map(found::get);
+                        }
+                        Map<String, Mono<@Nullable Object>> cache = PayloadStore.newCache();
+                        return Flux.fromIterable(found.values())
+                                .flatMap(datum -> payloads.load(datum, cache), payloads.concurrency())
+                                .collectMap(Datum::id)
+                                .flatMapMany(loaded -> Flux.fromIterable(ids).map(loaded::get));
                     });
         });
+    }
+
+    @Override
+    public Flux<ByteBuffer> getPayload(ObjectId id) {
+        return getDatum(id, false).flatMapMany(payloads::stream);
     }
 
     @Override
@@ -264,6 +313,24 @@ public final class MongoDatalake implements Datalake {
     @Override
     public Mono<Lineage> getLineage(ObjectId id, LineageDirection direction, int maxDepth, int maxNodes) {
         return new LineageWalker(documents, batchSize).lineage(id, direction, maxDepth, maxNodes);
+    }
+
+    @Override
+    public Flux<Map<String, ObjectId>> queryRows(Query query, QueryOptions options) {
+        return Flux.defer(() -> {
+            requireOpen();
+            return queryEngine.rows(query, options);
+        });
+    }
+
+    @Override
+    public QueryPlan explain(Query query, QueryOptions options) {
+        return queryEngine.explain(query, options);
+    }
+
+    @Override
+    public Mono<LakeStats> getStats() {
+        return new StatsCollector(documents, batchSize).collect();
     }
 
     @Override
@@ -343,13 +410,10 @@ public final class MongoDatalake implements Datalake {
     }
 
     private static PreparedDatum prepare(NewDatum datum, Instant addedAt) {
-        if (datum.registryUri() != null) {
-            throw new InvalidArgumentException("registryUri " + datum.registryUri()
-                    + ": no payload registry is configured in this lake");
-        }
         DatumEntity entity = new DatumEntity();
         entity.id = datum.id() != null ? datum.id() : new ObjectId();
-        entity.data = BsonValues.toStorable(datum.data(), "data");
+        // A registry payload may be any value (stream, file, POJO); PayloadStore encodes it, not BSON.
+        entity.data = datum.registryUri() != null ? null : BsonValues.toStorable(datum.data(), "data");
         entity.metadata = BsonValues.toDocument(datum.metadata(), "metadata");
         entity.derivedFrom = datum.derivedFrom();
         entity.addedAt = addedAt;
@@ -360,12 +424,27 @@ public final class MongoDatalake implements Datalake {
     }
 
     /** Builds the API view of a stored entity; also applied to new entities so add and read return equal datums. */
+    /** Points a prepared datum at the payload that {@link PayloadStore#place} wrote, if it wrote one. */
+    private static PreparedDatum attach(PreparedDatum prepared, PayloadStore.Placement placement) {
+        PayloadStore.Stored stored = placement.stored();
+        if (stored == null) {
+            return prepared;
+        }
+        DatumEntity entity = prepared.entity;
+        entity.data = null;
+        entity.registryUri = stored.blob().registryUri();
+        entity.registryKey = stored.blob().key();
+        entity.payload = PayloadStore.toDocument(stored.info());
+        return new PreparedDatum(entity, toDatum(entity).withData(stored.data()));
+    }
+
     static Datum toDatum(DatumEntity entity) {
         return Datum.builder()
                 .id(entity.id)
                 .data(BsonValues.fromStored(entity.data))
                 .registryUri(entity.registryUri)
                 .registryKey(entity.registryKey)
+                .payload(PayloadStore.fromStored(entity.payload))
                 .derivedFrom(entity.derivedFrom)
                 .metadata(BsonValues.fromStoredMap(entity.metadata))
                 .addedAt(entity.addedAt.truncatedTo(ChronoUnit.MILLIS))
@@ -406,6 +485,7 @@ public final class MongoDatalake implements Datalake {
             try {
                 client.close();
                 morphiaClient.close();
+                payloads.close();
             } finally {
                 if (embedded != null) {
                     embedded.close();

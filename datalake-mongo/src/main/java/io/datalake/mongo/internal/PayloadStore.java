@@ -1,0 +1,274 @@
+package io.datalake.mongo.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.mongodb.MongoClientSettings;
+import io.datalake.Datum;
+import io.datalake.DatumValidationException;
+import io.datalake.InvalidArgumentException;
+import io.datalake.NewDatum;
+import io.datalake.PayloadInfo;
+import io.datalake.RegistryException;
+import io.datalake.RegistrySettings;
+import io.datalake.registry.BlobSource;
+import io.datalake.registry.ContentAddressedRegistry;
+import io.datalake.registry.Registries;
+import io.datalake.registry.StoredBlob;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.bson.UuidRepresentation;
+import org.bson.codecs.Codec;
+import org.bson.codecs.configuration.CodecRegistries;
+import org.bson.types.ObjectId;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Moves datum payloads between the lake and its registries: decides whether data stays inline or goes to a
+ * registry (the datum's own, or the default one for oversized inline data), encodes it (bytes as they are, other
+ * values as JSON), stores it content-addressed, and loads and verifies it back. Owns the lake's registry handles.
+ */
+final class PayloadStore implements AutoCloseable {
+    /** Name of the stored sub-document describing a registry payload. */
+    static final String PAYLOAD = "payload";
+    private static final String CONTENT_TYPE = "content_type";
+    private static final String SIZE = "size";
+    private static final String SHA256 = "sha256";
+    /** Strings this short cannot exceed any allowed inline limit (UTF-8 takes at most 3 bytes per char). */
+    private static final int SMALL_STRING = 4096;
+
+    private static final Codec<Document> DOCUMENT_CODEC = CodecRegistries.withUuidRepresentation(
+            MongoClientSettings.getDefaultCodecRegistry(), UuidRepresentation.STANDARD).get(Document.class);
+
+    private final RegistrySettings settings;
+    private final Registries registries;
+    private final ObjectMapper json;
+
+    PayloadStore(RegistrySettings settings) {
+        this.settings = settings;
+        this.registries = new Registries(settings);
+        SimpleModule bsonTypes = new SimpleModule("datalake-bson-types");
+        // Values a JSON-like datum may hold that Jackson cannot write on its own: written as their usual strings.
+        bsonTypes.addSerializer(ObjectId.class, ToStringSerializer.instance);
+        bsonTypes.addSerializer(Instant.class, ToStringSerializer.instance);
+        this.json = new ObjectMapper()
+                .registerModule(bsonTypes)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    }
+
+    /** Where a new datum's data goes: inline (no stored payload) or a registry payload already written. */
+    record Placement(@Nullable Stored stored) {
+        static final Placement INLINE = new Placement(null);
+    }
+
+    /**
+     * A payload written to a registry.
+     *
+     * @param blob where it is
+     * @param info its content type, size and hash
+     * @param data the value {@code getDatum} will return for it, or null when it is not held in memory (streams
+     *     and files)
+     */
+    record Stored(StoredBlob blob, PayloadInfo info, @Nullable Object data) {
+    }
+
+    int concurrency() {
+        return settings.payloadConcurrency();
+    }
+
+    /**
+     * Writes a datum's payload to its registry if it has one or if its inline data is too large; payload first,
+     * so a datum never points at a payload that was not written.
+     */
+    Mono<Placement> place(NewDatum datum) {
+        return Mono.defer(() -> {
+            String uri = datum.registryUri();
+            Object data = datum.data();
+            if (uri == null) {
+                long size = inlineSize(data);
+                if (size <= settings.inlineLimitBytes()) {
+                    return Mono.just(Placement.INLINE);
+                }
+                uri = settings.defaultRegistry();
+                if (uri == null) {
+                    return Mono.error(new DatumValidationException("data" + describe(datum) + ": encoded size "
+                            + size + " bytes exceeds the inline limit of " + settings.inlineLimitBytes()
+                            + " bytes; store it in a registry (registryUri) or configure"
+                            + " RegistrySettings.defaultRegistry"));
+                }
+            }
+            return store(uri, data).map(Placement::new);
+        });
+    }
+
+    private static String describe(NewDatum datum) {
+        return datum.id() != null ? " of datum " + datum.id() : "";
+    }
+
+    /** Encoded BSON size of {@code {data: value}}, measured only for values that could be large. */
+    private static long inlineSize(@Nullable Object data) {
+        if (data == null || data instanceof Number || data instanceof Boolean
+                || data instanceof String && ((String) data).length() < SMALL_STRING) {
+            return 0;
+        }
+        Object storable = BsonValues.toStorable(data, "data");
+        return new RawBsonDocument(new Document(DatumEntity.DATA, storable), DOCUMENT_CODEC)
+                .getByteBuffer().remaining();
+    }
+
+    private Mono<Stored> store(String uri, @Nullable Object data) {
+        ContentAddressedRegistry registry = new ContentAddressedRegistry(registries.resolve(uri),
+                settings.spoolDirectory());
+        if (data instanceof byte[]) {
+            byte[] bytes = (byte[]) data;
+            return registry.put(BlobSource.ofBytes(bytes)).map(blob -> stored(blob, PayloadInfo.BYTES, bytes));
+        }
+        if (data instanceof ByteBuffer) {
+            ByteBuffer buffer = ((ByteBuffer) data).duplicate();
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return registry.put(BlobSource.ofBytes(bytes)).map(blob -> stored(blob, PayloadInfo.BYTES, bytes));
+        }
+        if (data instanceof InputStream) {
+            return registry.put((InputStream) data).map(blob -> stored(blob, PayloadInfo.BYTES, null));
+        }
+        if (data instanceof Path || data instanceof File) {
+            Path file = data instanceof File ? ((File) data).toPath() : (Path) data;
+            return Mono.fromCallable(() -> BlobSource.ofFile(file))
+                    .flatMap(registry::put)
+                    .map(blob -> stored(blob, PayloadInfo.BYTES, null));
+        }
+        byte[] encoded;
+        try {
+            encoded = json.writeValueAsBytes(data);
+        } catch (JsonProcessingException e) {
+            return Mono.error(new DatumValidationException("data: cannot encode a value of type "
+                    + data.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e));
+        }
+        Object decoded = decodeJson(encoded, uri);
+        return registry.put(BlobSource.ofBytes(encoded)).map(blob -> stored(blob, PayloadInfo.JSON, decoded));
+    }
+
+    private static Stored stored(StoredBlob blob, String contentType, @Nullable Object data) {
+        return new Stored(blob, new PayloadInfo(contentType, blob.size(), blob.sha256()), data);
+    }
+
+    /**
+     * Returns the datum with its registry payload loaded into {@code data}; inline datums are returned as they
+     * are.
+     *
+     * @param datum a datum read from MongoDB
+     * @param cache payloads already fetched by this call, by URI and key, or null
+     */
+    Mono<Datum> load(Datum datum, @Nullable Map<String, Mono<@Nullable Object>> cache) {
+        String uri = datum.registryUri();
+        String key = datum.registryKey();
+        if (uri == null || key == null) {
+            return Mono.just(datum);
+        }
+        Mono<@Nullable Object> fetch = Mono.defer(() -> fetch(datum, uri, key));
+        if (cache != null) {
+            fetch = cache.computeIfAbsent(uri + "\n" + key, k -> Mono.defer(() -> fetch(datum, uri, key)).cache());
+        }
+        return fetch.map(Wrapper::new)
+                .defaultIfEmpty(new Wrapper(null))
+                .map(w -> datum.withData(w.value))
+                .onErrorMap(RegistryException.class, e -> new RegistryException("payload of datum " + datum.id()
+                        + ": " + e.getMessage(), e));
+    }
+
+    /** Lets a null payload value (JSON {@code null}) travel through a Mono, which cannot carry null. */
+    private record Wrapper(@Nullable Object value) {
+    }
+
+    private Mono<@Nullable Object> fetch(Datum datum, String uri, String key) {
+        PayloadInfo info = datum.payload();
+        ContentAddressedRegistry registry = new ContentAddressedRegistry(registries.resolve(uri));
+        return registry.getBytes(key, info != null ? info.sha256() : null, info != null ? info.size() : -1)
+                .mapNotNull(bytes -> info != null && PayloadInfo.JSON.equals(info.contentType())
+                        ? decodeJson(bytes, uri + " key " + key)
+                        : bytes);
+    }
+
+    /** Streams a registry datum's payload, verified as it passes. */
+    Flux<ByteBuffer> stream(Datum datum) {
+        String uri = datum.registryUri();
+        String key = datum.registryKey();
+        if (uri == null || key == null) {
+            return Flux.error(new InvalidArgumentException("datum " + datum.id()
+                    + " has no registry payload: its data is inline"));
+        }
+        PayloadInfo info = datum.payload();
+        return Flux.defer(() -> new ContentAddressedRegistry(registries.resolve(uri))
+                        .get(key, info != null ? info.sha256() : null, info != null ? info.size() : -1))
+                .onErrorMap(RegistryException.class, e -> new RegistryException("payload of datum " + datum.id()
+                        + ": " + e.getMessage(), e));
+    }
+
+    /** A fresh per-call cache so a payload shared by many datums of one read is fetched once. */
+    static Map<String, Mono<@Nullable Object>> newCache() {
+        return new ConcurrentHashMap<>();
+    }
+
+    private @Nullable Object decodeJson(byte[] bytes, String where) {
+        try {
+            return jsonLike(json.readValue(bytes, Object.class));
+        } catch (IOException e) {
+            throw new RegistryException("payload " + where + " is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Jackson's maps and lists made unmodifiable, and big integers as decimals, like inline values. */
+    private static @Nullable Object jsonLike(@Nullable Object value) {
+        if (value instanceof Map) {
+            Map<String, @Nullable Object> map = new LinkedHashMap<>();
+            ((Map<?, ?>) value).forEach((k, v) -> map.put(String.valueOf(k), jsonLike(v)));
+            return Collections.unmodifiableMap(map);
+        }
+        if (value instanceof List) {
+            List<@Nullable Object> list = new ArrayList<>();
+            ((List<?>) value).forEach(v -> list.add(jsonLike(v)));
+            return Collections.unmodifiableList(list);
+        }
+        if (value instanceof BigInteger) {
+            return new BigDecimal((BigInteger) value);
+        }
+        return value;
+    }
+
+    static Document toDocument(PayloadInfo info) {
+        return new Document(CONTENT_TYPE, info.contentType()).append(SIZE, info.size()).append(SHA256, info.sha256());
+    }
+
+    static @Nullable PayloadInfo fromStored(@Nullable Map<String, Object> stored) {
+        if (stored == null || !(stored.get(CONTENT_TYPE) instanceof String) || !(stored.get(SIZE) instanceof Number)
+                || !(stored.get(SHA256) instanceof String)) {
+            return null;
+        }
+        return new PayloadInfo((String) stored.get(CONTENT_TYPE), ((Number) stored.get(SIZE)).longValue(),
+                (String) stored.get(SHA256));
+    }
+
+    @Override
+    public void close() {
+        registries.close();
+    }
+}

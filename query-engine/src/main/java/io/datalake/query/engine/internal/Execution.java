@@ -1,0 +1,323 @@
+package io.datalake.query.engine.internal;
+
+import com.mongodb.MongoServerException;
+import com.mongodb.reactivestreams.client.FindPublisher;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import io.datalake.DatalakeException;
+import io.datalake.InvalidQueryException;
+import io.datalake.query.JoinMethod;
+import io.datalake.query.Query;
+import io.datalake.query.QueryLevel;
+import io.datalake.query.Strategy;
+import io.datalake.query.engine.EngineTuning;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonObjectId;
+import org.bson.codecs.configuration.CodecRegistries;
+import org.bson.types.ObjectId;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * One run of a planned query. Base ids stream in batches; each batch is resolved level by level, every level of a
+ * batch with one lookup query or from the level's scan index. Rows are arrays of ids indexed by level. All state
+ * is touched by one batch at a time ({@code concatMap}), so no locking is needed.
+ */
+public final class Execution {
+    /** Server error codes meaning "this query is malformed" (BadValue, FailedToParse, TypeMismatch). */
+    private static final Set<Integer> BAD_QUERY_CODES = Set.of(2, 9, 14);
+    /** Documents per cursor batch of a scan; large batches cut round trips, the driver caps them at 16 MB. */
+    private static final int SCAN_CURSOR_BATCH = 10_000;
+    private static final BsonDocument CHILD_PROJECTION = new BsonDocument(Fields.ID, new BsonInt32(1))
+            .append(Fields.DERIVED_FROM, new BsonInt32(1)).append(Fields.ADDED_AT, new BsonInt32(1));
+    private static final BsonDocument ID_PROJECTION = new BsonDocument(Fields.ID, new BsonInt32(1));
+
+    private final MongoCollection<Link> datums;
+    private final ExecutionPlan plan;
+    private final EngineTuning tuning;
+    private final List<QueryLevel> levels;
+    private final int[] parentLevel;
+    private final String[] outputColumns;
+    private final int[] outputLevels;
+    private final Random random;
+    private final ChildIndex[] scanned;
+    private boolean scanning;
+    private int lookupBatches;
+    private boolean firstBatch = true;
+    private @Nullable Mono<Void> eagerScans;
+    private @Nullable Disposable eagerJob;
+
+    /**
+     * Prepares a run.
+     *
+     * @param datums the collection of datum documents
+     * @param plan the plan
+     * @param tuning the engine's limits
+     */
+    public Execution(MongoCollection<?> datums, ExecutionPlan plan, EngineTuning tuning) {
+        this.datums = datums
+                .withCodecRegistry(CodecRegistries.fromRegistries(
+                        CodecRegistries.fromCodecs(new Link.LinkCodec()), datums.getCodecRegistry()))
+                .withDocumentClass(Link.class);
+        this.plan = plan;
+        this.tuning = tuning;
+        Query query = plan.query();
+        this.levels = query.levels();
+        this.parentLevel = new int[levels.size()];
+        for (QueryLevel level : levels) {
+            parentLevel[level.index()] = level.isBase() ? -1 : query.levelOf(level.derivedFrom());
+        }
+        List<String> columns = query.outputColumns();
+        this.outputColumns = columns.toArray(new String[0]);
+        this.outputLevels = columns.stream().mapToInt(query::levelOf).toArray();
+        Long seed = plan.options().seed();
+        this.random = new Random(seed != null ? seed : ThreadLocalRandom.current().nextLong());
+        this.scanned = new ChildIndex[levels.size()];
+        this.scanning = plan.join() == JoinMethod.SCAN;
+    }
+
+    /**
+     * Runs the query.
+     *
+     * @return the rows, in base order
+     */
+    public Flux<Map<String, ObjectId>> rows() {
+        Flux<Map<String, ObjectId>> rows = Flux.defer(() -> {
+            if (scanning && levels.size() > 1) {
+                // Scans start with the base query rather than after its first batch, so the server and the
+                // client work on both at once.
+                Sinks.Empty<Void> ready = Sinks.empty();
+                eagerScans = ready.asMono();
+                eagerJob = buildScans().subscribe(null, ready::tryEmitError, ready::tryEmitEmpty);
+            }
+            // A scan plan reads the next base batch while resolving one; a lookup plan wants few rows and reads
+            // a batch only when the previous one is resolved and more rows are still wanted.
+            return baseIds()
+                    .buffer(plan.baseBatch())
+                    .concatMap(this::resolveBatch, scanning ? 1 : 0)
+                    .concatMapIterable(batch -> batch)
+                    .map(this::toRow)
+                    .doFinally(signal -> cancelEagerScans());
+        });
+        Integer wanted = plan.options().datumsWanted();
+        return wanted == null ? rows : rows.take(wanted, true);
+    }
+
+    private void cancelEagerScans() {
+        Disposable job = eagerJob;
+        if (job != null) {
+            job.dispose();
+        }
+    }
+
+    private Flux<ObjectId> baseIds() {
+        QueryLevel base = levels.get(0);
+        BsonDocument filter = base.filter();
+        Strategy order = base.strategy();
+        if (order == Strategy.RANDOM) {
+            return Flux.from(datums.find(filter).projection(ID_PROJECTION).batchSize(SCAN_CURSOR_BATCH))
+                    .map(Execution::baseId)
+                    .collectList()
+                    .flatMapIterable(ids -> {
+                        // Sorting first makes the seeded shuffle independent of storage order.
+                        Collections.sort(ids);
+                        Collections.shuffle(ids, random);
+                        return ids;
+                    })
+                    .onErrorMap(e -> translate(0, e));
+        }
+        // A scan plan reads the whole base anyway: big cursor batches save round trips. A lookup plan wants few
+        // rows, so its first batch is just what one resolution needs.
+        int cursorBatch = scanning ? Math.max(plan.baseBatch(), SCAN_CURSOR_BATCH) : plan.baseBatch();
+        FindPublisher<Link> find = datums.find(filter).projection(ID_PROJECTION).batchSize(cursorBatch);
+        if (order == Strategy.LATEST || order == Strategy.EARLIEST) {
+            int direction = order == Strategy.LATEST ? -1 : 1;
+            find = find.sort(new BsonDocument(Fields.ADDED_AT, new BsonInt32(direction))
+                    .append(Fields.ID, new BsonInt32(direction)));
+        }
+        return Flux.from(find).map(Execution::baseId).onErrorMap(e -> translate(0, e));
+    }
+
+    private Mono<List<ObjectId[]>> resolveBatch(List<ObjectId> baseIds) {
+        boolean onlyBatch = firstBatch && baseIds.size() < plan.baseBatch();
+        firstBatch = false;
+        List<ObjectId[]> rows = new ArrayList<>(baseIds.size());
+        for (ObjectId id : baseIds) {
+            ObjectId[] row = new ObjectId[levels.size()];
+            row[0] = id;
+            rows.add(row);
+        }
+        if (levels.size() == 1) {
+            return Mono.just(rows);
+        }
+        JoinMethod join = chooseJoin(onlyBatch);
+        Mono<List<ObjectId[]>> resolved = Mono.just(rows);
+        if (join == JoinMethod.SCAN) {
+            Mono<Void> scans = eagerScans;
+            resolved = (scans != null ? scans : buildScans()).thenReturn(rows);
+        }
+        for (int i = 1; i < levels.size(); i++) {
+            int level = i;
+            resolved = resolved.flatMap(alive -> alive.isEmpty() ? Mono.just(alive) : resolveLevel(level, alive, join));
+        }
+        return resolved;
+    }
+
+    /** Decides the join of this batch's levels; see {@link Planner} for the rules. */
+    private JoinMethod chooseJoin(boolean onlyBatch) {
+        if (plan.forced()) {
+            return plan.join();
+        }
+        if (scanning && onlyBatch) {
+            // The whole base is this one small batch: a lookup reads far less than a scan of every level.
+            cancelEagerScans();
+            eagerScans = null;
+            scanning = false;
+            return JoinMethod.LOOKUP;
+        }
+        if (!scanning && ++lookupBatches > tuning.maxLookupBatches()) {
+            scanning = true;
+        }
+        return scanning ? JoinMethod.SCAN : JoinMethod.LOOKUP;
+    }
+
+    private Mono<List<ObjectId[]>> resolveLevel(int level, List<ObjectId[]> rows, JoinMethod join) {
+        int parent = parentLevel[level];
+        Mono<ChildIndex> index;
+        if (join == JoinMethod.SCAN) {
+            index = Mono.just(scanned[level]);
+        } else {
+            Set<ObjectId> parents = new LinkedHashSet<>();
+            for (ObjectId[] row : rows) {
+                parents.add(row[parent]);
+            }
+            index = lookup(level, new ArrayList<>(parents));
+        }
+        return index.map(children -> apply(level, rows, children));
+    }
+
+    private List<ObjectId[]> apply(int level, List<ObjectId[]> rows, ChildIndex children) {
+        int parent = parentLevel[level];
+        boolean missing = levels.get(level).strategy() == Strategy.MISSING;
+        List<ObjectId[]> kept = new ArrayList<>(rows.size());
+        for (ObjectId[] row : rows) {
+            if (missing) {
+                if (!children.has(row[parent])) {
+                    kept.add(row);
+                }
+            } else {
+                ObjectId pick = children.pick(row[parent], random);
+                if (pick != null) {
+                    row[level] = pick;
+                    kept.add(row);
+                }
+            }
+        }
+        return kept;
+    }
+
+    private Mono<ChildIndex> lookup(int level, List<ObjectId> parents) {
+        QueryLevel q = levels.get(level);
+        List<List<ObjectId>> chunks = new ArrayList<>();
+        for (int from = 0; from < parents.size(); from += plan.batchSize()) {
+            chunks.add(parents.subList(from, Math.min(parents.size(), from + plan.batchSize())));
+        }
+        return Flux.fromIterable(chunks)
+                .concatMap(chunk -> {
+                    return Flux.from(datums.find(lookupFilter(q, chunk)).projection(CHILD_PROJECTION)
+                            .batchSize(SCAN_CURSOR_BATCH));
+                })
+                .reduce(ChildIndex.forStrategy(q.strategy()), Execution::index)
+                .onErrorMap(e -> translate(level, e));
+    }
+
+    /**
+     * The level's filter restricted to children of the given parents. Derived filters cannot hold
+     * {@code derived_from} (it is reserved), so adding it is a plain AND. The range around the {@code $in} does
+     * not change which datums match (every listed id lies inside it) but lets a server that evaluates the
+     * condition document by document reject most of them with two comparisons instead of a list search.
+     */
+    static BsonDocument lookupFilter(QueryLevel level, List<ObjectId> parents) {
+        ObjectId min = parents.get(0);
+        ObjectId max = parents.get(0);
+        BsonArray ids = new BsonArray(new ArrayList<>(parents.size()));
+        for (ObjectId id : parents) {
+            ids.add(new BsonObjectId(id));
+            min = id.compareTo(min) < 0 ? id : min;
+            max = id.compareTo(max) > 0 ? id : max;
+        }
+        BsonDocument condition = new BsonDocument("$gte", new BsonObjectId(min))
+                .append("$lte", new BsonObjectId(max))
+                .append("$in", ids);
+        BsonDocument filter = new BsonDocument(Fields.DERIVED_FROM, condition);
+        filter.putAll(level.filter());
+        return filter;
+    }
+
+    /** Builds the scan index of every derived level that lacks one, all scans running concurrently. */
+    private Mono<Void> buildScans() {
+        List<Mono<Void>> scans = new ArrayList<>();
+        for (int i = 1; i < levels.size(); i++) {
+            if (scanned[i] == null) {
+                int level = i;
+                QueryLevel q = levels.get(level);
+                scans.add(Flux.from(datums.find(q.filter()).projection(CHILD_PROJECTION).batchSize(SCAN_CURSOR_BATCH))
+                        .reduce(ChildIndex.forStrategy(q.strategy()), Execution::index)
+                        .onErrorMap(e -> translate(level, e))
+                        .doOnNext(index -> scanned[level] = index)
+                        .then());
+            }
+        }
+        return Mono.when(scans);
+    }
+
+    private static ChildIndex index(ChildIndex index, Link link) {
+        // Datums without an ObjectId parent cannot be children of a picked datum.
+        if (link.parent != null && link.id != null) {
+            index.add(link.parent, link.id, link.addedAt);
+        }
+        return index;
+    }
+
+    private static ObjectId baseId(Link link) {
+        if (link.id == null) {
+            throw new DatalakeException("a base datum's _id is a " + link.otherId
+                    + ", not an ObjectId; query rows hold datum ids");
+        }
+        return link.id;
+    }
+
+    private Map<String, ObjectId> toRow(ObjectId[] ids) {
+        Map<String, ObjectId> row = new LinkedHashMap<>(outputColumns.length * 2);
+        for (int i = 0; i < outputColumns.length; i++) {
+            row.put(outputColumns[i], ids[outputLevels[i]]);
+        }
+        return Collections.unmodifiableMap(row);
+    }
+
+    private Throwable translate(int level, Throwable e) {
+        if (e instanceof DatalakeException) {
+            return e;
+        }
+        QueryLevel q = levels.get(level);
+        if (e instanceof MongoServerException && BAD_QUERY_CODES.contains(((MongoServerException) e).getCode())) {
+            return new InvalidQueryException("level " + level + ": the server rejected the filter "
+                    + q.filter().toJson() + ": " + e.getMessage());
+        }
+        return new DatalakeException("query failed reading level " + level + " ('" + q.column() + "'): "
+                + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,263 @@
+package io.datalake.registry.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.datalake.InvalidArgumentException;
+import io.datalake.RegistryException;
+import io.datalake.registry.BlobSource;
+import io.datalake.registry.ContentAddressedRegistry;
+import io.datalake.registry.RegistryBackend;
+import io.datalake.registry.RegistryKeys;
+import io.datalake.registry.StoredBlob;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+
+/**
+ * Tests every registry backend must pass. A backend's test class extends this one and implements
+ * {@link #newBackend()}; each test gets its own handle over an empty namespace and closes it afterwards.
+ */
+public abstract class RegistryBackendConformance {
+    /** Generous: the 20 MB test runs over HTTP on a busy two-core machine. */
+    protected static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final int TWENTY_MB = 20 * 1024 * 1024;
+
+    /** The handle under test, fresh for each test. */
+    protected RegistryBackend backend;
+
+    /** A temporary directory, fresh for each test, for files the test or the backend needs. */
+    @TempDir
+    protected Path tempDir;
+
+    /**
+     * Returns a new handle over an empty namespace (for example a fresh directory or a fresh key prefix).
+     *
+     * @return the handle; the kit closes it after the test
+     */
+    protected abstract RegistryBackend newBackend();
+
+    @BeforeEach
+    void openBackend() {
+        backend = newBackend();
+    }
+
+    @AfterEach
+    void closeBackend() {
+        backend.close();
+    }
+
+    @Test
+    void putGetExistsDeleteAndList() {
+        put("a/b/one", bytes("one"));
+        put("a/two", bytes("two"));
+        put("other/three", bytes("three"));
+
+        assertThat(backend.exists("a/b/one").block(TIMEOUT)).isTrue();
+        assertThat(backend.exists("a/b").block(TIMEOUT)).as("a prefix is not an object").isFalse();
+        assertThat(read("a/b/one")).isEqualTo(bytes("one"));
+        assertThat(read("other/three")).isEqualTo(bytes("three"));
+        assertThat(list("a/")).containsExactlyInAnyOrder("a/b/one", "a/two");
+        assertThat(list("a/b")).containsExactly("a/b/one");
+        assertThat(list("")).containsExactlyInAnyOrder("a/b/one", "a/two", "other/three");
+
+        backend.delete("a/two").block(TIMEOUT);
+        assertThat(backend.exists("a/two").block(TIMEOUT)).isFalse();
+        assertThat(list("a/")).containsExactly("a/b/one");
+        backend.delete("a/two").block(TIMEOUT);
+        assertThat(list("nothing/")).isEmpty();
+    }
+
+    @Test
+    void overwritingReplacesTheObject() {
+        put("k", bytes("same"));
+        put("k", bytes("same"));
+        assertThat(read("k")).isEqualTo(bytes("same"));
+        put("k", bytes("different and longer"));
+        assertThat(read("k")).isEqualTo(bytes("different and longer"));
+        assertThat(list("")).containsExactly("k");
+    }
+
+    @Test
+    void emptyPayloadRoundTrips() {
+        put("empty", new byte[0]);
+        assertThat(backend.exists("empty").block(TIMEOUT)).isTrue();
+        assertThat(read("empty")).isEmpty();
+    }
+
+    @Test
+    void twentyMegabytePayloadStreamsBackIntact() throws IOException {
+        Path file = randomFile(TWENTY_MB, 20);
+        backend.put("big/payload", BlobSource.ofFile(file)).block(TIMEOUT);
+
+        MessageDigest digest = sha256();
+        long[] count = new long[1];
+        backend.get("big/payload").doOnNext(b -> {
+            count[0] += b.remaining();
+            digest.update(b);
+        }).blockLast(TIMEOUT);
+
+        assertThat(count[0]).isEqualTo(TWENTY_MB);
+        assertThat(HexFormat.of().formatHex(digest.digest())).isEqualTo(ContentAddressedRegistry.sha256(
+                BlobSource.ofFile(file)));
+    }
+
+    @Test
+    void concurrentWritersOfTheSameKeyLeaveOneWholeObject() {
+        byte[] content = new byte[1024 * 1024];
+        new Random(7).nextBytes(content);
+        Flux.range(0, 8)
+                .flatMap(i -> backend.put("shared/key", BlobSource.ofBytes(content)), 8)
+                .blockLast(TIMEOUT);
+        assertThat(read("shared/key")).isEqualTo(content);
+        assertThat(list("shared/")).containsExactly("shared/key");
+
+        ContentAddressedRegistry cas = new ContentAddressedRegistry(backend);
+        List<StoredBlob> stored = Flux.range(0, 8)
+                .flatMap(i -> cas.put(BlobSource.ofBytes(content)), 8)
+                .collectList().block(TIMEOUT);
+        assertThat(stored).extracting(StoredBlob::key).containsOnly(stored.get(0).key());
+        assertThat(cas.getBytes(stored.get(0).key(), null, content.length).block(TIMEOUT)).isEqualTo(content);
+    }
+
+    @Test
+    void invalidKeysAreRefusedBeforeAnyIo() {
+        List<String> bad = List.of("", "../escape", "a/../../escape", "a/..", "./a", "/absolute", "a\\b",
+                "C:/windows", "a\u0000b", "line\nbreak", "a//b", "trailing/", "x" + RegistryKeys.RESERVED_SUFFIX);
+        for (String key : bad) {
+            assertThatThrownBy(() -> backend.put(key, BlobSource.ofBytes(bytes("x"))).block(TIMEOUT))
+                    .as("put %s", key).isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> backend.get(key).blockLast(TIMEOUT))
+                    .as("get %s", key).isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> backend.exists(key).block(TIMEOUT))
+                    .as("exists %s", key).isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> backend.delete(key).block(TIMEOUT))
+                    .as("delete %s", key).isInstanceOf(InvalidArgumentException.class);
+        }
+        assertThatThrownBy(() -> backend.list("../").blockLast(TIMEOUT)).isInstanceOf(InvalidArgumentException.class);
+        assertThat(list("")).as("nothing was written").isEmpty();
+    }
+
+    @Test
+    void missingKeyFailsNamingTheRegistryAndKey() {
+        assertThatThrownBy(() -> backend.get("no/such/key").blockLast(TIMEOUT))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining(backend.uri())
+                .hasMessageContaining("no/such/key");
+        assertThat(backend.exists("no/such/key").block(TIMEOUT)).isFalse();
+        backend.delete("no/such/key").block(TIMEOUT);
+    }
+
+    @Test
+    void contentAddressedPutStoresOncePerContent() {
+        ContentAddressedRegistry cas = new ContentAddressedRegistry(backend);
+        StoredBlob first = cas.put(BlobSource.ofBytes(bytes("payload"))).block(TIMEOUT);
+        StoredBlob second = cas.put(BlobSource.ofBytes(bytes("payload"))).block(TIMEOUT);
+
+        assertThat(first.uploaded()).isTrue();
+        assertThat(second.uploaded()).as("upload skipped for existing content").isFalse();
+        assertThat(second.key()).isEqualTo(first.key())
+                .isEqualTo(first.sha256().substring(0, 2) + "/" + first.sha256().substring(2, 4) + "/" + first.sha256());
+        assertThat(first.registryUri()).isEqualTo(backend.uri());
+        assertThat(list("")).containsExactly(first.key());
+        assertThat(cas.getBytes(first.key(), first.sha256(), first.size()).block(TIMEOUT)).isEqualTo(bytes("payload"));
+    }
+
+    @Test
+    void hashMismatchIsAnErrorNeverData() {
+        ContentAddressedRegistry cas = new ContentAddressedRegistry(backend);
+        StoredBlob stored = cas.put(BlobSource.ofBytes(bytes("original"))).block(TIMEOUT);
+        // Same length, different bytes: only the hash can tell.
+        backend.put(stored.key(), BlobSource.ofBytes(bytes("0riginal"))).block(TIMEOUT);
+
+        assertThatThrownBy(() -> cas.getBytes(stored.key(), stored.sha256(), stored.size()).block(TIMEOUT))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining(stored.key())
+                .hasMessageContaining("corrupt");
+        assertThatThrownBy(() -> cas.getBytes(stored.key(), null, -1).block(TIMEOUT))
+                .as("hash derived from the key").isInstanceOf(RegistryException.class);
+
+        backend.put(stored.key(), BlobSource.ofBytes(bytes("orig"))).block(TIMEOUT);
+        assertThatThrownBy(() -> cas.getBytes(stored.key(), stored.sha256(), stored.size()).block(TIMEOUT))
+                .as("truncated").isInstanceOf(RegistryException.class).hasMessageContaining("4 bytes instead of 8");
+    }
+
+    @Test
+    void streamsAreSpooledHashedAndStored() throws IOException {
+        ContentAddressedRegistry cas = new ContentAddressedRegistry(backend, tempDir);
+        Path file = randomFile(3 * 1024 * 1024 + 17, 3);
+        StoredBlob stored = cas.put(Files.newInputStream(file)).block(TIMEOUT);
+
+        assertThat(stored.size()).isEqualTo(Files.size(file));
+        assertThat(stored.sha256()).isEqualTo(ContentAddressedRegistry.sha256(BlobSource.ofFile(file)));
+        assertThat(cas.getBytes(stored.key(), stored.sha256(), stored.size()).block(TIMEOUT))
+                .isEqualTo(Files.readAllBytes(file));
+        try (var spooled = Files.list(tempDir)) {
+            assertThat(spooled.filter(p -> p.getFileName().toString().startsWith("datalake-spool-")))
+                    .as("spool file deleted").isEmpty();
+        }
+    }
+
+    /**
+     * Writes a file of pseudo-random bytes.
+     *
+     * @param size the size in bytes
+     * @param seed the random seed
+     * @return the file, in the test's temporary directory
+     * @throws IOException if it cannot be written
+     */
+    protected Path randomFile(int size, long seed) throws IOException {
+        Path file = Files.createTempFile(tempDir, "random-", ".bin");
+        Random random = new Random(seed);
+        byte[] chunk = new byte[64 * 1024];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int left = size; left > 0; left -= chunk.length) {
+                random.nextBytes(chunk);
+                out.write(chunk, 0, Math.min(left, chunk.length));
+            }
+        }
+        return file;
+    }
+
+    private void put(String key, byte[] content) {
+        backend.put(key, BlobSource.ofBytes(content)).block(TIMEOUT);
+    }
+
+    private byte[] read(String key) {
+        List<ByteBuffer> buffers = backend.get(key).collectList().block(TIMEOUT);
+        int total = buffers.stream().mapToInt(ByteBuffer::remaining).sum();
+        ByteBuffer all = ByteBuffer.allocate(total);
+        buffers.forEach(all::put);
+        return Arrays.copyOf(all.array(), total);
+    }
+
+    private List<String> list(String prefix) {
+        return backend.list(prefix).collectList().block(TIMEOUT);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

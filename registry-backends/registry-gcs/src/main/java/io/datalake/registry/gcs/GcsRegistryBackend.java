@@ -1,0 +1,241 @@
+package io.datalake.registry.gcs;
+
+import com.google.cloud.BaseServiceException;
+import com.google.cloud.ReadChannel;
+import com.google.cloud.WriteChannel;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageException;
+import io.datalake.InvalidArgumentException;
+import io.datalake.RegistryException;
+import io.datalake.registry.BlobSource;
+import io.datalake.registry.RegistryBackend;
+import io.datalake.registry.RegistryKeys;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A registry in a GCS bucket under a key prefix. The {@link Storage} client is blocking, so every call runs on
+ * Reactor's bounded-elastic scheduler; payloads stream in both directions through its read and write channels.
+ * An object becomes visible only when its upload is finalized, so readers never see a partial payload. Transient
+ * failures are retried by the client's retry settings; permanent ones (403, 404) are not.
+ */
+public final class GcsRegistryBackend implements RegistryBackend {
+    private static final int CHUNK = 256 * 1024;
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._\\-]{1,220}[a-z0-9]");
+
+    private final Storage storage;
+    private final boolean ownsStorage;
+    private final String bucket;
+    private final String prefix;
+    private final String uri;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    GcsRegistryBackend(Storage storage, boolean ownsStorage, URI registryUri) {
+        this.storage = storage;
+        this.ownsStorage = ownsStorage;
+        this.bucket = bucket(registryUri);
+        this.prefix = prefix(registryUri);
+        this.uri = canonicalUri(registryUri);
+    }
+
+    /**
+     * Creates a registry over a {@link Storage} the caller configured and keeps owning (closing this handle does
+     * not close it).
+     *
+     * @param storage the client, real or in-memory
+     * @param registryUri {@code gs://bucket/prefix}
+     * @return the handle
+     * @throws InvalidArgumentException if the URI is not a valid GCS registry URI
+     */
+    public static GcsRegistryBackend create(Storage storage, String registryUri) {
+        if (storage == null || registryUri == null) {
+            throw new InvalidArgumentException("storage and registryUri must not be null");
+        }
+        try {
+            return new GcsRegistryBackend(storage, false, new URI(registryUri));
+        } catch (java.net.URISyntaxException e) {
+            throw new InvalidArgumentException("invalid GCS registry URI '" + registryUri + "': " + e.getReason());
+        }
+    }
+
+    static String canonicalUri(URI uri) {
+        String prefix = prefix(uri);
+        return "gs://" + bucket(uri) + (prefix.isEmpty() ? "" : "/" + prefix);
+    }
+
+    private static String bucket(URI uri) {
+        String bucket = uri.getHost() != null ? uri.getHost() : uri.getRawAuthority();
+        if (!"gs".equalsIgnoreCase(uri.getScheme()) || bucket == null || !BUCKET.matcher(bucket).matches()
+                || uri.getUserInfo() != null || uri.getPort() != -1) {
+            throw new InvalidArgumentException("GCS registry URI " + uri
+                    + " must be gs://bucket/prefix with a valid bucket name");
+        }
+        return bucket;
+    }
+
+    private static String prefix(URI uri) {
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        String prefix = path.replaceAll("^/+", "").replaceAll("/+$", "");
+        if (!prefix.isEmpty()) {
+            RegistryKeys.validatePrefix(prefix);
+        }
+        return prefix;
+    }
+
+    @Override
+    public String uri() {
+        return uri;
+    }
+
+    private BlobId blobId(String key) {
+        RegistryKeys.validate(key);
+        return BlobId.of(bucket, prefix.isEmpty() ? key : prefix + "/" + key);
+    }
+
+    @Override
+    public Mono<Boolean> exists(String key) {
+        return Mono.fromCallable(() -> {
+            BlobId id = blobId(key);
+            try {
+                return storage.get(id) != null;
+            } catch (BaseServiceException e) {
+                throw failure("exists", key, e);
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
+    public Mono<Void> put(String key, BlobSource source) {
+        return Mono.<Void>fromRunnable(() -> {
+            BlobInfo info = BlobInfo.newBuilder(blobId(key)).setContentType("application/octet-stream").build();
+            try {
+                byte[] bytes = source.bytes();
+                if (bytes != null) {
+                    storage.create(info, bytes);
+                    return;
+                }
+                try (WriteChannel writer = storage.writer(info); InputStream in = source.openStream()) {
+                    writer.setChunkSize(CHUNK * 4);
+                    OutputStream out = Channels.newOutputStream(writer);
+                    in.transferTo(out);
+                }
+            } catch (BaseServiceException e) {
+                throw failure("put", key, e);
+            } catch (IOException e) {
+                throw failure("put", key, e);
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
+    public Flux<ByteBuffer> get(String key) {
+        return Flux.using(
+                        () -> open(key),
+                        reader -> Flux.<ByteBuffer>generate(sink -> {
+                            try {
+                                ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+                                if (reader.read(buffer) < 0) {
+                                    sink.complete();
+                                } else {
+                                    sink.next(buffer.flip());
+                                }
+                            } catch (IOException | BaseServiceException e) {
+                                sink.error(isNotFound(e) ? missing(key, e) : failure("get", key, e));
+                            }
+                        }),
+                        ReadChannel::close)
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** Opens a reader on an object that exists; the existence check gives a clear error up front. */
+    private ReadChannel open(String key) {
+        BlobId id = blobId(key);
+        try {
+            Blob blob = storage.get(id);
+            if (blob == null) {
+                throw missing(key, null);
+            }
+            // Pin the generation so a concurrent overwrite cannot splice two objects into one read.
+            return storage.reader(blob.getBlobId());
+        } catch (BaseServiceException e) {
+            throw isNotFound(e) ? missing(key, e) : failure("get", key, e);
+        }
+    }
+
+    @Override
+    public Mono<Void> delete(String key) {
+        return Mono.<Void>fromRunnable(() -> {
+            BlobId id = blobId(key);
+            try {
+                storage.delete(id);
+            } catch (BaseServiceException e) {
+                throw failure("delete", key, e);
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
+    public Flux<String> list(String keyPrefix) {
+        return Flux.defer(() -> {
+            RegistryKeys.validatePrefix(keyPrefix);
+            String base = prefix.isEmpty() ? "" : prefix + "/";
+            try {
+                return Flux.fromIterable(storage.list(bucket, Storage.BlobListOption.prefix(base + keyPrefix))
+                                .iterateAll())
+                        .map(blob -> blob.getName().substring(base.length()));
+            } catch (BaseServiceException e) {
+                throw failure("list", keyPrefix, e);
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private static boolean isNotFound(Throwable e) {
+        Throwable cause = e;
+        while (cause != null) {
+            if (cause instanceof BaseServiceException && ((BaseServiceException) cause).getCode() == 404) {
+                return true;
+            }
+            cause = cause.getCause();
+        }
+        return false;
+    }
+
+    private RegistryException missing(String key, Throwable cause) {
+        return new RegistryException("no payload in registry " + uri + " under key " + key, cause);
+    }
+
+    private RegistryException failure(String operation, String key, Exception e) {
+        String status = e instanceof StorageException ? " (HTTP " + ((StorageException) e).getCode() + ")" : "";
+        return new RegistryException(operation + " of key " + key + " in registry " + uri + " failed" + status + ": "
+                + e.getMessage(), e);
+    }
+
+    /** Closes the client if this handle created it. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true) && ownsStorage) {
+            try {
+                storage.close();
+            } catch (Exception e) {
+                throw new RegistryException("closing the GCS client of " + uri + " failed", e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GcsRegistryBackend{" + uri + "}";
+    }
+}

@@ -1,0 +1,191 @@
+package io.datalake.registry.s3;
+
+import io.datalake.InvalidArgumentException;
+import io.datalake.RegistryException;
+import io.datalake.registry.BlobSource;
+import io.datalake.registry.RegistryBackend;
+import io.datalake.registry.RegistryKeys;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A registry in an S3 bucket under a key prefix, over the AWS SDK v2 {@link S3AsyncClient}: non-blocking, streaming
+ * in both directions. Uploads above the client's multipart threshold are split into parts by the SDK; retries of
+ * transient failures (timeouts, throttling, 5xx) with backoff follow the client's retry strategy, and permanent
+ * failures (403, 404) are not retried. Messages name the registry URI and key, never credentials.
+ */
+public final class S3RegistryBackend implements RegistryBackend {
+    private final S3AsyncClient client;
+    private final S3AsyncClient uploadClient;
+    private final List<? extends AutoCloseable> owned;
+    private final S3Location location;
+    private final String uri;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param client for reads, listings, deletes: plain GETs, which every S3-compatible store serves (a
+     *     multipart-enabled client downloads by part number, which some lack)
+     * @param uploadClient for uploads, multipart above its threshold
+     * @param owned what {@link #close()} closes, in order
+     */
+    S3RegistryBackend(S3AsyncClient client, S3AsyncClient uploadClient, List<? extends AutoCloseable> owned,
+            S3Location location) {
+        this.client = client;
+        this.uploadClient = uploadClient;
+        this.owned = owned;
+        this.location = location;
+        this.uri = location.canonicalUri();
+    }
+
+    /**
+     * Creates a registry over a client the caller configured and keeps owning (closing this handle does not close
+     * the client). With multipart support enabled, the client uploads large payloads in parts, and also downloads
+     * them by part number, which some S3-compatible stores do not support.
+     *
+     * @param client the S3 client
+     * @param registryUri {@code s3://bucket/prefix}; its query string may only name the {@code endpoint}, which
+     *     then becomes part of the registry's identity
+     * @return the handle
+     * @throws InvalidArgumentException if the URI is not a valid S3 registry URI
+     */
+    public static S3RegistryBackend create(S3AsyncClient client, String registryUri) {
+        if (client == null || registryUri == null) {
+            throw new InvalidArgumentException("client and registryUri must not be null");
+        }
+        return new S3RegistryBackend(client, client, List.of(), S3Location.parse(URI.create(registryUri)));
+    }
+
+    @Override
+    public String uri() {
+        return uri;
+    }
+
+    private String objectKey(String key) {
+        return location.objectKey(RegistryKeys.validate(key));
+    }
+
+    @Override
+    public Mono<Boolean> exists(String key) {
+        return Mono.defer(() -> {
+            String objectKey = objectKey(key);
+            return Mono.fromFuture(() -> client.headObject(b -> b.bucket(location.bucket()).key(objectKey)))
+                    .map(response -> true)
+                    .onErrorResume(e -> isNotFound(e) ? Mono.just(false) : Mono.error(failure("exists", key, e)));
+        });
+    }
+
+    @Override
+    public Mono<Void> put(String key, BlobSource source) {
+        return Mono.defer(() -> {
+            String objectKey = objectKey(key);
+            AsyncRequestBody body = source.bytes() != null
+                    ? AsyncRequestBody.fromBytes(source.bytes())
+                    : AsyncRequestBody.fromFile(source.file());
+            return Mono.fromFuture(() -> uploadClient.putObject(b -> b.bucket(location.bucket()).key(objectKey)
+                                    .contentLength(source.size()).contentType("application/octet-stream"), body))
+                    .onErrorMap(e -> failure("put", key, e))
+                    .then();
+        });
+    }
+
+    @Override
+    public Flux<ByteBuffer> get(String key) {
+        return Mono.defer(() -> {
+                    String objectKey = objectKey(key);
+                    return Mono.fromFuture(() -> client.getObject(b -> b.bucket(location.bucket()).key(objectKey),
+                            AsyncResponseTransformer.toPublisher()));
+                })
+                .onErrorMap(e -> !(e instanceof InvalidArgumentException), e -> isNotFound(e)
+                        ? new RegistryException("no payload in registry " + uri + " under key " + key, unwrap(e))
+                        : failure("get", key, e))
+                .flatMapMany(Flux::from)
+                .onErrorMap(e -> !(e instanceof InvalidArgumentException || e instanceof RegistryException),
+                        e -> failure("get", key, e));
+    }
+
+    @Override
+    public Mono<Void> delete(String key) {
+        return Mono.defer(() -> {
+            String objectKey = objectKey(key);
+            return Mono.fromFuture(() -> client.deleteObject(b -> b.bucket(location.bucket()).key(objectKey)))
+                    .onErrorMap(e -> failure("delete", key, e))
+                    .then();
+        });
+    }
+
+    @Override
+    public Flux<String> list(String prefix) {
+        return Flux.defer(() -> {
+            RegistryKeys.validatePrefix(prefix);
+            String base = location.prefix().isEmpty() ? "" : location.prefix() + "/";
+            return Flux.from(client.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(base + prefix))
+                            .contents())
+                    .map(S3Object::key)
+                    .map(k -> k.substring(base.length()))
+                    .onErrorMap(e -> failure("list", prefix, e));
+        });
+    }
+
+    private static boolean isNotFound(Throwable e) {
+        Throwable cause = unwrap(e);
+        return cause instanceof NoSuchKeyException
+                || cause instanceof SdkServiceException && ((SdkServiceException) cause).statusCode() == 404;
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    private RuntimeException failure(String operation, String key, Throwable error) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof InvalidArgumentException || cause instanceof RegistryException) {
+            return (RuntimeException) cause;
+        }
+        String status = cause instanceof SdkServiceException
+                ? " (HTTP " + ((SdkServiceException) cause).statusCode() + ")"
+                : "";
+        String message = cause instanceof SdkException ? cause.getMessage() : cause.toString();
+        return new RegistryException(operation + " of key " + key + " in registry " + uri + " failed" + status + ": "
+                + message, cause);
+    }
+
+    /** Closes the clients if this handle created them. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        RegistryException failure = null;
+        for (AutoCloseable resource : owned) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new RegistryException("closing the S3 clients of " + uri + " failed", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "S3RegistryBackend{" + uri + "}";
+    }
+}
