@@ -1,0 +1,131 @@
+package io.datalake.cli.internal;
+
+import io.datalake.Datalake;
+import io.datalake.Datum;
+import io.datalake.PayloadInfo;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bson.types.ObjectId;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code datalake get}: prints one datum and optionally writes its payload to a file. */
+@Command(
+        name = "get",
+        description = {
+            "Print one datum as JSON.",
+            "A registry payload is described (content type, size, SHA-256), not printed: write it with "
+                    + "--payload-out."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  datalake get 665f1c2e8a9b4c3d2e1f0a9b",
+            "  datalake get 665f1c2e8a9b4c3d2e1f0a9b --payload-out cat.jpg",
+            "  datalake get 665f1c2e8a9b4c3d2e1f0a9b --payload-out - | jq ."
+        })
+final class GetCommand extends LakeCommand {
+    @Parameters(index = "0", paramLabel = "ID", description = "The datum's id.")
+    @Nullable ObjectId id;
+
+    @Option(names = "--payload-out", paramLabel = "FILE",
+            description = "Write the datum's data to FILE ('-' for standard output): a registry payload's bytes as"
+                    + " stored, inline data as JSON.")
+    @Nullable String payloadOut;
+
+    @Override
+    int run(Datalake lake) throws IOException {
+        Datum datum = lake.getDatum(id(), false).block();
+        if (datum == null) {
+            throw new IllegalStateException("getDatum completed without a datum");
+        }
+        if (payloadOut == null) {
+            out().println(Json.write(describe(datum), true));
+            return 0;
+        }
+        long written = writePayload(lake, datum);
+        if (!"-".equals(payloadOut)) {
+            err().println("wrote " + written + " bytes to " + payloadOut);
+        }
+        return 0;
+    }
+
+    static Map<String, @Nullable Object> describe(Datum datum) {
+        Map<String, @Nullable Object> json = Json.datum(datum);
+        PayloadInfo payload = datum.payload();
+        if (payload != null) {
+            Map<String, @Nullable Object> info = new LinkedHashMap<>();
+            info.put("content_type", payload.contentType());
+            info.put("size", payload.size());
+            info.put("sha256", payload.sha256());
+            json.put("payload", info);
+            json.remove("data");
+        }
+        return json;
+    }
+
+    private long writePayload(Datalake lake, Datum datum) throws IOException {
+        boolean toStdout = "-".equals(payloadOut);
+        if (datum.registryUri() == null) {
+            Object data = datum.data();
+            byte[] bytes = data instanceof byte[]
+                    ? (byte[]) data
+                    : (Json.write(data, true) + "\n").getBytes(StandardCharsets.UTF_8);
+            if (toStdout) {
+                out().write(bytes);
+                out().flush();
+            } else {
+                Files.write(Path.of(payloadOut), bytes);
+            }
+            return bytes.length;
+        }
+        if (toStdout) {
+            return stream(lake, Channels.newChannel(out()));
+        }
+        // The payload is verified only when the stream completes: write beside the target, move when whole.
+        Path target = Path.of(payloadOut).toAbsolutePath();
+        Path temp = Files.createTempFile(target.getParent(), ".datalake-", ".part");
+        try {
+            long written;
+            try (OutputStream file = Files.newOutputStream(temp)) {
+                written = stream(lake, Channels.newChannel(file));
+            }
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            return written;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private long stream(Datalake lake, WritableByteChannel channel) {
+        long[] written = {0};
+        lake.getPayload(id()).doOnNext(buffer -> {
+            try {
+                ByteBuffer b = buffer.duplicate();
+                while (b.hasRemaining()) {
+                    written[0] += channel.write(b);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("writing " + payloadOut + ": " + e.getMessage(), e);
+            }
+        }).blockLast();
+        return written[0];
+    }
+
+    private ObjectId id() {
+        if (id == null) {
+            throw new UsageException("missing ID");
+        }
+        return id;
+    }
+}

@@ -1,0 +1,47 @@
+package io.datalake.cli.internal;
+
+import io.datalake.Datalake;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.ParentCommand;
+
+/** A subcommand that works on an open lake: opens it from the root's options, runs, and closes it. */
+abstract class LakeCommand implements Callable<Integer> {
+    @ParentCommand
+    @Nullable RootCommand root;
+
+    @Override
+    public final Integer call() throws Exception {
+        validate();
+        try (Datalake lake = root().openLake(announceEmbedded())) {
+            return run(lake);
+        }
+    }
+
+    /** Checks the arguments before the lake is opened, so usage errors cost no connection. */
+    void validate() {
+    }
+
+    /** Whether to warn that an embedded lake is throwaway; commands that only make sense on it say no. */
+    boolean announceEmbedded() {
+        return true;
+    }
+
+    abstract int run(Datalake lake) throws Exception;
+
+    RootCommand root() {
+        if (root == null) {
+            throw new IllegalStateException("command is not attached to the datalake command");
+        }
+        return root;
+    }
+
+    PrintStream out() {
+        return root().context().out();
+    }
+
+    PrintStream err() {
+        return root().context().err();
+    }
+}

@@ -1,0 +1,230 @@
+package io.datalake.cli.internal;
+
+import io.datalake.Datalake;
+import io.datalake.query.Query;
+import io.datalake.query.QueryOptions;
+import io.datalake.query.QueryPlan;
+import io.datalake.query.QueryResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.bson.types.ObjectId;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code datalake query}: runs a multi-level query and prints its rows as they are resolved. */
+@Command(
+        name = "query",
+        description = {
+            "Run a multi-level query and print its rows as they are found.",
+            "A query is a JSON list of levels, each a MongoDB filter plus 'column', 'strategy' (latest, earliest, "
+                    + "random, quickest, missing) and, after the first, 'derived_from' (an earlier column). It "
+                    + "comes from QUERY, --file or standard input."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  datalake query '[{\"metadata.type\": \"image\", \"column\": \"image\"},",
+            "    {\"data.type\": \"label\", \"derived_from\": \"image\", \"column\": \"label\"}]'",
+            "  datalake query --file unlabelled.json --limit 100 --format csv > todo.csv",
+            "  datalake query --file q.json --explain",
+            "  cat q.json | datalake query --transpose --format json"
+        })
+final class QueryCommand extends LakeCommand {
+    /** Output formats of query rows. */
+    enum Format { TABLE, JSON, JSONL, CSV }
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "QUERY",
+            description = "The query as JSON, or '-' for standard input (the default without --file).")
+    @Nullable String queryText;
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the query from FILE.")
+    @Nullable Path file;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Stop after N complete rows (datumsWanted).")
+    @Nullable Integer limit;
+
+    @Option(names = "--transpose", description = "Print one list of ids per column instead of rows.")
+    boolean transpose;
+
+    @Option(names = "--explain", description = "Print the plan (filters, strategies, joins) instead of running.")
+    boolean explain;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed for the 'random' strategy, for repeatable picks.")
+    @Nullable Long seed;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "table, json, jsonl or csv (default: ${DEFAULT-VALUE}).")
+    Format format = Format.TABLE;
+
+    private @Nullable Query query;
+    private @Nullable QueryOptions options;
+
+    @Override
+    void validate() {
+        if (limit != null && limit < 1) {
+            throw new UsageException("--limit must be 1 or more, got " + limit);
+        }
+        if (queryText != null && file != null) {
+            throw new UsageException("give the query either as QUERY or with --file, not both");
+        }
+        String text;
+        if (file != null) {
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UsageException("cannot read --file " + file + ": " + e.getMessage());
+            }
+        } else if (queryText == null || "-".equals(queryText)) {
+            text = AddCommand.readStdin(root().context().in());
+        } else {
+            text = queryText;
+        }
+        if (text.isBlank()) {
+            throw new UsageException("no query: give it as QUERY, with --file or on standard input");
+        }
+        // Validation happens here, before any connection: InvalidQueryException exits with 2.
+        query = Query.fromJson(text);
+        options = QueryOptions.builder().datumsWanted(limit).seed(seed).build();
+    }
+
+    @Override
+    int run(Datalake lake) {
+        Query q = query;
+        QueryOptions o = options;
+        if (q == null || o == null) {
+            throw new IllegalStateException("query was not validated");
+        }
+        if (explain) {
+            QueryPlan plan = lake.explain(q, o);
+            out().print(format == Format.TABLE ? describe(plan) : plan.toJson() + "\n");
+            return 0;
+        }
+        List<String> columns = q.outputColumns();
+        if (transpose) {
+            QueryResult result = lake.queryData(q, o, true).block();
+            if (result == null) {
+                throw new IllegalStateException("queryData completed without a result");
+            }
+            printTransposed(columns, result.transposed());
+            return 0;
+        }
+        printRows(lake, q, o, columns);
+        return 0;
+    }
+
+    private void printRows(Datalake lake, Query q, QueryOptions o, List<String> columns) {
+        PrintStream out = out();
+        AtomicLong rows = new AtomicLong();
+        switch (format) {
+            case TABLE:
+                out.println(columns.stream().map(QueryCommand::pad).collect(Collectors.joining("  ")).stripTrailing());
+                break;
+            case CSV:
+                out.println(columns.stream().map(QueryCommand::csv).collect(Collectors.joining(",")));
+                break;
+            case JSON:
+                out.print("[");
+                break;
+            default:
+                break;
+        }
+        lake.queryRows(q, o).doOnNext(row -> {
+            long n = rows.incrementAndGet();
+            switch (format) {
+                case TABLE:
+                    out.println(columns.stream().map(c -> pad(row.get(c).toHexString()))
+                            .collect(Collectors.joining("  ")).stripTrailing());
+                    break;
+                case CSV:
+                    out.println(columns.stream().map(c -> row.get(c).toHexString()).collect(Collectors.joining(",")));
+                    break;
+                case JSON:
+                    out.print((n == 1 ? "\n  " : ",\n  ") + Json.write(rowMap(columns, row), false));
+                    break;
+                default:
+                    out.println(Json.write(rowMap(columns, row), false));
+                    break;
+            }
+        }).blockLast();
+        if (format == Format.JSON) {
+            out.println(rows.get() == 0 ? "]" : "\n]");
+        } else if (format == Format.TABLE) {
+            out.println("(" + rows.get() + (rows.get() == 1 ? " row)" : " rows)"));
+        }
+    }
+
+    private void printTransposed(List<String> columns, Map<String, List<ObjectId>> transposed) {
+        PrintStream out = out();
+        Map<String, List<String>> hex = new LinkedHashMap<>();
+        for (String column : columns) {
+            hex.put(column, transposed.getOrDefault(column, List.of()).stream()
+                    .map(ObjectId::toHexString).collect(Collectors.toList()));
+        }
+        switch (format) {
+            case JSON:
+                out.println(Json.write(hex, true));
+                break;
+            case JSONL:
+                hex.forEach((column, ids) -> out.println(Json.write(Map.of(column, ids), false)));
+                break;
+            case CSV:
+                hex.forEach((column, ids) -> {
+                    List<String> cells = new ArrayList<>();
+                    cells.add(csv(column));
+                    cells.addAll(ids);
+                    out.println(String.join(",", cells));
+                });
+                break;
+            default:
+                int width = columns.stream().mapToInt(String::length).max().orElse(0);
+                hex.forEach((column, ids) -> out.println(
+                        (String.format("%-" + width + "s  ", column) + String.join(" ", ids)).stripTrailing()));
+                break;
+        }
+    }
+
+    static String describe(QueryPlan plan) {
+        StringBuilder out = new StringBuilder();
+        out.append("plan: ").append(plan.datumsWanted() == null ? "all rows" : plan.datumsWanted() + " rows")
+                .append(", ").append(plan.batchSize()).append(" rows per batch\n");
+        for (QueryPlan.Level level : plan.levels()) {
+            out.append("  level ").append(level.level().index()).append("  column=").append(level.level().column())
+                    .append("  strategy=").append(level.level().strategy().name().toLowerCase(java.util.Locale.ROOT));
+            if (level.level().derivedFrom() != null) {
+                out.append("  derived_from=").append(level.level().derivedFrom());
+            }
+            if (level.join() != null) {
+                out.append("  join=").append(level.join().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            out.append("\n    filter ").append(level.level().filter().toJson())
+                    .append("\n    ").append(level.description()).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static Map<String, String> rowMap(List<String> columns, Map<String, ObjectId> row) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String column : columns) {
+            map.put(column, row.get(column).toHexString());
+        }
+        return map;
+    }
+
+    private static String pad(String s) {
+        return String.format("%-24s", s);
+    }
+
+    static String csv(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? '"' + s.replace("\"", "\"\"") + '"' : s;
+    }
+}
