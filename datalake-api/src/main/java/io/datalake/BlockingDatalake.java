@@ -212,15 +212,14 @@ public interface BlockingDatalake extends AutoCloseable {
     QueryResult queryData(List<? extends Map<String, ?>> query, @Nullable Integer datumsWanted, boolean transpose);
 
     /**
-     * Runs a query with explicit options.
+     * Runs a query with explicit options (for example a seed).
      *
      * @param query the validated query
      * @param options rows wanted, seed, batch size, join hint
-     * @param transpose whether the caller wants the column-to-list shape
-     * @return the result
+     * @return the result, in the row shape
      * @throws DatalakeException as {@link Datalake#queryRows} signals
      */
-    QueryResult queryData(Query query, QueryOptions options, boolean transpose);
+    QueryResult queryData(Query query, QueryOptions options);
 
     /**
      * Streams the rows of a query as they are resolved. Close the stream (try-with-resources) to stop early: that

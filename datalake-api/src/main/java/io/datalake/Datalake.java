@@ -259,7 +259,8 @@ public interface Datalake extends AutoCloseable {
      *     positive, otherwise as {@link #queryRows} does
      */
     default Mono<QueryResult> queryData(Query query, @Nullable Integer datumsWanted, boolean transpose) {
-        return Mono.defer(() -> queryData(query, QueryOptions.datumsWanted(datumsWanted), transpose));
+        return Mono.defer(() -> queryRows(query, QueryOptions.datumsWanted(datumsWanted)).collectList()
+                .map(rows -> new QueryResult(query.outputColumns(), rows, transpose)));
     }
 
     /**
@@ -291,16 +292,15 @@ public interface Datalake extends AutoCloseable {
     }
 
     /**
-     * Runs a query with explicit options and collects its rows.
+     * Runs a query with explicit options (for example a seed) and collects its rows.
      *
      * @param query the validated query
      * @param options rows wanted, seed, batch size, join hint
-     * @param transpose whether the caller wants the column-to-list shape
-     * @return the result; fails as {@link #queryRows} does
+     * @return the result, in the row shape; fails as {@link #queryRows} does
      */
-    default Mono<QueryResult> queryData(Query query, QueryOptions options, boolean transpose) {
+    default Mono<QueryResult> queryData(Query query, QueryOptions options) {
         return queryRows(query, options).collectList()
-                .map(rows -> new QueryResult(query.outputColumns(), rows, transpose));
+                .map(rows -> new QueryResult(query.outputColumns(), rows, false));
     }
 
     /**

@@ -125,8 +125,8 @@ public final class DefaultBlockingDatalake implements BlockingDatalake {
     }
 
     @Override
-    public QueryResult queryData(Query query, QueryOptions options, boolean transpose) {
-        return await(lake.queryData(query, options, transpose));
+    public QueryResult queryData(Query query, QueryOptions options) {
+        return await(lake.queryData(query, options));
     }
 
     @Override

@@ -168,7 +168,8 @@ public final class Query {
     /**
      * Fluent builder of a {@link Query}: call one of the {@code base} methods first, then add derived levels in
      * order. Filters may be null to match every datum; they must not use the reserved keys (pass those as
-     * arguments). Validation happens in {@link #build()}.
+     * arguments). A filter that cannot be encoded or uses a reserved key fails with {@link InvalidQueryException}
+     * when it is added; everything else is validated in {@link #build()}.
      */
     public static final class Builder {
         private final List<BsonDocument> raw = new ArrayList<>();

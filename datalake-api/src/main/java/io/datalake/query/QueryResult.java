@@ -27,7 +27,7 @@ public final class QueryResult {
      * Creates a result.
      *
      * @param columns the output columns in query order
-     * @param rows the rows; each must hold exactly {@code columns}
+     * @param rows the rows; each must hold exactly {@code columns}, mapped to non-null ids (copied in column order)
      * @param transposed whether the caller asked for the transposed shape
      * @throws IllegalArgumentException if a row does not hold exactly the columns
      */
@@ -38,7 +38,11 @@ public final class QueryResult {
             if (row.size() != this.columns.size() || !row.keySet().containsAll(this.columns)) {
                 throw new IllegalArgumentException("row " + row + " does not hold exactly the columns " + columns);
             }
-            copy.add(row);
+            Map<String, ObjectId> ordered = new LinkedHashMap<>(this.columns.size() * 2);
+            for (String column : this.columns) {
+                ordered.put(column, Objects.requireNonNull(row.get(column), column));
+            }
+            copy.add(Collections.unmodifiableMap(ordered));
         }
         this.rows = Collections.unmodifiableList(copy);
         this.transposed = transposed;

@@ -110,7 +110,9 @@ public final class QueryParser {
 
     private static BsonDocument toBsonDocument(int level, Bson bson) {
         try {
-            return bson.toBsonDocument();
+            // Some Bson implementations encode lazily (Document's wrapper): copying forces the encoding here, so
+            // a bad value fails now, and later changes to the caller's object cannot alter the query.
+            return bson.toBsonDocument().clone();
         } catch (CodecConfigurationException | IllegalArgumentException | BsonInvalidOperationException e) {
             throw new InvalidQueryException("level " + level + ": a filter value cannot be stored in BSON: "
                     + e.getMessage());

@@ -111,7 +111,7 @@ final class QueryCommand extends LakeCommand {
         }
         List<String> columns = q.outputColumns();
         if (transpose) {
-            QueryResult result = lake.queryData(q, o, true).block();
+            QueryResult result = lake.queryData(q, o).block();
             if (result == null) {
                 throw new IllegalStateException("queryData completed without a result");
             }
