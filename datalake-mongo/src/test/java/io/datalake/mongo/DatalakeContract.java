@@ -377,6 +377,38 @@ abstract class DatalakeContract {
     }
 
     @Test
+    void largeTreesAreWalkedInTheSameOrderWhenLevelsAreScanned() {
+        Datalake lake = lake(settings().batchSize(16).build());
+        Datum root = lake.addDatum("root", null).block();
+        // 100 children: more than a lookup level may hold, so the grandchildren are found by scanning.
+        List<Datum> children = lake.addData(Flux.range(0, 100)
+                .map(i -> NewDatum.builder().data("child " + i).derivedFrom(root.id()).build())).collectList().block();
+        List<Datum> grandchildren = new ArrayList<>();
+        for (int i = 99; i >= 0; i -= 3) {
+            grandchildren.add(lake.addDatum("grandchild of " + i, null, null, children.get(i).id()).block());
+        }
+        lake.addDatum("unrelated", null).block();
+        // A foreign writer stored a child before its parent (and with an older added_at): still found.
+        ObjectId early = new ObjectId();
+        ObjectId late = new ObjectId();
+        raw().insertOne(new Document("_id", early).append("derived_from", late).append("added_at", new Date(0)));
+        raw().insertOne(new Document("_id", late).append("derived_from", grandchildren.get(0).id())
+                .append("added_at", new Date()));
+
+        List<ObjectId> expected = new ArrayList<>();
+        expected.add(root.id());
+        children.forEach(c -> expected.add(c.id()));
+        for (int i = 0; i < 100; i++) {
+            ObjectId parent = children.get(i).id();
+            grandchildren.stream().filter(g -> parent.equals(g.derivedFrom())).forEach(g -> expected.add(g.id()));
+        }
+        expected.add(late);
+        expected.add(early);
+
+        assertThat(lake.getIndirectlyDerivedData(root.id()).collectList().block()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void indirectlyDerivedDataTerminatesOnCyclesWrittenOutsideTheApi() {
         Datalake lake = lake();
         ObjectId x = new ObjectId();
@@ -498,15 +530,34 @@ abstract class DatalakeContract {
 
         assertThatThrownBy(() -> lake.blocking().addDatum(NewDatum.builder().id(id).data("second").build()))
                 .isInstanceOf(DatumValidationException.class).hasMessageContaining(id.toHexString());
+        ObjectId fresh = new ObjectId();
         assertThatThrownBy(() -> lake.blocking().addData(List.of(
-                        NewDatum.builder().id(new ObjectId()).build(), NewDatum.builder().id(id).build())))
-                .isInstanceOf(DatalakeException.class);
+                        NewDatum.builder().id(fresh).build(), NewDatum.builder().id(id).build())))
+                .isInstanceOf(DatumValidationException.class).hasMessageContaining(id.toHexString());
+        assertThat(raw().countDocuments(new Document("_id", fresh))).as("nothing of the batch is written").isZero();
         ObjectId twice = new ObjectId();
         assertThatThrownBy(() -> lake.blocking().addData(List.of(
                         NewDatum.builder().id(twice).build(), NewDatum.builder().id(twice).build())))
                 .isInstanceOf(DatumValidationException.class).hasMessageContaining(twice.toHexString());
         assertThat(lake.getDatum(id).block().data()).isEqualTo("first");
         assertThat(raw().countDocuments(new Document("_id", twice))).isZero();
+    }
+
+    @Test
+    void aBatchThatFailsHalfWayIsRemovedWholly() {
+        Datalake lake = lake(settings().batchSize(10).build());
+        // A user's own unique index makes the server refuse the third datum after storing the first two.
+        raw().createIndex(new Document("metadata.key", 1), new com.mongodb.client.model.IndexOptions().unique(true));
+        lake.addDatum("existing", Map.of("key", "taken")).block();
+        List<NewDatum> batch = List.of(
+                NewDatum.of("a", Map.of("key", "a")),
+                NewDatum.of("b", Map.of("key", "b")),
+                NewDatum.of("c", Map.of("key", "taken")),
+                NewDatum.of("d", Map.of("key", "d")));
+
+        assertThatThrownBy(() -> lake.blocking().addData(batch)).isInstanceOf(DatalakeException.class);
+
+        assertThat(raw().countDocuments()).as("only the datum that existed before").isEqualTo(1);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static com.mongodb.client.model.Projections.include;
 import static com.mongodb.client.model.Sorts.ascending;
 
 import com.mongodb.ConnectionString;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
@@ -78,25 +79,41 @@ public final class MongoDatalake implements Datalake {
         this.embedded = embedded;
         this.clock = settings.clock();
         this.batchSize = settings.batchSize();
-        this.payloads = new PayloadStore(settings.registry());
         MongoClientSettings clientSettings = MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(uri))
                 .applicationName("datalake")
                 .uuidRepresentation(UuidRepresentation.STANDARD)
                 .build();
-        this.client = MongoClients.create(clientSettings);
-        // Morphia builds its mapper and codecs from a synchronous client; it is used for nothing else.
-        this.morphiaClient = com.mongodb.client.MongoClients.create(clientSettings);
-        Datastore datastore = Morphia.createDatastore(morphiaClient, settings.database(), MapperOptions.builder()
-                .storeNulls(true)
-                .storeEmpties(true)
-                .uuidRepresentation(UuidRepresentation.STANDARD)
-                .build());
-        MongoDatabase database = client.getDatabase(settings.database());
-        this.documents = database.getCollection(settings.collection());
-        this.queryEngine = new QueryEngine(documents, EngineTuning.withBatchSize(batchSize));
-        this.entities = database.withCodecRegistry(datastore.getCodecRegistry())
-                .getCollection(settings.collection(), DatumEntity.class);
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            this.payloads = new PayloadStore(settings.registry());
+            opened.add(payloads);
+            this.client = MongoClients.create(clientSettings);
+            opened.add(client);
+            // Morphia builds its mapper and codecs from a synchronous client; it is used for nothing else.
+            this.morphiaClient = com.mongodb.client.MongoClients.create(clientSettings);
+            opened.add(morphiaClient);
+            Datastore datastore = Morphia.createDatastore(morphiaClient, settings.database(), MapperOptions.builder()
+                    .storeNulls(true)
+                    .storeEmpties(true)
+                    .uuidRepresentation(UuidRepresentation.STANDARD)
+                    .build());
+            MongoDatabase database = client.getDatabase(settings.database());
+            this.documents = database.getCollection(settings.collection());
+            this.queryEngine = new QueryEngine(documents, EngineTuning.withBatchSize(batchSize));
+            this.entities = database.withCodecRegistry(datastore.getCodecRegistry())
+                    .getCollection(settings.collection(), DatumEntity.class);
+        } catch (RuntimeException e) {
+            // Nothing half-opened may outlive a failed open: close what was created, newest first.
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                try {
+                    opened.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
     }
 
     /**
@@ -207,7 +224,7 @@ public final class MongoDatalake implements Datalake {
                     ? Mono.empty()
                     : requireExisting(new ArrayList<>(externalParents), "derivedFrom parent");
             // Payloads before datums: a datum never points at a payload that was not written.
-            return parentCheck
+            return Mono.when(parentCheck, requireNew(callerChosenIds(batch)))
                     .thenMany(Flux.range(0, batch.size())
                             .flatMapSequential(i -> payloads.place(batch.get(i)), payloads.concurrency()))
                     .collectList()
@@ -220,9 +237,63 @@ public final class MongoDatalake implements Datalake {
                                 result.set(i, ready.datum);
                             }
                         }
-                        return Mono.from(entities.insertMany(toInsert)).thenMany(Flux.fromIterable(result));
+                        return insertAllOrNothing(toInsert).thenMany(Flux.fromIterable(result));
                     })
                     .onErrorMap(e -> StoreErrors.translate("addData batch of " + toInsert.size(), e));
+        });
+    }
+
+    private static List<ObjectId> callerChosenIds(List<NewDatum> batch) {
+        List<ObjectId> ids = new ArrayList<>();
+        for (NewDatum datum : batch) {
+            if (datum.id() != null) {
+                ids.add(datum.id());
+            }
+        }
+        return ids;
+    }
+
+    /** Fails with {@link DatumValidationException} naming the ids that already exist; empty when none do. */
+    private Mono<Void> requireNew(List<ObjectId> ids) {
+        if (ids.isEmpty()) {
+            return Mono.empty();
+        }
+        return Flux.fromIterable(partition(ids, batchSize))
+                .concatMap(batch -> Flux.from(documents.find(in(DatumEntity.ID, batch)).projection(include("_id"))))
+                .map(doc -> doc.getObjectId(DatumEntity.ID))
+                .collectList()
+                .flatMap(existing -> existing.isEmpty()
+                        ? Mono.empty()
+                        : Mono.error(new DatumValidationException("addData: datums with these ids already exist: "
+                                + existing)));
+    }
+
+    /**
+     * Inserts one batch so that it is either fully stored or not at all. MongoDB has no multi-document atomicity
+     * without transactions (which the embedded server and many deployments lack), so a failed ordered
+     * {@code insertMany} is compensated: the datums it did store are deleted before the error is reported. Every id
+     * of the batch is known not to have existed before (generated, or checked by {@link #requireNew}), so the
+     * compensation deletes only what this call wrote.
+     */
+    private Mono<Void> insertAllOrNothing(List<DatumEntity> toInsert) {
+        return Mono.from(entities.insertMany(toInsert)).then().onErrorResume(error -> {
+            List<ObjectId> written = new ArrayList<>();
+            int firstFailure = error instanceof MongoBulkWriteException
+                    && !((MongoBulkWriteException) error).getWriteErrors().isEmpty()
+                    ? ((MongoBulkWriteException) error).getWriteErrors().get(0).getIndex()
+                    : toInsert.size(); // outcome unknown (e.g. a network error): any of them may be stored
+            for (int i = 0; i < firstFailure; i++) {
+                written.add(toInsert.get(i).id);
+            }
+            if (written.isEmpty()) {
+                return Mono.error(error);
+            }
+            return Mono.from(documents.deleteMany(in(DatumEntity.ID, written)))
+                    .onErrorResume(cleanupFailure -> {
+                        error.addSuppressed(cleanupFailure);
+                        return Mono.empty();
+                    })
+                    .then(Mono.error(error));
         });
     }
 
@@ -338,28 +409,9 @@ public final class MongoDatalake implements Datalake {
         if (id == null) {
             return Flux.error(new InvalidArgumentException("getIndirectlyDerivedData: id must not be null"));
         }
-        return requireExisting(List.of(id), "getIndirectlyDerivedData").thenMany(Flux.defer(() -> {
-            Set<ObjectId> seen = new HashSet<>();
-            seen.add(id);
-            // expand() walks breadth-first: each element is a whole level, resolved with batched $in lookups.
-            return Flux.just(List.of(id))
-                    .expand(level -> nextLevel(level, seen))
-                    .concatMapIterable(level -> level);
-        }));
-    }
-
-    private Mono<List<ObjectId>> nextLevel(List<ObjectId> level, Set<ObjectId> seen) {
-        return childrenByParent(level).flatMap(children -> {
-            List<ObjectId> next = new ArrayList<>();
-            for (ObjectId parent : level) {
-                for (ObjectId child : children.getOrDefault(parent, List.of())) {
-                    if (seen.add(child)) {
-                        next.add(child);
-                    }
-                }
-            }
-            return next.isEmpty() ? Mono.empty() : Mono.just(next);
-        });
+        return requireExisting(List.of(id), "getIndirectlyDerivedData")
+                .thenMany(new DescendantWalker(documents, batchSize).walk(id))
+                .onErrorMap(e -> StoreErrors.translate("getIndirectlyDerivedData " + id, e));
     }
 
     /**
