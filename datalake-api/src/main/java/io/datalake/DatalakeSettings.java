@@ -1,7 +1,6 @@
 package io.datalake;
 
 import java.time.Clock;
-import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -207,9 +206,13 @@ public final class DatalakeSettings {
          *
          * @param clock the clock
          * @return this builder
+         * @throws InvalidArgumentException if the clock is null
          */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            if (clock == null) {
+                throw new InvalidArgumentException("clock must not be null");
+            }
+            this.clock = clock;
             return this;
         }
 
@@ -233,9 +236,13 @@ public final class DatalakeSettings {
          *
          * @param registry the registry settings
          * @return this builder
+         * @throws InvalidArgumentException if the settings are null
          */
         public Builder registry(RegistrySettings registry) {
-            this.registry = Objects.requireNonNull(registry, "registry");
+            if (registry == null) {
+                throw new InvalidArgumentException("registry must not be null");
+            }
+            this.registry = registry;
             return this;
         }
 

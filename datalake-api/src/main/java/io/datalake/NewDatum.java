@@ -1,5 +1,6 @@
 package io.datalake;
 
+import io.datalake.registry.RegistryUris;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -97,7 +98,8 @@ public final class NewDatum {
     public String toString() {
         return "NewDatum{" + (id != null ? "id=" + id + ", " : "")
                 + (derivedFrom != null ? "derivedFrom=" + derivedFrom + ", " : "")
-                + (registryUri != null ? "registryUri=" + registryUri + ", " : "")
+                // The URI as given may carry credentials in its query string; never print them.
+                + (registryUri != null ? "registryUri=" + RegistryUris.redact(registryUri) + ", " : "")
                 + "metadata=" + io.datalake.internal.Values.abbreviate(metadata)
                 + ", data=" + io.datalake.internal.Values.abbreviate(data) + "}";
     }

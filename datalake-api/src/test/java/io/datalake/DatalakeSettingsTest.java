@@ -59,4 +59,12 @@ class DatalakeSettingsTest {
         assertThatThrownBy(() -> builder.batchSize(0)).isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("0");
     }
+
+    @Test
+    void nullClockOrRegistrySettingsAreInvalidArgumentsNamingTheSetting() {
+        assertThatThrownBy(() -> DatalakeSettings.builder().clock(null))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("clock");
+        assertThatThrownBy(() -> DatalakeSettings.builder().registry(null))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("registry");
+    }
 }

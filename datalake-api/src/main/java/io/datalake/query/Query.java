@@ -143,7 +143,7 @@ public final class Query {
     public String toJson() {
         BsonArray array = new BsonArray();
         for (QueryLevel level : levels) {
-            array.add(level.toDocument());
+            array.add(level.toBsonDocument());
         }
         String body = new BsonDocument("q", array).toJson(JSON);
         // The writer only serializes documents; strip the wrapper to get the bare list.

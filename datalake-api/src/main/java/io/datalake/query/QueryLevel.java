@@ -2,6 +2,10 @@ package io.datalake.query;
 
 import java.util.Objects;
 import org.bson.BsonDocument;
+import org.bson.BsonString;
+import org.bson.conversions.Bson;
+import org.bson.json.JsonMode;
+import org.bson.json.JsonWriterSettings;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -9,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  * only) and the MongoDB filter, which has exactly the meaning it has in {@code find}. Immutable.
  */
 public final class QueryLevel {
+    private static final JsonWriterSettings JSON = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
+
     private final int index;
     private final String column;
     private final Strategy strategy;
@@ -23,14 +29,17 @@ public final class QueryLevel {
      * @param column the output name of the datum picked at this level
      * @param strategy how the datum is picked
      * @param derivedFrom the column this level's datums are derived from; null on the base level
-     * @param filter the MongoDB filter without the reserved keys; copied
+     * @param filter the MongoDB filter without the reserved keys, rendered with the default codec registry and
+     *     copied
+     * @throws org.bson.codecs.configuration.CodecConfigurationException if the filter holds a value the default
+     *     codec registry cannot encode
      */
-    public QueryLevel(int index, String column, Strategy strategy, @Nullable String derivedFrom, BsonDocument filter) {
+    public QueryLevel(int index, String column, Strategy strategy, @Nullable String derivedFrom, Bson filter) {
         this.index = index;
         this.column = Objects.requireNonNull(column, "column");
         this.strategy = Objects.requireNonNull(strategy, "strategy");
         this.derivedFrom = derivedFrom;
-        this.filter = Objects.requireNonNull(filter, "filter").clone();
+        this.filter = Objects.requireNonNull(filter, "filter").toBsonDocument().clone();
     }
 
     /**
@@ -91,25 +100,45 @@ public final class QueryLevel {
      * Returns the level's MongoDB filter, without the reserved keys {@code column}, {@code strategy} and (on derived
      * levels) {@code derived_from}.
      *
-     * @return a copy of the filter; an empty document matches every datum
+     * @return a copy of the filter, usable wherever the driver takes a filter; an empty filter matches every datum
      */
-    public BsonDocument filter() {
+    public Bson filter() {
         return filter.clone();
     }
 
     /**
-     * Returns the level in query JSON form: the reserved keys followed by the filter.
+     * Returns the level's filter as relaxed extended JSON, for display and logs.
      *
-     * @return a new document
+     * @return the JSON text of {@link #filter()}, {@code {}} for an empty filter
      */
-    public BsonDocument toDocument() {
-        BsonDocument doc = new BsonDocument("column", new org.bson.BsonString(column));
-        doc.append("strategy", new org.bson.BsonString(strategy.wireName()));
+    public String filterJson() {
+        return filter.toJson(JSON);
+    }
+
+    /**
+     * Returns the level as relaxed extended JSON in the query syntax {@link Query#fromJson(String)} accepts: the
+     * reserved keys followed by the filter.
+     *
+     * @return the JSON text of one level object
+     */
+    public String toJson() {
+        return toBsonDocument().toJson(JSON);
+    }
+
+    /** The level in query form, for the other types of this package. */
+    BsonDocument toBsonDocument() {
+        BsonDocument doc = new BsonDocument("column", new BsonString(column));
+        doc.append("strategy", new BsonString(strategy.wireName()));
         if (derivedFrom != null) {
-            doc.append("derived_from", new org.bson.BsonString(derivedFrom));
+            doc.append("derived_from", new BsonString(derivedFrom));
         }
         doc.putAll(filter.clone());
         return doc;
+    }
+
+    /** The filter without copying, for the other types of this package; callers must not modify it. */
+    BsonDocument bsonFilter() {
+        return filter;
     }
 
     @Override
@@ -135,6 +164,6 @@ public final class QueryLevel {
 
     @Override
     public String toString() {
-        return toDocument().toJson();
+        return toJson();
     }
 }

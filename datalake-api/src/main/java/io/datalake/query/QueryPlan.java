@@ -78,28 +78,23 @@ public final class QueryPlan {
     }
 
     /**
-     * Returns the plan as a document, for tools that print or compare plans.
+     * Returns the plan as indented relaxed extended JSON, for tools that print, store or compare plans: an object
+     * with {@code datumsWanted} (null for all rows), {@code batchSize}, {@code outputColumns} and {@code levels},
+     * each level an object with {@code index}, {@code column}, {@code strategy}, {@code derived_from},
+     * {@code filter}, {@code join} and {@code description}.
      *
-     * @return a new document with {@code datumsWanted}, {@code batchSize}, {@code outputColumns} and {@code levels}
+     * @return the JSON text
      */
-    public BsonDocument toDocument() {
+    public String toJson() {
         BsonArray columns = new BsonArray();
         query.outputColumns().forEach(c -> columns.add(new BsonString(c)));
         BsonArray levelDocs = new BsonArray();
-        levels.forEach(l -> levelDocs.add(l.toDocument()));
+        levels.forEach(l -> levelDocs.add(l.toBsonDocument()));
         return new BsonDocument("datumsWanted", datumsWanted == null ? BsonNull.VALUE : new BsonInt32(datumsWanted))
                 .append("batchSize", new BsonInt32(batchSize))
                 .append("outputColumns", columns)
-                .append("levels", levelDocs);
-    }
-
-    /**
-     * Returns the plan as indented JSON.
-     *
-     * @return the JSON text of {@link #toDocument()}
-     */
-    public String toJson() {
-        return toDocument().toJson(JSON);
+                .append("levels", levelDocs)
+                .toJson(JSON);
     }
 
     /** Returns a human-readable, one-line-per-level description. */
@@ -179,19 +174,14 @@ public final class QueryPlan {
             return description;
         }
 
-        /**
-         * Returns this level's plan as a document.
-         *
-         * @return a new document with {@code index}, {@code column}, {@code strategy}, {@code derived_from},
-         *     {@code filter}, {@code join} and {@code description}
-         */
-        public BsonDocument toDocument() {
+        /** This level's plan in the form {@link QueryPlan#toJson()} describes. */
+        BsonDocument toBsonDocument() {
             return new BsonDocument("index", new BsonInt32(level.index()))
                     .append("column", new BsonString(level.column()))
                     .append("strategy", new BsonString(level.strategy().wireName()))
                     .append("derived_from", level.derivedFrom() == null ? BsonNull.VALUE
                             : new BsonString(level.derivedFrom()))
-                    .append("filter", level.filter())
+                    .append("filter", level.bsonFilter().clone())
                     .append("join", join == null ? BsonNull.VALUE : new BsonString(join.name()))
                     .append("description", new BsonString(description));
         }
@@ -218,7 +208,7 @@ public final class QueryPlan {
             return "level " + level.index() + " '" + level.column() + "' " + level.strategy().wireName()
                     + (level.derivedFrom() == null ? " (base)" : " of children of '" + level.derivedFrom() + "'")
                     + (join == null ? "" : " [" + join + "]")
-                    + ": filter " + level.filter().toJson() + "; " + description;
+                    + ": filter " + level.filterJson() + "; " + description;
         }
     }
 }

@@ -4,7 +4,6 @@ import io.datalake.InvalidArgumentException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
@@ -43,7 +42,7 @@ public final class BlobSource {
      *
      * @param file the file
      * @return the source
-     * @throws InvalidArgumentException if the file is not a readable regular file
+     * @throws InvalidArgumentException if the file is not a readable regular file or its size cannot be read
      */
     public static BlobSource ofFile(Path file) {
         if (file == null || !Files.isRegularFile(file) || !Files.isReadable(file)) {
@@ -52,7 +51,7 @@ public final class BlobSource {
         try {
             return new BlobSource(null, file, Files.size(file));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the size of " + file, e);
+            throw new InvalidArgumentException("blob file " + file + ": cannot read its size: " + e, e);
         }
     }
 

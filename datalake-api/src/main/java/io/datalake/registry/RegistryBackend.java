@@ -20,6 +20,8 @@ import reactor.core.publisher.Mono;
  * conformance-tested with the kit in {@code io.datalake:registry-conformance}.
  */
 public interface RegistryBackend extends AutoCloseable {
+    /** What {@link #size} reports for an object that exists but whose size the backend cannot tell. */
+    long UNKNOWN_SIZE = -1;
 
     /**
      * Returns the canonical URI of this registry: the form stored on datums, with no credentials in it.
@@ -35,6 +37,20 @@ public interface RegistryBackend extends AutoCloseable {
      * @return true when an object is stored under {@code key}
      */
     Mono<Boolean> exists(String key);
+
+    /**
+     * Returns the size of an object, so a caller need not trust an existing object blindly: content-addressed
+     * storage skips an upload only when the stored object has the expected size. Backends override this with the
+     * size their metadata lookup reports; the default asks {@link #exists} and cannot tell the size.
+     *
+     * @param key the object's key
+     * @return the size in bytes, or {@link #UNKNOWN_SIZE} when the object exists but its size is unknown; empty
+     *     when there is no object under {@code key}, or when the store will not say (an S3 HEAD answered 403 for
+     *     lack of {@code s3:ListBucket}), so that the caller uploads
+     */
+    default Mono<Long> size(String key) {
+        return exists(key).flatMap(exists -> exists ? Mono.just(UNKNOWN_SIZE) : Mono.empty());
+    }
 
     /**
      * Stores an object, replacing any object under the same key. Atomic for readers: a concurrent reader sees

@@ -5,9 +5,10 @@
  * prefix, a GCS bucket and prefix) that stores opaque byte objects under validated keys. Backends are found through
  * {@link java.util.ServiceLoader} by URI scheme: each backend artifact ships a
  * {@link io.datalake.registry.RegistryBackendProvider}, and a user adds another scheme the same way.
- * {@link io.datalake.registry.Registries} resolves URIs to cached handles, and
- * {@link io.datalake.registry.ContentAddressedRegistry} stores payloads under the SHA-256 of their bytes and
- * verifies that hash on every read.
+ * {@link io.datalake.registry.BlobSource} carries the bytes to store, {@link io.datalake.registry.RegistryKeys}
+ * validates keys and {@link io.datalake.registry.RegistryUris} reads query parameters and hides secrets. The lake
+ * itself resolves URIs to cached handles and stores payloads under the SHA-256 of their bytes (verified on every
+ * read); that machinery is internal.
  */
 @NullMarked
 package io.datalake.registry;

@@ -32,12 +32,12 @@ class QueryTest {
         assertThat(base.column()).isEqualTo("image");
         assertThat(base.strategy()).isEqualTo(Strategy.LATEST);
         assertThat(base.derivedFrom()).isNull();
-        assertThat(base.filter()).isEqualTo(BsonDocument.parse("{\"metadata.project\": \"cv\", "
+        assertThat(base.filter().toBsonDocument()).isEqualTo(BsonDocument.parse("{\"metadata.project\": \"cv\", "
                 + "\"data.type\": \"image\"}"));
         QueryLevel box = query.levels().get(2);
         assertThat(box.derivedFrom()).isEqualTo("label");
         assertThat(box.strategy()).isEqualTo(Strategy.RANDOM);
-        assertThat(box.filter()).isEqualTo(BsonDocument.parse("{\"data.type\": \"bbox\"}"));
+        assertThat(box.filter().toBsonDocument()).isEqualTo(BsonDocument.parse("{\"data.type\": \"bbox\"}"));
         assertThat(query.outputColumns()).containsExactly("image", "label", "box");
         assertThat(query.levels().get(3).isOutput()).isFalse();
     }
@@ -53,7 +53,7 @@ class QueryTest {
         ObjectId parent = new ObjectId();
         Query query = Query.fromJson("[{\"column\": \"child\", \"derived_from\": {\"$oid\": \"" + parent.toHexString()
                 + "\"}, \"added_at\": {\"$gte\": {\"$date\": \"2024-01-01T00:00:00Z\"}}}]");
-        BsonDocument filter = query.base().filter();
+        BsonDocument filter = query.base().filter().toBsonDocument();
         assertThat(filter.get("derived_from")).as("on the base, derived_from is an ordinary filter on parent ids")
                 .isEqualTo(new BsonObjectId(parent));
         assertThat(filter.getDocument("added_at").get("$gte"))
@@ -84,8 +84,9 @@ class QueryTest {
     @Test
     void levelsAreImmutable() {
         Query query = Query.fromJson("[{\"column\": \"a\", \"x\": 1}]");
-        query.base().filter().put("x", new org.bson.BsonInt32(2));
-        assertThat(query.base().filter()).isEqualTo(BsonDocument.parse("{\"x\": 1}"));
+        query.base().filter().toBsonDocument().put("x", new org.bson.BsonInt32(2));
+        assertThat(query.base().filter().toBsonDocument()).isEqualTo(BsonDocument.parse("{\"x\": 1}"));
+        assertThat(query.base().filterJson()).isEqualTo("{\"x\": 1}");
     }
 
     @Test
@@ -95,7 +96,8 @@ class QueryTest {
                 + "\"$options\": \"i\"}, \"z\": {\"$elemMatch\": {\"w\": {\"$in\": [1]}, \"$or\": [{\"v\": 1}]}},"
                 + " \"$expr\": {\"$gt\": [{\"$size\": \"$tags\"}, {\"$literal\": {\"$anything\": 1}}]},"
                 + " \"doc\": {\"plain\": 1}, \"$comment\": \"why\"}]");
-        assertThat(query.base().filter().keySet()).contains("$and", "y", "z", "$expr", "doc", "$comment");
+        assertThat(query.base().filter().toBsonDocument().keySet())
+                .contains("$and", "y", "z", "$expr", "doc", "$comment");
     }
 
     @Test
@@ -131,5 +133,28 @@ class QueryTest {
         assertThat(Strategy.fromWireName("quickest")).contains(Strategy.QUICKEST);
         assertThat(Strategy.fromWireName("Latest")).isEmpty();
         assertThat(Strategy.MISSING.wireName()).isEqualTo("missing");
+    }
+    @Test
+    void certainlyInvalidRegularExpressionsAreRejectedWhereverTheyAppear() {
+        assertThatThrownBy(() -> Query.fromJson("[{\"column\": \"image\"}, {\"column\": \"label\","
+                + " \"derived_from\": \"image\", \"data.label\": {\"$regex\": \"(cat\", \"$options\": \"i\"}}]"))
+                .isInstanceOf(InvalidQueryException.class)
+                .hasMessageContaining("level 1").hasMessageContaining("data.label")
+                .hasMessageContaining("(cat");
+        for (String filter : List.of("{\"f\": {\"$regex\": " + regex("[a") + "}}",
+                "{\"f\": " + regex("*") + "}",
+                "{\"f\": {\"$in\": [\"x\", " + regex("a)") + "]}}",
+                "{\"f\": {\"$not\": " + regex("(") + "}}",
+                "{\"$or\": [{\"g\": 1}, {\"f\": {\"$all\": [" + regex("[") + "]}}]}")) {
+            assertThatThrownBy(() -> Query.fromJson("{\"column\": \"image\", " + filter.substring(1)))
+                    .as(filter).isInstanceOf(InvalidQueryException.class)
+                    .hasMessageContaining("level 0").hasMessageContaining("invalid regular expression");
+        }
+        assertThat(Query.fromJson("{\"column\": \"a\", \"f\": {\"$regex\": \"(*UTF)[a[b]\"}}").base()
+                .filterJson()).as("PCRE syntax Java lacks is left to the server").contains("(*UTF)[a[b]");
+    }
+
+    private static String regex(String pattern) {
+        return "{\"$regularExpression\": {\"pattern\": \"" + pattern + "\", \"options\": \"\"}}";
     }
 }

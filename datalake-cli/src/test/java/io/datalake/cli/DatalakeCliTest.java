@@ -446,6 +446,7 @@ class DatalakeCliTest {
     @Test
     void demoRefusesToWriteIntoANonEmptyDatabase() {
         lake().addDatum(Map.of("precious", true), null);
-        assertOneLineError(cli.run("demo"), 2, "demo needs an empty lake");
+        assertOneLineError(cli.run("demo", "--registry", temp.resolve("reg").toString()), 2,
+                "demo needs an empty lake");
     }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
+import org.bson.BsonString;
 import org.bson.BsonValue;
 
 /**
@@ -115,6 +116,9 @@ public final class FilterValidator {
 
     /** The value of a field: a literal to compare with, or a document of field operators. */
     private void fieldValue(BsonValue value, String at) {
+        if (value.isRegularExpression()) {
+            regex(value.asRegularExpression().getPattern(), value.asRegularExpression().getOptions(), at);
+        }
         if (!value.isDocument() || !hasOperatorKey(value.asDocument())) {
             return;
         }
@@ -132,10 +136,18 @@ public final class FilterValidator {
             switch (op) {
                 case "$in":
                 case "$nin":
-                    requireArray(operand, opAt);
+                    BsonArray values = requireArray(operand, opAt);
+                    for (int i = 0; i < values.size(); i++) {
+                        if (values.get(i).isRegularExpression()) {
+                            fieldValue(values.get(i), opAt + "[" + i + "]");
+                        }
+                    }
                     break;
                 case "$all":
                     for (BsonValue element : requireArray(operand, opAt)) {
+                        if (element.isRegularExpression()) {
+                            fieldValue(element, opAt);
+                        }
                         if (element.isDocument() && hasOperatorKey(element.asDocument())) {
                             BsonDocument match = element.asDocument();
                             if (match.size() != 1 || !match.containsKey("$elemMatch")) {
@@ -149,7 +161,9 @@ public final class FilterValidator {
                     elemMatch(operand, opAt);
                     break;
                 case "$not":
-                    if (!operand.isRegularExpression()) {
+                    if (operand.isRegularExpression()) {
+                        fieldValue(operand, opAt);
+                    } else {
                         BsonDocument negated = requireDocument(operand, opAt);
                         if (negated.isEmpty() || !hasOperatorKey(negated)) {
                             throw error(opAt, "needs a regular expression or a document of operators");
@@ -163,7 +177,13 @@ public final class FilterValidator {
                     }
                     break;
                 case "$regex":
-                    if (!operand.isString() && !operand.isRegularExpression()) {
+                    if (operand.isString()) {
+                        BsonValue options = ops.get("$options");
+                        regex(operand.asString().getValue(), options != null && options.isString()
+                                ? options.asString().getValue() : "", opAt);
+                    } else if (operand.isRegularExpression()) {
+                        fieldValue(operand, opAt);
+                    } else {
                         throw error(opAt, "needs a string or regular expression, got " + describe(operand));
                     }
                     break;
@@ -198,6 +218,14 @@ public final class FilterValidator {
             } else {
                 throw error(keyAt, "unknown operator " + key);
             }
+        }
+    }
+
+    private void regex(String pattern, String options, String at) {
+        String problem = RegexCheck.certainError(pattern, options);
+        if (problem != null) {
+            throw error(at, "invalid regular expression " + describe(new BsonString(pattern)) + ": "
+                    + problem);
         }
     }
 

@@ -8,6 +8,7 @@ import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.query.Query;
 import io.datalake.query.QueryResult;
+import io.datalake.registry.RegistryUris;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -43,12 +44,13 @@ import reactor.core.publisher.Mono;
             "Stores 12 PNG images in a file registry, adds labels from two model versions and boxes, leaves "
                     + "some images unclassified; then runs a 3-level 'latest' query, an 'earliest' query, a "
                     + "'missing' query, a transposed result and one image's lineage tree, saying what each shows.",
-            "Runs on a throwaway embedded lake unless --mongo-uri is given (then the database must be empty)."
+            "Runs on a throwaway embedded lake unless --mongo-uri is given (then the database must be empty, and"
+                    + " --registry is required: the datums stay, so their payloads must too)."
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  datalake demo",
-            "  datalake demo --mongo-uri mongodb://localhost:27017 --database datalake_demo"
+            "  datalake demo --mongo-uri mongodb://localhost:27017 --database datalake_demo --registry /data/demo"
         })
 final class DemoCommand extends LakeCommand {
     static final int IMAGES = 12;
@@ -65,6 +67,16 @@ final class DemoCommand extends LakeCommand {
     }
 
     @Override
+    void validate() {
+        if (root().mongoUri() != null && root().registry() == null) {
+            // A temporary registry would be deleted when the demo ends, leaving datums in a real database that
+            // point at missing payloads.
+            throw new UsageException("demo with --mongo-uri needs a registry that outlives it: pass --registry URI"
+                    + " or set " + RootCommand.ENV_REGISTRY);
+        }
+    }
+
+    @Override
     int run(Datalake lake) throws IOException {
         long started = System.nanoTime();
         PrintStream out = out();
@@ -77,7 +89,7 @@ final class DemoCommand extends LakeCommand {
             String registry = userRegistry != null ? userRegistry : workDir.resolve("registry").toUri().toString();
             out.println("datalake demo: a small vision pipeline on "
                     + (root().mongoUri() == null ? "an embedded in-memory lake" : "MongoDB")
-                    + ", payloads in " + registry);
+                    + ", payloads in " + RegistryUris.redact(registry));
             out.println();
 
             List<Datum> images = addImages(lake, registry, workDir.resolve("images"));

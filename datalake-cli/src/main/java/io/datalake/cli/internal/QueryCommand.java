@@ -206,7 +206,7 @@ final class QueryCommand extends LakeCommand {
             if (level.join() != null) {
                 out.append("  join=").append(level.join().name().toLowerCase(java.util.Locale.ROOT));
             }
-            out.append("\n    filter ").append(level.level().filter().toJson())
+            out.append("\n    filter ").append(level.level().filterJson())
                     .append("\n    ").append(level.description()).append('\n');
         }
         return out.toString();

@@ -2,7 +2,6 @@ package io.datalake.mongo.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.mongodb.MongoClientSettings;
@@ -14,9 +13,9 @@ import io.datalake.PayloadInfo;
 import io.datalake.RegistryException;
 import io.datalake.RegistrySettings;
 import io.datalake.registry.BlobSource;
-import io.datalake.registry.ContentAddressedRegistry;
-import io.datalake.registry.Registries;
-import io.datalake.registry.StoredBlob;
+import io.datalake.registry.internal.ContentAddressedRegistry;
+import io.datalake.registry.internal.Registries;
+import io.datalake.registry.internal.StoredBlob;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,11 +29,17 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.bson.BsonBinaryReader;
+import org.bson.BsonInvalidOperationException;
+import org.bson.BsonSerializationException;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.bson.UuidRepresentation;
 import org.bson.codecs.Codec;
+import org.bson.codecs.DecoderContext;
 import org.bson.codecs.configuration.CodecRegistries;
 import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
@@ -43,8 +48,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Moves datum payloads between the lake and its registries: decides whether data stays inline or goes to a
- * registry (the datum's own, or the default one for oversized inline data), encodes it (bytes as they are, other
- * values as JSON), stores it content-addressed, and loads and verifies it back. Owns the lake's registry handles.
+ * registry (the datum's own, or the default one for oversized inline data), encodes it (bytes as they are,
+ * oversized inline values as BSON so they keep their types, other values as JSON), stores it content-addressed, and
+ * loads and verifies it back. Checks that the datum's document fits MongoDB's limit before writing anything. Owns
+ * the lake's registry handles.
  */
 final class PayloadStore implements AutoCloseable {
     /** Name of the stored sub-document describing a registry payload. */
@@ -54,6 +61,15 @@ final class PayloadStore implements AutoCloseable {
     private static final String SHA256 = "sha256";
     /** Strings this short cannot exceed any allowed inline limit (UTF-8 takes at most 3 bytes per char). */
     private static final int SMALL_STRING = 4096;
+    /** MongoDB's largest document (16 MiB); an insert of a larger one fails. */
+    static final long MAX_DOCUMENT_BYTES = 16L * 1024 * 1024;
+    /**
+     * Room kept for the fields other than {@code data} and {@code metadata}: id, dates, parent, registry URI
+     * and key (at most {@value io.datalake.registry.RegistryKeys#MAX_LENGTH} characters each), payload info.
+     */
+    private static final long OTHER_FIELDS_BYTES = 8 * 1024;
+    /** Field of the BSON document {@code {v: value}} that carries an offloaded inline value. */
+    private static final String BSON_VALUE = "v";
 
     private static final Codec<Document> DOCUMENT_CODEC = CodecRegistries.withUuidRepresentation(
             MongoClientSettings.getDefaultCodecRegistry(), UuidRepresentation.STANDARD).get(Document.class);
@@ -61,6 +77,12 @@ final class PayloadStore implements AutoCloseable {
     private final RegistrySettings settings;
     private final Registries registries;
     private final ObjectMapper json;
+    /**
+     * Streams this lake has started to read, so a second attempt (a retry, a re-subscription) fails instead of
+     * storing the empty rest of the stream; weak, so a stream is forgotten with its datum.
+     */
+    private final Set<InputStream> readStreams = Collections.synchronizedSet(
+            Collections.newSetFromMap(new WeakHashMap<>()));
 
     PayloadStore(RegistrySettings settings) {
         this.settings = settings;
@@ -69,9 +91,8 @@ final class PayloadStore implements AutoCloseable {
         // Values a JSON-like datum may hold that Jackson cannot write on its own: written as their usual strings.
         bsonTypes.addSerializer(ObjectId.class, ToStringSerializer.instance);
         bsonTypes.addSerializer(Instant.class, ToStringSerializer.instance);
-        this.json = new ObjectMapper()
-                .registerModule(bsonTypes)
-                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        // FAIL_ON_EMPTY_BEANS stays on: a POJO with no properties would otherwise be stored as {} and its content lost.
+        this.json = new ObjectMapper().registerModule(bsonTypes);
     }
 
     /** Where a new datum's data goes: inline (no stored payload) or a registry payload already written. */
@@ -102,17 +123,35 @@ final class PayloadStore implements AutoCloseable {
         return Mono.defer(() -> {
             String uri = datum.registryUri();
             Object data = datum.data();
+            // Checked before any payload is written: a datum whose metadata alone cannot fit in a MongoDB
+            // document would otherwise leave its payload behind and fail at the insert.
+            long metadataSize = encodedSize(BsonValues.toDocument(datum.metadata(), "metadata"));
+            if (metadataSize + OTHER_FIELDS_BYTES > MAX_DOCUMENT_BYTES) {
+                return Mono.error(new DatumValidationException("metadata" + describe(datum) + ": encoded size "
+                        + metadataSize + " bytes leaves no room in MongoDB's " + MAX_DOCUMENT_BYTES
+                        + "-byte document limit; keep large values in data, stored in a registry"));
+            }
             if (uri == null) {
-                long size = inlineSize(data);
-                if (size <= settings.inlineLimitBytes()) {
+                Object storable = mayBeLarge(data) ? BsonValues.toStorable(data, "data") : null;
+                RawBsonDocument encoded = storable != null ? encodeValue(storable) : null;
+                long size = encoded != null ? encoded.getByteBuffer().remaining() : 0;
+                boolean fits = size + metadataSize + OTHER_FIELDS_BYTES <= MAX_DOCUMENT_BYTES;
+                if (size <= settings.inlineLimitBytes() && fits) {
                     return Mono.just(Placement.INLINE);
                 }
                 uri = settings.defaultRegistry();
                 if (uri == null) {
                     return Mono.error(new DatumValidationException("data" + describe(datum) + ": encoded size "
-                            + size + " bytes exceeds the inline limit of " + settings.inlineLimitBytes()
-                            + " bytes; store it in a registry (registryUri) or configure"
+                            + size + " bytes" + (fits
+                                    ? " exceeds the inline limit of " + settings.inlineLimitBytes() + " bytes"
+                                    : " with " + metadataSize + " bytes of metadata exceeds MongoDB's "
+                                            + MAX_DOCUMENT_BYTES + "-byte document limit")
+                            + "; store it in a registry (registryUri) or configure"
                             + " RegistrySettings.defaultRegistry"));
+                }
+                if (!(data instanceof byte[]) && encoded != null) {
+                    // Stored as BSON, not JSON, so dates, ids, binaries, decimals and longs keep their types.
+                    return storeBson(uri, encoded, storable).map(Placement::new);
                 }
             }
             return store(uri, data).map(Placement::new);
@@ -123,15 +162,39 @@ final class PayloadStore implements AutoCloseable {
         return datum.id() != null ? " of datum " + datum.id() : "";
     }
 
-    /** Encoded BSON size of {@code {data: value}}, measured only for values that could be large. */
-    private static long inlineSize(@Nullable Object data) {
-        if (data == null || data instanceof Number || data instanceof Boolean
-                || data instanceof String && ((String) data).length() < SMALL_STRING) {
-            return 0;
+    /** Whether a value could exceed an inline limit; only those are encoded to measure them. */
+    private static boolean mayBeLarge(@Nullable Object data) {
+        return !(data == null || data instanceof Number || data instanceof Boolean
+                || data instanceof String && ((String) data).length() < SMALL_STRING);
+    }
+
+    /** The BSON document {@code {v: value}}: its size is the value's inline size, its bytes an offloaded payload. */
+    private static RawBsonDocument encodeValue(@Nullable Object storable) {
+        return new RawBsonDocument(new Document(BSON_VALUE, storable), DOCUMENT_CODEC);
+    }
+
+    private static long encodedSize(Document document) {
+        return new RawBsonDocument(document, DOCUMENT_CODEC).getByteBuffer().remaining();
+    }
+
+    private Mono<Stored> storeBson(String uri, RawBsonDocument encoded, @Nullable Object storable) {
+        ContentAddressedRegistry registry = new ContentAddressedRegistry(registries.resolve(uri),
+                settings.spoolDirectory());
+        ByteBuffer buffer = encoded.getByteBuffer().asNIO();
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        Object value = BsonValues.fromStored(storable);
+        return registry.put(BlobSource.ofBytes(bytes)).map(blob -> stored(blob, PayloadInfo.BSON, value));
+    }
+
+    private static @Nullable Object decodeBson(byte[] bytes, String where) {
+        try {
+            Document document = DOCUMENT_CODEC.decode(new BsonBinaryReader(ByteBuffer.wrap(bytes)),
+                    DecoderContext.builder().build());
+            return BsonValues.fromStored(document.get(BSON_VALUE));
+        } catch (BsonSerializationException | BsonInvalidOperationException e) {
+            throw new RegistryException("payload " + where + " is not a valid BSON value: " + e.getMessage(), e);
         }
-        Object storable = BsonValues.toStorable(data, "data");
-        return new RawBsonDocument(new Document(DatumEntity.DATA, storable), DOCUMENT_CODEC)
-                .getByteBuffer().remaining();
     }
 
     private Mono<Stored> store(String uri, @Nullable Object data) {
@@ -148,7 +211,10 @@ final class PayloadStore implements AutoCloseable {
             return registry.put(BlobSource.ofBytes(bytes)).map(blob -> stored(blob, PayloadInfo.BYTES, bytes));
         }
         if (data instanceof InputStream) {
-            return registry.put((InputStream) data).map(blob -> stored(blob, PayloadInfo.BYTES, null));
+            InputStream stream = (InputStream) data;
+            return Mono.fromRunnable(() -> claim(stream))
+                    .then(registry.put(stream))
+                    .map(blob -> stored(blob, PayloadInfo.BYTES, null));
         }
         if (data instanceof Path || data instanceof File) {
             Path file = data instanceof File ? ((File) data).toPath() : (Path) data;
@@ -159,12 +225,24 @@ final class PayloadStore implements AutoCloseable {
         byte[] encoded;
         try {
             encoded = json.writeValueAsBytes(data);
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | RuntimeException e) {
+            // A Jackson failure (no properties, a getter that throws, a cycle) is a problem with the datum's value.
             return Mono.error(new DatumValidationException("data: cannot encode a value of type "
-                    + data.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e));
+                    + data.getClass().getName() + " as JSON: "
+                    + (e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage()
+                            : e.toString()), e));
         }
         Object decoded = decodeJson(encoded, uri);
         return registry.put(BlobSource.ofBytes(encoded)).map(blob -> stored(blob, PayloadInfo.JSON, decoded));
+    }
+
+    /** Marks a stream as being read; a stream can be stored once, since its bytes are gone after that. */
+    private void claim(InputStream stream) {
+        if (!readStreams.add(stream)) {
+            throw new DatumValidationException("data: the InputStream " + stream.getClass().getName()
+                    + " was already read by an earlier attempt (a retry or a second subscription) and cannot be"
+                    + " stored again; pass a byte[], Path or File for data that must survive a retry");
+        }
     }
 
     private static Stored stored(StoredBlob blob, String contentType, @Nullable Object data) {
@@ -203,9 +281,13 @@ final class PayloadStore implements AutoCloseable {
         PayloadInfo info = datum.payload();
         ContentAddressedRegistry registry = new ContentAddressedRegistry(registries.resolve(uri));
         return registry.getBytes(key, info != null ? info.sha256() : null, info != null ? info.size() : -1)
-                .mapNotNull(bytes -> info != null && PayloadInfo.JSON.equals(info.contentType())
-                        ? decodeJson(bytes, uri + " key " + key)
-                        : bytes);
+                .mapNotNull(bytes -> {
+                    String type = info != null ? info.contentType() : PayloadInfo.BYTES;
+                    if (PayloadInfo.JSON.equals(type)) {
+                        return decodeJson(bytes, uri + " key " + key);
+                    }
+                    return PayloadInfo.BSON.equals(type) ? decodeBson(bytes, uri + " key " + key) : bytes;
+                });
     }
 
     /** Streams a registry datum's payload, verified as it passes. */

@@ -74,6 +74,8 @@ class QueryValidationTest {
         "$function in $expr           | [{\"column\": \"a\", \"$expr\": {\"$function\": {\"body\": \"function() {return true}\", \"args\": [], \"lang\": \"js\"}}}] | level 0: filter.$expr.$function: $function runs server-side JavaScript",
         "$accumulator anywhere        | [{\"column\": \"a\", \"x\": {\"$eq\": {\"$accumulator\": {}}}}] | level 0: filter.x.$eq.$accumulator: $accumulator runs server-side JavaScript",
         "JavaScript code value        | [{\"column\": \"a\", \"x\": {\"$code\": \"while(true){}\"}}]     | level 0: filter.x: JavaScript code values are not allowed",
+        "unclosed group in a regex    | [{\"column\": \"a\"}, {\"column\": \"b\", \"derived_from\": \"a\", \"data.x\": {\"$regex\": \"(cat\"}}] | level 1: data.x.$regex: invalid regular expression \"(cat\"",
+        "unclosed class in a regex    | [{\"column\": \"a\", \"x\": {\"$in\": [{\"$regularExpression\": {\"pattern\": \"[a-\", \"options\": \"i\"}}]}}] | level 0: x.$in[0]: invalid regular expression",
     })
     void invalidJsonQueriesAreRejectedBeforeAnyIo(String name, String json, String message) {
         assertRejected(json, message);

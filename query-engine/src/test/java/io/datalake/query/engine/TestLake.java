@@ -24,9 +24,19 @@ final class TestLake {
     record Datum(String name, ObjectId id, @Nullable ObjectId parent, long addedAt, Document data) {
     }
 
-    final MongoCollection<Document> collection = EmbeddedServer.freshCollection();
+    final MongoCollection<Document> collection;
     private final Map<String, Datum> byName = new LinkedHashMap<>();
     private final List<Datum> pending = new ArrayList<>();
+
+    /** A lake in a fresh collection of the shared embedded server. */
+    TestLake() {
+        this(EmbeddedServer.freshCollection());
+    }
+
+    /** A lake in the given (empty) collection, on any server. */
+    TestLake(MongoCollection<Document> collection) {
+        this.collection = collection;
+    }
 
     /** Adds a datum; {@code parent} names an earlier datum or is null for a root. */
     TestLake add(String name, @Nullable String parent, long addedAt, Document data) {

@@ -1,6 +1,5 @@
 package io.datalake.query.engine.internal;
 
-import com.mongodb.MongoServerException;
 import com.mongodb.reactivestreams.client.FindPublisher;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.datalake.DatalakeException;
@@ -37,8 +36,6 @@ import reactor.core.publisher.Sinks;
  * is touched by one batch at a time ({@code concatMap}), so no locking is needed.
  */
 public final class Execution {
-    /** Server error codes meaning "this query is malformed" (BadValue, FailedToParse, TypeMismatch). */
-    private static final Set<Integer> BAD_QUERY_CODES = Set.of(2, 9, 14);
     /** Documents per cursor batch of a scan; large batches cut round trips, the driver caps them at 16 MB. */
     private static final int SCAN_CURSOR_BATCH = 10_000;
     private static final BsonDocument CHILD_PROJECTION = new BsonDocument(Fields.ID, new BsonInt32(1))
@@ -125,7 +122,7 @@ public final class Execution {
 
     private Flux<ObjectId> baseIds() {
         QueryLevel base = levels.get(0);
-        BsonDocument filter = base.filter();
+        BsonDocument filter = base.filter().toBsonDocument();
         Strategy order = base.strategy();
         if (order == Strategy.RANDOM) {
             return Flux.from(datums.find(filter).projection(ID_PROJECTION).batchSize(SCAN_CURSOR_BATCH))
@@ -263,7 +260,7 @@ public final class Execution {
                 .append("$lte", new BsonObjectId(max))
                 .append("$in", ids);
         BsonDocument filter = new BsonDocument(Fields.DERIVED_FROM, condition);
-        filter.putAll(level.filter());
+        filter.putAll(level.filter().toBsonDocument());
         return filter;
     }
 
@@ -313,9 +310,9 @@ public final class Execution {
             return e;
         }
         QueryLevel q = levels.get(level);
-        if (e instanceof MongoServerException && BAD_QUERY_CODES.contains(((MongoServerException) e).getCode())) {
-            return new InvalidQueryException("level " + level + ": the server rejected the filter "
-                    + q.filter().toJson() + ": " + e.getMessage());
+        if (ServerErrors.isInvalidQuery(e)) {
+            return new InvalidQueryException("level " + level + " ('" + q.column() + "'): the server rejected the "
+                    + "filter " + q.filterJson() + ": " + e.getMessage(), e);
         }
         return new DatalakeException("query failed reading level " + level + " ('" + q.column() + "'): "
                 + e.getMessage(), e);

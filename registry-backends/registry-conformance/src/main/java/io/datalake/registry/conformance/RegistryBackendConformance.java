@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
 import io.datalake.registry.BlobSource;
-import io.datalake.registry.ContentAddressedRegistry;
 import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.RegistryKeys;
-import io.datalake.registry.StoredBlob;
+import io.datalake.registry.internal.ContentAddressedRegistry;
+import io.datalake.registry.internal.StoredBlob;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -175,6 +175,43 @@ public abstract class RegistryBackendConformance {
         assertThat(first.registryUri()).isEqualTo(backend.uri());
         assertThat(list("")).containsExactly(first.key());
         assertThat(cas.getBytes(first.key(), first.sha256(), first.size()).block(TIMEOUT)).isEqualTo(bytes("payload"));
+    }
+
+    @Test
+    void sizeReportsTheStoredBytesAndNothingForAMissingKey() {
+        put("sized/object", bytes("seven b"));
+        put("sized/empty", new byte[0]);
+
+        assertThat(backend.size("sized/object").block(TIMEOUT)).isEqualTo(7L);
+        assertThat(backend.size("sized/empty").block(TIMEOUT)).isEqualTo(0L);
+        assertThat(backend.size("sized/missing").blockOptional(TIMEOUT)).isEmpty();
+    }
+
+    @Test
+    void contentAddressedPutReplacesAnExistingObjectOfTheWrongSize() {
+        ContentAddressedRegistry cas = new ContentAddressedRegistry(backend);
+        byte[] payload = bytes("the whole payload");
+        String key = ContentAddressedRegistry.keyFor(ContentAddressedRegistry.sha256(BlobSource.ofBytes(payload)));
+        // What an interrupted, non-atomic writer of another tool might leave under the key.
+        put(key, bytes("the whole"));
+
+        StoredBlob stored = cas.put(BlobSource.ofBytes(payload)).block(TIMEOUT);
+
+        assertThat(stored.key()).isEqualTo(key);
+        assertThat(stored.uploaded()).as("a truncated object is not trusted").isTrue();
+        assertThat(cas.getBytes(key, stored.sha256(), stored.size()).block(TIMEOUT)).isEqualTo(payload);
+    }
+
+    @Test
+    void aSourceThatCannotBeReadLeavesNoObject() throws IOException {
+        Path file = Files.write(tempDir.resolve("vanishing.bin"), bytes("soon gone"));
+        BlobSource source = BlobSource.ofFile(file);
+        Files.delete(file);
+
+        assertThatThrownBy(() -> backend.put("vanished/file", source).block(TIMEOUT))
+                .isInstanceOf(RegistryException.class).hasMessageContaining("vanished/file");
+        assertThat(backend.exists("vanished/file").block(TIMEOUT)).as("no empty or partial object").isFalse();
+        assertThat(list("vanished/")).isEmpty();
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.UUID;
 import java.util.stream.Stream;
 import reactor.core.publisher.Flux;
@@ -93,6 +94,21 @@ public final class FileRegistryBackend implements RegistryBackend {
     @Override
     public Mono<Boolean> exists(String key) {
         return Mono.fromCallable(() -> Files.isRegularFile(path(key))).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
+    public Mono<Long> size(String key) {
+        return Mono.fromCallable(() -> {
+            Path file = path(key);
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                return attributes.isRegularFile() ? attributes.size() : null;
+            } catch (NoSuchFileException e) {
+                return null;
+            } catch (IOException e) {
+                throw failure("size", key, e);
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.datalake.registry.file;
 import io.datalake.InvalidArgumentException;
 import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.RegistryBackendProvider;
+import io.datalake.registry.RegistryUris;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -33,14 +34,14 @@ public final class FileRegistryBackendProvider implements RegistryBackendProvide
     private static Path root(URI uri) {
         if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()
                 && !"localhost".equalsIgnoreCase(uri.getHost())) {
-            throw new InvalidArgumentException("file registry URI " + uri + " names a remote host; use file:///abs/path");
+            throw new InvalidArgumentException("file registry URI " + RegistryUris.redact(uri.toString()) + " names a remote host; use file:///abs/path");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new InvalidArgumentException("file registry URI " + uri + " must not have a query or fragment");
+            throw new InvalidArgumentException("file registry URI " + RegistryUris.redact(uri.toString()) + " must not have a query or fragment");
         }
         String path = uri.getPath();
         if (path == null || !path.startsWith("/")) {
-            throw new InvalidArgumentException("file registry URI " + uri + " must name an absolute path");
+            throw new InvalidArgumentException("file registry URI " + RegistryUris.redact(uri.toString()) + " must name an absolute path");
         }
         return Path.of(path);
     }

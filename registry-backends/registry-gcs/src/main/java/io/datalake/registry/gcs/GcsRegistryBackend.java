@@ -15,10 +15,10 @@ import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.RegistryKeys;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Flux;
@@ -33,6 +33,7 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class GcsRegistryBackend implements RegistryBackend {
     private static final int CHUNK = 256 * 1024;
+    private static final int PRECONDITION_FAILED = 412;
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._\\-]{1,220}[a-z0-9]");
 
     private final Storage storage;
@@ -117,26 +118,82 @@ public final class GcsRegistryBackend implements RegistryBackend {
     }
 
     @Override
-    public Mono<Void> put(String key, BlobSource source) {
-        return Mono.<Void>fromRunnable(() -> {
-            BlobInfo info = BlobInfo.newBuilder(blobId(key)).setContentType("application/octet-stream").build();
+    public Mono<Long> size(String key) {
+        return Mono.fromCallable(() -> {
+            BlobId id = blobId(key);
             try {
-                byte[] bytes = source.bytes();
-                if (bytes != null) {
-                    storage.create(info, bytes);
-                    return;
-                }
-                try (WriteChannel writer = storage.writer(info); InputStream in = source.openStream()) {
-                    writer.setChunkSize(CHUNK * 4);
-                    OutputStream out = Channels.newOutputStream(writer);
-                    in.transferTo(out);
-                }
+                Blob blob = storage.get(id);
+                return blob == null ? null : blob.getSize() != null ? blob.getSize() : UNKNOWN_SIZE;
             } catch (BaseServiceException e) {
-                throw failure("put", key, e);
-            } catch (IOException e) {
-                throw failure("put", key, e);
+                throw failure("size", key, e);
             }
         }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
+    public Mono<Void> put(String key, BlobSource source) {
+        return Mono.<Void>fromRunnable(() -> {
+            BlobId id = blobId(key);
+            BlobInfo info = BlobInfo.newBuilder(id).setContentType("application/octet-stream").build();
+            try {
+                // A precondition makes the upload idempotent, so the client may retry it: create only if absent,
+                // or replace only the generation seen now. A 412 means a concurrent writer got there first, and
+                // its whole object stands (last writer wins, as the contract allows).
+                Blob current = storage.get(id);
+                Long generation = current != null ? current.getGeneration() : null;
+                byte[] bytes = source.bytes();
+                if (bytes != null) {
+                    storage.create(info, bytes, generation == null ? Storage.BlobTargetOption.doesNotExist()
+                            : Storage.BlobTargetOption.generationMatch(generation));
+                } else {
+                    writeStreaming(info, source, generation == null ? Storage.BlobWriteOption.doesNotExist()
+                            : Storage.BlobWriteOption.generationMatch(generation));
+                }
+            } catch (BaseServiceException | IOException e) {
+                if (!hasStatus(e, PRECONDITION_FAILED)) {
+                    throw failure("put", key, e);
+                }
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /**
+     * Streams a file into a resumable upload. The channel is closed, which finalizes the object, only once every
+     * byte was written: on failure it is abandoned, so a half-written payload never becomes an object (the
+     * unfinished upload session expires on its own).
+     */
+    private void writeStreaming(BlobInfo info, BlobSource source, Storage.BlobWriteOption precondition)
+            throws IOException {
+        // The source is opened first: one that cannot be read starts no upload session at all.
+        try (InputStream in = source.openStream()) {
+            WriteChannel writer = storage.writer(info, precondition);
+            writer.setChunkSize(CHUNK * 4);
+            in.transferTo(Channels.newOutputStream(new UnclosableChannel(writer)));
+            writer.close();
+        }
+    }
+
+    /** Keeps the output stream's close from finalizing the upload; only {@link #writeStreaming} closes it. */
+    private static final class UnclosableChannel implements WritableByteChannel {
+        private final WritableByteChannel channel;
+
+        UnclosableChannel(WritableByteChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            return channel.write(src);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return channel.isOpen();
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     @Override
@@ -202,9 +259,14 @@ public final class GcsRegistryBackend implements RegistryBackend {
     }
 
     private static boolean isNotFound(Throwable e) {
+        return hasStatus(e, 404);
+    }
+
+    /** Whether a failure, or one of its causes (the write channel wraps them in IOException), has this status. */
+    private static boolean hasStatus(Throwable e, int status) {
         Throwable cause = e;
         while (cause != null) {
-            if (cause instanceof BaseServiceException && ((BaseServiceException) cause).getCode() == 404) {
+            if (cause instanceof BaseServiceException && ((BaseServiceException) cause).getCode() == status) {
                 return true;
             }
             cause = cause.getCause();

@@ -11,9 +11,9 @@ import io.datalake.Datum;
 import io.datalake.InvalidArgumentException;
 import io.datalake.RegistrySettings;
 import io.datalake.mongo.TestLakes;
-import io.datalake.registry.Registries;
 import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.conformance.RegistryBackendConformance;
+import io.datalake.registry.internal.Registries;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ class GcsRegistryConformanceTest extends RegistryBackendConformance {
 
     @Override
     protected RegistryBackend newBackend() {
-        return GcsRegistryBackend.create(LocalStorageHelper.getOptions().getService(), "gs://lake-bucket/tests/");
+        return GcsRegistryBackend.create(LocalStorageHelper.customOptions(false).getService(), "gs://lake-bucket/tests/");
     }
 
     @Test
@@ -44,7 +44,7 @@ class GcsRegistryConformanceTest extends RegistryBackendConformance {
 
     @Test
     void aLakeStoresPayloadsInAUserSuppliedStorage() {
-        Storage storage = LocalStorageHelper.getOptions().getService();
+        Storage storage = LocalStorageHelper.customOptions(false).getService();
         RegistryBackend gcs = GcsRegistryBackend.create(storage, "gs://lake-bucket/payloads");
         try (Datalake reactive = TestLakes.newLake(s -> s.registry(RegistrySettings.builder().backend(gcs).build()))) {
             BlockingDatalake lake = reactive.blocking();

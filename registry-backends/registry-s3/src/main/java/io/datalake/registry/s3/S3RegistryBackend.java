@@ -86,6 +86,24 @@ public final class S3RegistryBackend implements RegistryBackend {
         });
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A HEAD answered 403 completes empty: S3 answers 403 instead of 404 for a missing key when the policy
+     * lacks {@code s3:ListBucket}, and an upload the caller may make must not fail on a lookup it may not make.
+     */
+    @Override
+    public Mono<Long> size(String key) {
+        return Mono.defer(() -> {
+            String objectKey = objectKey(key);
+            return Mono.fromFuture(() -> client.headObject(b -> b.bucket(location.bucket()).key(objectKey)))
+                    .map(response -> response.contentLength() != null ? response.contentLength() : UNKNOWN_SIZE)
+                    .onErrorResume(e -> isNotFound(e) || isForbidden(e)
+                            ? Mono.empty()
+                            : Mono.error(failure("size", key, e)));
+        });
+    }
+
     @Override
     public Mono<Void> put(String key, BlobSource source) {
         return Mono.defer(() -> {
@@ -95,9 +113,8 @@ public final class S3RegistryBackend implements RegistryBackend {
                     : AsyncRequestBody.fromFile(source.file());
             return Mono.fromFuture(() -> uploadClient.putObject(b -> b.bucket(location.bucket()).key(objectKey)
                                     .contentLength(source.size()).contentType("application/octet-stream"), body))
-                    .onErrorMap(e -> failure("put", key, e))
                     .then();
-        });
+        }).onErrorMap(e -> failure("put", key, e));
     }
 
     @Override
@@ -142,6 +159,11 @@ public final class S3RegistryBackend implements RegistryBackend {
         Throwable cause = unwrap(e);
         return cause instanceof NoSuchKeyException
                 || cause instanceof SdkServiceException && ((SdkServiceException) cause).statusCode() == 404;
+    }
+
+    private static boolean isForbidden(Throwable e) {
+        Throwable cause = unwrap(e);
+        return cause instanceof SdkServiceException && ((SdkServiceException) cause).statusCode() == 403;
     }
 
     private static Throwable unwrap(Throwable e) {

@@ -2,7 +2,10 @@ package io.datalake.query.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mongodb.MongoServerException;
 import com.mongodb.client.model.Filters;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import io.datalake.InvalidQueryException;
 import io.datalake.query.JoinMethod;
 import io.datalake.query.Query;
 import io.datalake.query.QueryOptions;
@@ -16,17 +19,33 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
 
-/** Named cases for each semantic line of the query language, each run with both join methods where it matters. */
-class QueryEngineSemanticsTest {
+/**
+ * Named cases for each semantic line of the query language, each run with both join methods where it matters. Runs
+ * on the embedded server in every build ({@link EmbeddedQueryEngineSemanticsTest}) and on a real MongoDB where
+ * Docker exists ({@link MongoContainerQueryEngineSemanticsIT}).
+ */
+abstract class QueryEngineSemanticsContract {
     private static final long T = 1_700_000_000_000L;
 
     /**
      * images i1..i3; labels under them (l2a and l2b tie in added_at); boxes under labels; i3 has only a "draft"
      * label.
      */
-    private static TestLake lake() {
-        return new TestLake()
+    /**
+     * Returns a new, empty datum collection on the server under test.
+     *
+     * @return a collection no other test uses
+     */
+    protected abstract MongoCollection<Document> freshCollection();
+
+    private TestLake newLake() {
+        return new TestLake(freshCollection());
+    }
+
+    private TestLake lake() {
+        return newLake()
                 .add("i1", null, T + 10, new Document("type", "image").append("project", "cv").append("w", 640))
                 .add("i2", null, T + 30, new Document("type", "image").append("project", "cv").append("w", 1024))
                 .add("i3", null, T + 20, new Document("type", "image").append("project", "nlp").append("w", 64))
@@ -93,7 +112,7 @@ class QueryEngineSemanticsTest {
     // 2. Base order: latest, earliest, quickest, random; ties by _id.
     @Test
     void baseStrategiesOnlyOrderTheRows() {
-        TestLake lake = new TestLake()
+        TestLake lake = newLake()
                 .add("a", new ObjectId("000000000000000000000001"), null, T + 5, new Document("type", "image"))
                 .add("b", new ObjectId("000000000000000000000002"), null, T + 5, new Document("type", "image"))
                 .add("c", new ObjectId("000000000000000000000003"), null, T + 1, new Document("type", "image"))
@@ -298,6 +317,26 @@ class QueryEngineSemanticsTest {
             assertThat(engine.rows(query, QueryOptions.defaults()).collectList().block()).isEqualTo(expected);
             assertThat(engine.explain(query, QueryOptions.defaults()))
                     .isEqualTo(engine.explain(json, QueryOptions.defaults()));
+        }
+    }
+    // Filters the client cannot judge are judged by the server: its refusal is an invalid query naming the level.
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"data.label\": {\"$type\": \"no-such-type\"}}",
+        "{\"$expr\": {\"$eq\": [\"$data.label\"]}}",
+        "{\"$text\": {\"$search\": \"cat\"}}",
+    })
+    void filtersTheServerRefusesFailAsInvalidQueriesNamingTheLevel(String filter) {
+        TestLake lake = lake();
+        Query query = Query.fromJson("[{\"column\": \"image\", \"data.type\": \"image\"},"
+                + " {\"column\": \"label\", \"derived_from\": \"image\", " + filter.substring(1) + "]");
+        for (JoinMethod method : JoinMethod.values()) {
+            StepVerifier.create(new QueryEngine(lake.collection).rows(query, join(method)))
+                    .expectErrorSatisfies(e -> assertThat(e).as(method + " " + filter)
+                            .isInstanceOf(InvalidQueryException.class)
+                            .hasMessageContaining("level 1 ('label')")
+                            .hasCauseInstanceOf(MongoServerException.class))
+                    .verify();
         }
     }
 }

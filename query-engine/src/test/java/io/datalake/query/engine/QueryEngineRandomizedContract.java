@@ -2,6 +2,7 @@ package io.datalake.query.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mongodb.reactivestreams.client.MongoCollection;
 import io.datalake.query.JoinMethod;
 import io.datalake.query.Query;
 import io.datalake.query.QueryLevel;
@@ -21,9 +22,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Differential tests: random lakes (several derivation levels, ties in {@code added_at}, children that fail
  * filters) and random queries, run by the engine with every join method and small batches, checked against
- * {@link ReferenceEvaluator}.
+ * {@link ReferenceEvaluator}. Runs on the embedded server in every build ({@link EmbeddedQueryEngineRandomizedTest})
+ * and on a real MongoDB where Docker exists ({@link MongoContainerQueryEngineRandomizedIT}).
  */
-class QueryEngineRandomizedTest {
+abstract class QueryEngineRandomizedContract {
     private static final String[] KINDS = {"image", "label", "box", "mask"};
     private static final String[] TAGS = {"a", "b", "c"};
     private static final long T0 = 1_700_000_000_000L;
@@ -41,6 +43,17 @@ class QueryEngineRandomizedTest {
         "{\"added_at\": {\"$gte\": {\"$date\": %D}}}",
         "{\"data.kind\": \"%K\", \"data.score\": {\"$lte\": %N}}",
     };
+
+    /**
+     * Returns a new, empty datum collection on the server under test.
+     *
+     * @return a collection no other test uses
+     */
+    protected abstract MongoCollection<Document> freshCollection();
+
+    private TestLake newLake() {
+        return new TestLake(freshCollection());
+    }
 
     @Test
     void engineAgreesWithTheReferenceOnRandomLakesAndQueries() {
@@ -82,7 +95,7 @@ class QueryEngineRandomizedTest {
 
     @Test
     void randomPicksCoverEveryCandidateOverManyRuns() {
-        TestLake lake = new TestLake()
+        TestLake lake = newLake()
                 .add("img", null, T0, new Document("kind", "image"))
                 .add("l1", "img", T0 + 1, new Document("kind", "label"))
                 .add("l2", "img", T0 + 1, new Document("kind", "label"))
@@ -110,7 +123,7 @@ class QueryEngineRandomizedTest {
 
     @Test
     void randomBaseOrderReturnsEveryCompleteRowAsAUniformSubsetOverManyRuns() {
-        TestLake lake = new TestLake();
+        TestLake lake = newLake();
         for (int i = 0; i < 6; i++) {
             lake.add("img" + i, null, T0, new Document("kind", "image"));
             if (i % 3 != 0) {
@@ -135,8 +148,8 @@ class QueryEngineRandomizedTest {
         assertThat(firsts.values()).allSatisfy(n -> assertThat(n).isBetween(20, 90));
     }
 
-    private static TestLake randomLake(Random random) {
-        TestLake lake = new TestLake();
+    private TestLake randomLake(Random random) {
+        TestLake lake = newLake();
         List<String> frontier = new ArrayList<>();
         int roots = 3 + random.nextInt(25);
         int n = 0;

@@ -1,9 +1,12 @@
-package io.datalake.registry;
+package io.datalake.registry.internal;
 
 import io.datalake.DatalakeException;
 import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
 import io.datalake.RegistrySettings;
+import io.datalake.registry.RegistryBackend;
+import io.datalake.registry.RegistryBackendProvider;
+import io.datalake.registry.RegistryUris;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;

@@ -1,12 +1,13 @@
-package io.datalake.registry;
+package io.datalake.registry.internal;
 
 import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
+import io.datalake.registry.BlobSource;
+import io.datalake.registry.RegistryBackend;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Content-addressed storage over a {@link RegistryBackend}: a payload is stored under a key derived from the
  * SHA-256 of its bytes, sharded as {@code ab/cd/<hash>} so no directory or listing grows without bound. Identical
- * payloads are therefore stored once, and an upload is skipped when the object already exists. Every read verifies
+ * payloads are therefore stored once, and an upload is skipped when an object of the same size already exists
+ * (a truncated or foreign object under the key is replaced). Every read verifies
  * the hash and the size, and signals {@link RegistryException} instead of returning corrupt bytes.
  *
  * <p>Streams of unknown length are first spooled to a temporary file while they are hashed (the key must be known
@@ -94,7 +96,7 @@ public final class ContentAddressedRegistry {
     }
 
     /**
-     * Stores bytes under their hash, skipping the upload when the object already exists.
+     * Stores bytes under their hash, skipping the upload when an object of the same size already exists.
      *
      * @param source the bytes
      * @return where they were stored
@@ -125,9 +127,13 @@ public final class ContentAddressedRegistry {
 
     private Mono<StoredBlob> putHashed(BlobSource source, String sha) {
         String key = keyFor(sha);
-        return backend.exists(key).flatMap(exists -> exists
-                ? Mono.just(new StoredBlob(backend.uri(), key, sha, source.size(), false))
-                : backend.put(key, source).thenReturn(new StoredBlob(backend.uri(), key, sha, source.size(), true)));
+        // An existing object is reused only when its size matches: a truncated or foreign object under the key
+        // is replaced, and an object of unknown size (or a store that will not say) is uploaded again.
+        return backend.size(key)
+                .filter(size -> size == source.size())
+                .map(size -> new StoredBlob(backend.uri(), key, sha, source.size(), false))
+                .switchIfEmpty(Mono.defer(() -> backend.put(key, source)
+                        .thenReturn(new StoredBlob(backend.uri(), key, sha, source.size(), true))));
     }
 
     /**
@@ -191,7 +197,7 @@ public final class ContentAddressedRegistry {
      *
      * @param source the bytes
      * @return 64 lower-case hex digits
-     * @throws UncheckedIOException if a file source cannot be read
+     * @throws RegistryException naming the file if a file source cannot be read
      */
     public static String sha256(BlobSource source) {
         byte[] bytes = source.bytes();
@@ -202,7 +208,7 @@ public final class ContentAddressedRegistry {
             in.transferTo(OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + source, e);
+            throw new RegistryException("cannot read " + source + " to hash it: " + e, e);
         }
     }
 

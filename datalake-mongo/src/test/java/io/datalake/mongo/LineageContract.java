@@ -20,14 +20,34 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class LineageTest {
+/**
+ * Lineage walks (ancestors, lineage graphs, limits, cycles written by other clients), run against the embedded
+ * server in every build ({@link EmbeddedLineageTest}) and against a real MongoDB where Docker exists
+ * ({@link MongoContainerLineageIT}).
+ */
+abstract class LineageContract {
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
     private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    /**
+     * Returns the connection string of the server under test.
+     *
+     * @return a MongoDB URI
+     */
+    protected abstract String connectionString();
+
+    private DatalakeSettings.Builder freshSettings() {
+        return DatalakeSettings.builder().mongoUri(connectionString())
+                .database("lineage_" + DATABASES.incrementAndGet());
+    }
 
     @AfterEach
     void closeAll() throws Exception {
@@ -37,7 +57,7 @@ class LineageTest {
     }
 
     private BlockingDatalake lake(int batchSize) {
-        BlockingDatalake lake = TestLakes.newLake(b -> b.batchSize(batchSize)).blocking();
+        BlockingDatalake lake = Datalakes.create(freshSettings().batchSize(batchSize).build()).blocking();
         toClose.add(lake);
         return lake;
     }
@@ -262,7 +282,7 @@ class LineageTest {
 
     @Test
     void cyclesWrittenByAnotherClientAreWalkedOnce() {
-        DatalakeSettings settings = TestLakes.freshSettings().build();
+        DatalakeSettings settings = freshSettings().build();
         ObjectId a = new ObjectId();
         ObjectId b = new ObjectId();
         try (MongoClient client = MongoClients.create(settings.mongoUri())) {
@@ -284,7 +304,7 @@ class LineageTest {
 
     @Test
     void aDanglingParentEndsTheChain() {
-        DatalakeSettings settings = TestLakes.freshSettings().build();
+        DatalakeSettings settings = freshSettings().build();
         ObjectId orphan = new ObjectId();
         try (MongoClient client = MongoClients.create(settings.mongoUri())) {
             client.getDatabase(settings.database()).getCollection(settings.collection()).insertOne(

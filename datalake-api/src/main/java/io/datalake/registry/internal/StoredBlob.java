@@ -1,4 +1,4 @@
-package io.datalake.registry;
+package io.datalake.registry.internal;
 
 /**
  * Where a content-addressed payload was stored.
