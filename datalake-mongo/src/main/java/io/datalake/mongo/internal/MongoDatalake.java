@@ -46,6 +46,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.Codec;
 import org.bson.UuidRepresentation;
 import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
@@ -73,6 +75,9 @@ public final class MongoDatalake implements Datalake {
     private final int batchSize;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final PayloadStore payloads;
+    /** Morphia's codec of the entity: each new datum is encoded once, measured, then written as raw BSON. */
+    private final Codec<DatumEntity> entityCodec;
+    private final MongoCollection<RawBsonDocument> encodedDocuments;
 
     private MongoDatalake(DatalakeSettings settings, @Nullable EmbeddedMongo embedded, String uri) {
         this.settings = settings;
@@ -103,6 +108,8 @@ public final class MongoDatalake implements Datalake {
             this.queryEngine = new QueryEngine(documents, EngineTuning.withBatchSize(batchSize));
             this.entities = database.withCodecRegistry(datastore.getCodecRegistry())
                     .getCollection(settings.collection(), DatumEntity.class);
+            this.entityCodec = datastore.getCodecRegistry().get(DatumEntity.class);
+            this.encodedDocuments = documents.withDocumentClass(RawBsonDocument.class);
         } catch (RuntimeException e) {
             // Nothing half-opened may outlive a failed open: close what was created, newest first.
             for (int i = opened.size() - 1; i >= 0; i--) {
@@ -177,11 +184,14 @@ public final class MongoDatalake implements Datalake {
             Mono<Void> parentCheck = prepared.entity.derivedFrom == null
                     ? Mono.empty()
                     : requireExisting(List.of(prepared.entity.derivedFrom), "derivedFrom parent");
+            RawBsonDocument encoded = encode(prepared.entity);
             // Payload before datum: a datum never points at a payload that was not written.
             return parentCheck
-                    .then(payloads.place(datum))
+                    .then(payloads.place(datum, encodedSize(encoded)))
                     .map(placement -> attach(prepared, placement))
-                    .flatMap(ready -> Mono.from(entities.insertOne(ready.entity)).thenReturn(ready.datum))
+                    .flatMap(ready -> Mono.from(encodedDocuments.insertOne(
+                                    ready == prepared ? encoded : encode(ready.entity)))
+                            .thenReturn(ready.datum))
                     .onErrorMap(e -> StoreErrors.translate("addDatum " + prepared.entity.id, e));
         });
     }
@@ -220,13 +230,18 @@ public final class MongoDatalake implements Datalake {
                 toInsert.add(prepared.entity);
                 result.add(prepared.datum);
             }
+            List<RawBsonDocument> encoded = new ArrayList<>(toInsert.size());
+            for (DatumEntity entity : toInsert) {
+                encoded.add(encode(entity));
+            }
             Mono<Void> parentCheck = externalParents.isEmpty()
                     ? Mono.empty()
                     : requireExisting(new ArrayList<>(externalParents), "derivedFrom parent");
             // Payloads before datums: a datum never points at a payload that was not written.
             return Mono.when(parentCheck, requireNew(callerChosenIds(batch)))
                     .thenMany(Flux.range(0, batch.size())
-                            .flatMapSequential(i -> payloads.place(batch.get(i)), payloads.concurrency()))
+                            .flatMapSequential(i -> payloads.place(batch.get(i), encodedSize(encoded.get(i))),
+                                    payloads.concurrency()))
                     .collectList()
                     .flatMapMany(placements -> {
                         for (int i = 0; i < placements.size(); i++) {
@@ -234,10 +249,11 @@ public final class MongoDatalake implements Datalake {
                                 PreparedDatum ready = attach(new PreparedDatum(toInsert.get(i), result.get(i)),
                                         placements.get(i));
                                 toInsert.set(i, ready.entity);
+                                encoded.set(i, encode(ready.entity));
                                 result.set(i, ready.datum);
                             }
                         }
-                        return insertAllOrNothing(toInsert).thenMany(Flux.fromIterable(result));
+                        return insertAllOrNothing(toInsert, encoded).thenMany(Flux.fromIterable(result));
                     })
                     .onErrorMap(e -> StoreErrors.translate("addData batch of " + toInsert.size(), e));
         });
@@ -275,8 +291,8 @@ public final class MongoDatalake implements Datalake {
      * of the batch is known not to have existed before (generated, or checked by {@link #requireNew}), so the
      * compensation deletes only what this call wrote.
      */
-    private Mono<Void> insertAllOrNothing(List<DatumEntity> toInsert) {
-        return Mono.from(entities.insertMany(toInsert)).then().onErrorResume(error -> {
+    private Mono<Void> insertAllOrNothing(List<DatumEntity> toInsert, List<RawBsonDocument> encoded) {
+        return Mono.from(encodedDocuments.insertMany(encoded)).then().onErrorResume(error -> {
             List<ObjectId> written = new ArrayList<>();
             int firstFailure = error instanceof MongoBulkWriteException
                     && !((MongoBulkWriteException) error).getWriteErrors().isEmpty()
@@ -449,6 +465,14 @@ public final class MongoDatalake implements Datalake {
                     }
                     return missing.isEmpty() ? Mono.empty() : Mono.error(new DatumNotFoundException(context, missing));
                 });
+    }
+
+    private RawBsonDocument encode(DatumEntity entity) {
+        return new RawBsonDocument(entity, entityCodec);
+    }
+
+    private static long encodedSize(RawBsonDocument document) {
+        return document.getByteBuffer().remaining();
     }
 
     private void requireOpen() {

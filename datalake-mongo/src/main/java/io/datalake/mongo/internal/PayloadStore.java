@@ -119,6 +119,18 @@ final class PayloadStore implements AutoCloseable {
      * Writes a datum's payload to its registry if it has one or if its inline data is too large; payload first,
      * so a datum never points at a payload that was not written.
      */
+    Mono<Placement> place(NewDatum datum, long encodedDocumentBytes) {
+        // The whole encoded document bounds the data's share of it: no need to measure the parts again.
+        if (datum.registryUri() == null && encodedDocumentBytes <= settings.inlineLimitBytes()) {
+            return Mono.just(Placement.INLINE);
+        }
+        return place(datum);
+    }
+
+    /**
+     * Writes a datum's payload to its registry if it has one or if its inline data is too large, measuring the
+     * data and metadata; payload first, so a datum never points at a payload that was not written.
+     */
     Mono<Placement> place(NewDatum datum) {
         return Mono.defer(() -> {
             String uri = datum.registryUri();
