@@ -90,7 +90,7 @@ final class DescendantWalker {
      * lies inside it) but lets a server that evaluates filters document by document reject most of them with two
      * comparisons instead of a list search; with the index it only narrows the bounds.
      */
-    private static Bson childrenOf(List<ObjectId> parents) {
+    static Bson childrenOf(List<ObjectId> parents) {
         ObjectId min = parents.get(0);
         ObjectId max = parents.get(0);
         for (ObjectId id : parents) {

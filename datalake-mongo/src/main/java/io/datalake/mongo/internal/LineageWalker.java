@@ -1,7 +1,6 @@
 package io.datalake.mongo.internal;
 
 import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Projections.include;
 import static com.mongodb.client.model.Sorts.ascending;
 
@@ -143,7 +142,7 @@ final class LineageWalker {
         }
         int room = walk.maxNodes - walk.size();
         return Flux.fromIterable(MongoDatalake.partition(level, batchSize))
-                .concatMap(batch -> Flux.from(documents.find(in(DatumEntity.DERIVED_FROM, batch))
+                .concatMap(batch -> Flux.from(documents.find(DescendantWalker.childrenOf(batch))
                         .projection(NODE_FIELDS)
                         .sort(ascending(DatumEntity.ADDED_AT, DatumEntity.ID))))
                 .onErrorMap(e -> StoreErrors.translate("getLineage: reading level " + depth, e))
@@ -173,7 +172,7 @@ final class LineageWalker {
 
     private Mono<Boolean> hasChildren(List<ObjectId> parents) {
         return Flux.fromIterable(MongoDatalake.partition(parents, batchSize))
-                .concatMap(batch -> Flux.from(documents.find(in(DatumEntity.DERIVED_FROM, batch))
+                .concatMap(batch -> Flux.from(documents.find(DescendantWalker.childrenOf(batch))
                         .projection(LINK_FIELDS)
                         .limit(1)))
                 .onErrorMap(e -> StoreErrors.translate("getLineage: looking for deeper datums", e))
