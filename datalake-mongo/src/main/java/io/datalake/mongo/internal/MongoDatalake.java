@@ -274,14 +274,21 @@ public final class MongoDatalake implements Datalake {
         if (ids.isEmpty()) {
             return Mono.empty();
         }
-        return Flux.fromIterable(partition(ids, batchSize))
+        return existingIds(ids).flatMap(existing -> existing.isEmpty()
+                ? Mono.empty()
+                : Mono.error(new DatumValidationException(
+                        "addData: datums with these ids already exist: " + existing)));
+    }
+
+    /** The subset of {@code ids} that exist, with one {@code _id $in} query per batch. */
+    private Mono<Set<ObjectId>> existingIds(List<ObjectId> ids) {
+        return Flux.defer(() -> {
+                    requireOpen();
+                    return Flux.fromIterable(partition(ids, batchSize));
+                })
                 .concatMap(batch -> Flux.from(documents.find(in(DatumEntity.ID, batch)).projection(include("_id"))))
                 .map(doc -> doc.getObjectId(DatumEntity.ID))
-                .collectList()
-                .flatMap(existing -> existing.isEmpty()
-                        ? Mono.empty()
-                        : Mono.error(new DatumValidationException("addData: datums with these ids already exist: "
-                                + existing)));
+                .collect(HashSet<ObjectId>::new, Set::add);
     }
 
     /**
@@ -448,14 +455,8 @@ public final class MongoDatalake implements Datalake {
 
     /** Completes empty when every id exists, else fails with {@link DatumNotFoundException} naming the missing. */
     private Mono<Void> requireExisting(List<ObjectId> ids, String context) {
-        return Flux.defer(() -> {
-                    requireOpen();
-                    return Flux.fromIterable(partition(ids, batchSize));
-                })
-                .concatMap(batch -> Flux.from(documents.find(in(DatumEntity.ID, batch)).projection(include("_id"))))
-                                .onErrorMap(e -> StoreErrors.translate(context, e))
-                .map(doc -> doc.getObjectId(DatumEntity.ID))
-                .collect(HashSet<ObjectId>::new, Set::add)
+        return existingIds(ids)
+                .onErrorMap(e -> StoreErrors.translate(context, e))
                 .flatMap(found -> {
                     List<ObjectId> missing = new ArrayList<>();
                     for (ObjectId id : ids) {
