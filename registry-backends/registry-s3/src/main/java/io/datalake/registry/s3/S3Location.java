@@ -13,8 +13,11 @@ import org.jspecify.annotations.Nullable;
  * @param bucket the bucket
  * @param prefix the key prefix without leading or trailing {@code /}, empty for the bucket's root
  * @param endpoint the endpoint override named in the URI's query, or null
+ * @param region the region named in the URI's query, or null
+ * @param pathStyle the path-style flag named in the URI's query, or null
  */
-record S3Location(String bucket, String prefix, @Nullable String endpoint) {
+record S3Location(String bucket, String prefix, @Nullable String endpoint, @Nullable String region,
+        @Nullable String pathStyle) {
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.\\-_]{1,254}");
 
     static S3Location parse(URI uri) {
@@ -32,14 +35,33 @@ record S3Location(String bucket, String prefix, @Nullable String endpoint) {
         if (!prefix.isEmpty()) {
             RegistryKeys.validatePrefix(prefix);
         }
-        String endpoint = RegistryUris.queryParameters(uri).get(S3RegistryBackendProvider.ENDPOINT);
-        return new S3Location(bucket, prefix, endpoint == null || endpoint.isEmpty() ? null : endpoint);
+        java.util.Map<String, String> query = RegistryUris.queryParameters(uri);
+        return new S3Location(bucket, prefix, blankToNull(query.get(S3RegistryBackendProvider.ENDPOINT)),
+                blankToNull(query.get(S3RegistryBackendProvider.REGION)),
+                blankToNull(query.get(S3RegistryBackendProvider.PATH_STYLE)));
     }
 
-    /** The canonical URI: bucket, prefix and (since it names another store) the endpoint; never credentials. */
+    private static @Nullable String blankToNull(@Nullable String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    /**
+     * The canonical URI, which is what datums record: bucket, prefix and the connection parameters another
+     * process needs to reach the same store (endpoint, region, path style), in a fixed order; never credentials,
+     * which come from settings or the SDK's default chain.
+     */
     String canonicalUri() {
-        return "s3://" + bucket + (prefix.isEmpty() ? "" : "/" + prefix)
-                + (endpoint == null ? "" : "?" + S3RegistryBackendProvider.ENDPOINT + "=" + endpoint);
+        StringBuilder query = new StringBuilder();
+        append(query, S3RegistryBackendProvider.ENDPOINT, endpoint);
+        append(query, S3RegistryBackendProvider.REGION, region);
+        append(query, S3RegistryBackendProvider.PATH_STYLE, pathStyle);
+        return "s3://" + bucket + (prefix.isEmpty() ? "" : "/" + prefix) + query;
+    }
+
+    private static void append(StringBuilder query, String name, @Nullable String value) {
+        if (value != null) {
+            query.append(query.length() == 0 ? '?' : '&').append(name).append('=').append(value);
+        }
     }
 
     String objectKey(String key) {

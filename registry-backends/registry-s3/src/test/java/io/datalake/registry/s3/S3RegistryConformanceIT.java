@@ -37,13 +37,13 @@ class S3RegistryConformanceIT extends RegistryBackendConformance {
     }
 
     @Test
-    void canonicalUriKeepsBucketPrefixAndEndpointButNoSecrets() {
+    void canonicalUriKeepsBucketPrefixAndConnectionParametersButNoSecrets() {
         String endpoint = S3TestServer.endpoint();
         try (Registries r = new Registries(RegistrySettings.defaults())) {
             RegistryBackend withSecrets = r.resolve("s3://" + S3TestServer.BUCKET + "/a/b/?endpoint=" + endpoint
                     + "&pathStyle=true&accessKeyId=" + S3TestServer.ACCESS_KEY + "&secretAccessKey="
                     + S3TestServer.SECRET_KEY);
-            assertThat(withSecrets.uri()).isEqualTo("s3://lake/a/b?endpoint=" + endpoint);
+            assertThat(withSecrets.uri()).isEqualTo("s3://lake/a/b?endpoint=" + endpoint + "&pathStyle=true");
             assertThat(withSecrets.toString()).doesNotContain(S3TestServer.SECRET_KEY);
             withSecrets.put("k", BlobSource.ofBytes(new byte[] {1})).block(TIMEOUT);
             assertThat(r.resolve(withSecrets.uri())).as("one handle per canonical URI").isSameAs(withSecrets);
@@ -51,6 +51,27 @@ class S3RegistryConformanceIT extends RegistryBackendConformance {
         String shown = RegistrySettings.builder().property("s3.secretAccessKey", S3TestServer.SECRET_KEY)
                 .defaultRegistry("s3://lake/x?secretAccessKey=" + S3TestServer.SECRET_KEY).build().toString();
         assertThat(shown).doesNotContain(S3TestServer.SECRET_KEY);
+    }
+
+    @Test
+    void anotherProcessReachesThePayloadFromTheRecordedUriAlone() {
+        String written;
+        try (Registries writer = new Registries(RegistrySettings.defaults())) {
+            RegistryBackend handle = writer.resolve("s3://" + S3TestServer.BUCKET + "/shared?endpoint="
+                    + S3TestServer.endpoint() + "&pathStyle=true&region=us-east-1&accessKeyId="
+                    + S3TestServer.ACCESS_KEY + "&secretAccessKey=" + S3TestServer.SECRET_KEY);
+            handle.put("k", BlobSource.ofBytes(new byte[] {4, 2})).block(TIMEOUT);
+            written = handle.uri();
+        }
+        // A reader that knows only the credentials (as from the SDK's default chain) and what the datum recorded.
+        RegistrySettings credentialsOnly = RegistrySettings.builder()
+                .property("s3.accessKeyId", S3TestServer.ACCESS_KEY)
+                .property("s3.secretAccessKey", S3TestServer.SECRET_KEY)
+                .build();
+        try (Registries reader = new Registries(credentialsOnly)) {
+            java.util.List<java.nio.ByteBuffer> chunks = reader.resolve(written).get("k").collectList().block(TIMEOUT);
+            assertThat(chunks.stream().mapToInt(java.nio.ByteBuffer::remaining).sum()).isEqualTo(2);
+        }
     }
 
     @Test
