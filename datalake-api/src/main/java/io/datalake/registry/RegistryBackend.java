@@ -39,9 +39,8 @@ public interface RegistryBackend extends AutoCloseable {
     Mono<Boolean> exists(String key);
 
     /**
-     * Returns the size of an object, so a caller need not trust an existing object blindly: content-addressed
-     * storage skips an upload only when the stored object has the expected size. Backends override this with the
-     * size their metadata lookup reports; the default asks {@link #exists} and cannot tell the size.
+     * Returns the size of an object from the store's metadata. Backends override this with the size their metadata
+     * lookup reports; the default asks {@link #exists} and cannot tell the size.
      *
      * @param key the object's key
      * @return the size in bytes, or {@link #UNKNOWN_SIZE} when the object exists but its size is unknown; empty
@@ -53,12 +52,31 @@ public interface RegistryBackend extends AutoCloseable {
     }
 
     /**
+     * Looks up an object's metadata without reading it: its size and any checksum the store keeps of the whole
+     * object, so content-addressed storage need not trust an existing object blindly. It reuses an object whose
+     * store-kept checksum matches the content, re-reads and hashes one without a usable checksum, and replaces one
+     * whose checksum or size differs. Backends whose store keeps checksums override this; the default reports
+     * {@link #size} with no checksum, so a backend written before this method existed keeps working.
+     *
+     * @param key the object's key
+     * @return the object's metadata; empty when there is no object under {@code key}, or when the store will not
+     *     say, so that the caller uploads
+     */
+    default Mono<BlobStat> stat(String key) {
+        return size(key).map(BlobStat::ofSize);
+    }
+
+    /**
      * Stores an object, replacing any object under the same key. Atomic for readers: a concurrent reader sees
      * either the old object, no object, or the whole new one, never a partial write. Concurrent writers of the
      * same key leave one complete object.
      *
      * @param key the object's key
-     * @param source the bytes to store; read once or more (a retry re-reads it)
+     * @param source the bytes to store; read once or more (a retry re-reads it). When the source carries an
+     *     {@link BlobSource#expectedSha256() expected hash}, read it through {@link BlobSource#openStream()} or
+     *     {@link BlobSource#bytes()} only (its {@link BlobSource#file()} is then null): a stream that throws
+     *     {@link BlobChangedException} must abort the write, leaving the key as it was, and the failure must
+     *     keep that exception as a cause
      * @return completes when the object is durably stored
      */
     Mono<Void> put(String key, BlobSource source);

@@ -2,6 +2,7 @@ package io.datalake.registry.internal;
 
 import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
+import io.datalake.registry.BlobChangedException;
 import io.datalake.registry.BlobSource;
 import io.datalake.registry.RegistryBackend;
 import java.io.ByteArrayOutputStream;
@@ -11,11 +12,11 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -24,9 +25,19 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Content-addressed storage over a {@link RegistryBackend}: a payload is stored under a key derived from the
  * SHA-256 of its bytes, sharded as {@code ab/cd/<hash>} so no directory or listing grows without bound. Identical
- * payloads are therefore stored once, and an upload is skipped when an object of the same size already exists
- * (a truncated or foreign object under the key is replaced). Every read verifies
- * the hash and the size, and signals {@link RegistryException} instead of returning corrupt bytes.
+ * payloads are therefore stored once. Every read verifies the hash and the size, and signals
+ * {@link RegistryException} instead of returning corrupt bytes.
+ *
+ * <p>The bytes stored are the bytes hashed: a caller's array is copied before it is hashed, and a file is handed to
+ * the backend as a source that re-hashes it while it is uploaded and fails the upload before its final byte when
+ * it changed since it was hashed (see {@link BlobSource#expecting}). A file that changes underneath therefore gives
+ * a {@link RegistryException} naming it, never a payload that fails verification.
+ *
+ * <p>Deduplication trusts an existing object only once verified, with one policy for every backend, from the
+ * backend's {@link RegistryBackend#stat}: a size that differs, or a store-kept SHA-256 or CRC32C that differs from
+ * the content's, means the object is replaced (repaired); a matching SHA-256 (or CRC32C) means it is reused; an
+ * object without a usable checksum is read back and hashed, and reused only if it hashes to its key. A damaged
+ * object is therefore repaired by the next put of the same content.
  *
  * <p>Streams of unknown length are first spooled to a temporary file while they are hashed (the key must be known
  * before the upload starts), so payloads of any size are stored without holding them in memory.
@@ -96,20 +107,26 @@ public final class ContentAddressedRegistry {
     }
 
     /**
-     * Stores bytes under their hash, skipping the upload when an object of the same size already exists.
+     * Stores bytes under their hash, skipping the upload when a verified identical object already exists.
      *
-     * @param source the bytes
-     * @return where they were stored
+     * @param source the bytes; an array is copied first, so the caller's array may change afterwards
+     * @return where they were stored; fails with {@link RegistryException} naming the file if a file source
+     *     changed while it was being stored (nothing is then stored under the key)
      */
     public Mono<StoredBlob> put(BlobSource source) {
-        return Mono.fromCallable(() -> sha256(source))
+        return Mono.fromCallable(() -> {
+                    byte[] bytes = source.bytes();
+                    // A private copy: the array hashed is the array uploaded, whatever the caller does with its own.
+                    BlobSource stable = bytes != null ? BlobSource.ofBytes(bytes.clone()) : source;
+                    return new Hashed(stable, hash(stable));
+                })
                 .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(sha -> putHashed(source, sha));
+                .flatMap(hashed -> putHashed(hashed.source, hashed.hashes));
     }
 
     /**
      * Stores a stream under its hash: reads it to the end into a temporary file while hashing, closes it, uploads
-     * the file unless an identical object exists, and deletes the file.
+     * the file unless a verified identical object exists, and deletes the file.
      *
      * @param stream the bytes; read once and closed
      * @return where they were stored
@@ -121,25 +138,56 @@ public final class ContentAddressedRegistry {
                         : Files.createTempFile("datalake-spool-", ".bin"),
                 spool -> Mono.fromCallable(() -> spool(stream, spool))
                         .subscribeOn(Schedulers.boundedElastic())
-                        .flatMap(sha -> putHashed(BlobSource.ofFile(spool), sha)),
+                        .flatMap(hashes -> putHashed(BlobSource.ofFile(spool), hashes)),
                 ContentAddressedRegistry::deleteQuietly);
     }
 
-    private Mono<StoredBlob> putHashed(BlobSource source, String sha) {
-        String key = keyFor(sha);
-        // An existing object is reused only when its size matches: a truncated or foreign object under the key
-        // is replaced, and an object of unknown size (or a store that will not say) is uploaded again.
-        return backend.size(key)
-                .filter(size -> size == source.size())
-                .map(size -> new StoredBlob(backend.uri(), key, sha, source.size(), false))
-                .switchIfEmpty(Mono.defer(() -> backend.put(key, source)
-                        .thenReturn(new StoredBlob(backend.uri(), key, sha, source.size(), true))));
+    private Mono<StoredBlob> putHashed(BlobSource hashedSource, Hashes hashes) {
+        String key = keyFor(hashes.sha256);
+        long size = hashedSource.size();
+        BlobSource source = hashedSource.expecting(hashes.sha256);
+        StoredBlob reused = new StoredBlob(backend.uri(), key, hashes.sha256, size, false);
+        Mono<StoredBlob> upload = Mono.defer(() -> backend.put(key, source)
+                .onErrorMap(ContentAddressedRegistry::changedWhileStored)
+                .thenReturn(new StoredBlob(backend.uri(), key, hashes.sha256, size, true)));
+        return backend.stat(key)
+                .flatMap(stat -> {
+                    if (stat.size() != RegistryBackend.UNKNOWN_SIZE && stat.size() != size) {
+                        return Mono.<StoredBlob>empty(); // truncated or foreign: replace it
+                    }
+                    if (stat.sha256() != null) {
+                        return stat.sha256().equals(hashes.sha256) ? Mono.just(reused) : Mono.empty();
+                    }
+                    if (stat.crc32c() != null && stat.size() == size) {
+                        return stat.crc32c().equals(hashes.crc32c) ? Mono.just(reused) : Mono.empty();
+                    }
+                    // No checksum the store vouches for: read the object back and reuse it only if it hashes to
+                    // its key; any failure to read it (corrupt, vanished, unreadable) means upload it again.
+                    return get(key, hashes.sha256, size).then(Mono.just(reused))
+                            .onErrorResume(RegistryException.class, e -> Mono.empty());
+                })
+                .switchIfEmpty(upload);
+    }
+
+    /** A source that changed under the upload is reported as such, naming the file, whatever the backend wrapped. */
+    private static Throwable changedWhileStored(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BlobChangedException) {
+                return new RegistryException(cause.getMessage(), error);
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return error;
     }
 
     /**
      * Streams a payload and verifies it: the stream fails with {@link RegistryException} instead of completing
-     * when the bytes do not hash to {@code sha256} or their count differs from {@code size}. A consumer that must
-     * never act on corrupt bytes acts only once the stream completes (as {@link #getBytes} does).
+     * when the bytes do not hash to {@code sha256} or their count differs from {@code size}. With a known size the
+     * hash is checked before the buffer holding the last byte is emitted, so the error comes instead of that buffer;
+     * earlier buffers of a corrupt payload have been emitted by then, so a consumer that must never act on corrupt
+     * bytes acts only once the stream completes (as {@link #getBytes} does).
      *
      * @param key the key
      * @param sha256 the expected SHA-256 in hex, or null to derive it from a content-addressed key (no check if
@@ -152,6 +200,7 @@ public final class ContentAddressedRegistry {
         return Flux.defer(() -> {
             MessageDigest digest = newDigest();
             long[] count = new long[1];
+            boolean[] verified = new boolean[1];
             return backend.get(key)
                     .map(buffer -> {
                         count[0] += buffer.remaining();
@@ -159,15 +208,26 @@ public final class ContentAddressedRegistry {
                             throw corrupt(key, "more than the expected " + size + " bytes");
                         }
                         digest.update(buffer.duplicate());
+                        if (count[0] == size && expected != null) {
+                            // Checked before the buffer holding the last byte is emitted: a consumer of a corrupt
+                            // payload never receives the whole of it.
+                            String actual = HexFormat.of().formatHex(digest.digest());
+                            verified[0] = true;
+                            if (!expected.equals(actual)) {
+                                throw corrupt(key, "SHA-256 " + actual + " instead of " + expected);
+                            }
+                        }
                         return buffer;
                     })
                     .concatWith(Mono.defer(() -> {
-                        String actual = HexFormat.of().formatHex(digest.digest());
                         if (size >= 0 && count[0] != size) {
                             return Mono.error(corrupt(key, count[0] + " bytes instead of " + size));
                         }
-                        if (expected != null && !expected.equals(actual)) {
-                            return Mono.error(corrupt(key, "SHA-256 " + actual + " instead of " + expected));
+                        if (!verified[0] && expected != null) {
+                            String actual = HexFormat.of().formatHex(digest.digest());
+                            if (!expected.equals(actual)) {
+                                return Mono.error(corrupt(key, "SHA-256 " + actual + " instead of " + expected));
+                            }
                         }
                         return Mono.empty();
                     }));
@@ -197,31 +257,65 @@ public final class ContentAddressedRegistry {
      *
      * @param source the bytes
      * @return 64 lower-case hex digits
-     * @throws RegistryException naming the file if a file source cannot be read
+     * @throws RegistryException naming the file if a file source cannot be read or no longer has its size
      */
     public static String sha256(BlobSource source) {
+        return hash(source).sha256;
+    }
+
+    /** One pass over the bytes: the SHA-256 names the key, the CRC32C lets a store that keeps one vouch for it. */
+    private static Hashes hash(BlobSource source) {
         byte[] bytes = source.bytes();
         if (bytes != null) {
-            return HexFormat.of().formatHex(newDigest().digest(bytes));
+            CRC32C crc = new CRC32C();
+            crc.update(bytes);
+            return new Hashes(HexFormat.of().formatHex(newDigest().digest(bytes)), crc32cHex(crc));
         }
-        try (InputStream in = new DigestInputStream(source.openStream(), newDigest())) {
-            in.transferTo(OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        MessageDigest digest = newDigest();
+        CRC32C crc = new CRC32C();
+        long count = 0;
+        try (InputStream in = source.openStream()) {
+            byte[] buffer = new byte[COPY_BUFFER];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                digest.update(buffer, 0, n);
+                crc.update(buffer, 0, n);
+                count += n;
+            }
         } catch (IOException e) {
             throw new RegistryException("cannot read " + source + " to hash it: " + e, e);
         }
+        if (count != source.size()) {
+            throw new RegistryException("file " + source.file() + " changed while it was being stored: it had "
+                    + source.size() + " bytes when it was opened and " + count + " when it was hashed; nothing was"
+                    + " stored, add it again once it is stable");
+        }
+        return new Hashes(HexFormat.of().formatHex(digest.digest()), crc32cHex(crc));
     }
 
-    private static String spool(InputStream stream, Path spool) throws IOException {
+    private static String crc32cHex(CRC32C crc) {
+        return String.format("%08x", crc.getValue());
+    }
+
+    private static Hashes spool(InputStream stream, Path spool) throws IOException {
         MessageDigest digest = newDigest();
-        try (InputStream in = new DigestInputStream(stream, digest);
-                OutputStream out = Files.newOutputStream(spool)) {
+        CRC32C crc = new CRC32C();
+        try (InputStream in = stream; OutputStream out = Files.newOutputStream(spool)) {
             byte[] buffer = new byte[COPY_BUFFER];
             for (int n; (n = in.read(buffer)) >= 0; ) {
+                digest.update(buffer, 0, n);
+                crc.update(buffer, 0, n);
                 out.write(buffer, 0, n);
             }
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return new Hashes(HexFormat.of().formatHex(digest.digest()), crc32cHex(crc));
+    }
+
+    /** The content's checksums from the hashing pass. */
+    private record Hashes(String sha256, String crc32c) {
+    }
+
+    /** A source and its checksums, where the source is the one that was hashed. */
+    private record Hashed(BlobSource source, Hashes hashes) {
     }
 
     private static void append(ByteArrayOutputStream out, ByteBuffer buffer) {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
+import io.datalake.registry.BlobChangedException;
 import io.datalake.registry.BlobSource;
+import io.datalake.registry.BlobStat;
 import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.RegistryKeys;
 import io.datalake.registry.internal.ContentAddressedRegistry;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Tests every registry backend must pass. A backend's test class extends this one and implements
@@ -188,6 +191,24 @@ public abstract class RegistryBackendConformance {
     }
 
     @Test
+    void statReportsTheSizeAndOnlyChecksumsOfTheStoredBytes() {
+        byte[] content = bytes("stat me");
+        put("stat/object", content);
+        BlobStat stat = backend.stat("stat/object").block(TIMEOUT);
+
+        assertThat(stat.size()).isIn((long) content.length, RegistryBackend.UNKNOWN_SIZE);
+        if (stat.sha256() != null) {
+            assertThat(stat.sha256()).isEqualTo(ContentAddressedRegistry.sha256(BlobSource.ofBytes(content)));
+        }
+        if (stat.crc32c() != null) {
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(content);
+            assertThat(stat.crc32c()).isEqualTo(String.format("%08x", crc.getValue()));
+        }
+        assertThat(backend.stat("stat/missing").blockOptional(TIMEOUT)).isEmpty();
+    }
+
+    @Test
     void contentAddressedPutReplacesAnExistingObjectOfTheWrongSize() {
         ContentAddressedRegistry cas = new ContentAddressedRegistry(backend);
         byte[] payload = bytes("the whole payload");
@@ -249,6 +270,113 @@ public abstract class RegistryBackendConformance {
         }
     }
 
+    @Test
+    void aFileChangedBetweenHashAndUploadIsAnErrorNamingItAndNothingIsStored() throws IOException {
+        Path file = Files.write(tempDir.resolve("changing.bin"), bytes("the original content"));
+        String originalKey = ContentAddressedRegistry.keyFor(
+                ContentAddressedRegistry.sha256(BlobSource.ofFile(file)));
+        // The metadata lookup runs after the hashing pass and before the upload: the moment another process
+        // rewrites the file (same size, other bytes) in the race this test makes deterministic.
+        HookedBackend hooked = new HookedBackend(backend, () -> write(file, bytes("THE ORIGINAL CONTENT")));
+        ContentAddressedRegistry cas = new ContentAddressedRegistry(hooked);
+
+        assertThatThrownBy(() -> cas.put(BlobSource.ofFile(file)).block(TIMEOUT))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("changed while it was being stored");
+        assertThat(backend.exists(originalKey).block(TIMEOUT)).as("nothing under the hashed key").isFalse();
+        assertThat(list("")).as("no object at all").isEmpty();
+
+        // A file that grows: the count differs from the size the upload announced.
+        Path growing = Files.write(tempDir.resolve("growing.bin"), bytes("short"));
+        ContentAddressedRegistry grows = new ContentAddressedRegistry(new HookedBackend(backend,
+                () -> write(growing, bytes("short, and then much longer"))));
+        assertThatThrownBy(() -> grows.put(BlobSource.ofFile(growing)).block(TIMEOUT))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining(growing.toString())
+                .hasMessageContaining("changed while it was being stored");
+        assertThat(list("")).isEmpty();
+    }
+
+    @Test
+    void aSourceWhoseBytesDoNotMatchTheExpectedHashIsNeverStored() throws IOException {
+        // Large enough for a multipart upload where the backend uses one (the S3 test sets an 8 MB threshold).
+        Path file = randomFile(9 * 1024 * 1024 + 5, 9);
+        String otherSha = ContentAddressedRegistry.sha256(BlobSource.ofBytes(bytes("something else")));
+
+        assertThatThrownBy(() -> backend.put("expecting/other", BlobSource.ofFile(file).expecting(otherSha))
+                        .block(TIMEOUT))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("expecting/other")
+                .satisfies(e -> assertThat(causes(e)).as("the cause is kept")
+                        .anyMatch(c -> c instanceof BlobChangedException));
+        assertThat(backend.exists("expecting/other").block(TIMEOUT)).isFalse();
+
+        String sha = ContentAddressedRegistry.sha256(BlobSource.ofFile(file));
+        backend.put("expecting/right", BlobSource.ofFile(file).expecting(sha)).block(TIMEOUT);
+        assertThat(read("expecting/right")).isEqualTo(Files.readAllBytes(file));
+    }
+
+    @Test
+    void aCallersArrayChangedAfterThePutBeganDoesNotChangeWhatIsStored() {
+        byte[] callers = bytes("caller's bytes");
+        byte[] original = callers.clone();
+        ContentAddressedRegistry cas = new ContentAddressedRegistry(new HookedBackend(backend,
+                () -> callers[0] = 'C'));
+
+        StoredBlob stored = cas.put(BlobSource.ofBytes(callers)).block(TIMEOUT);
+
+        assertThat(callers[0]).as("the hook ran between hash and upload").isEqualTo((byte) 'C');
+        assertThat(stored.sha256()).isEqualTo(ContentAddressedRegistry.sha256(BlobSource.ofBytes(original)));
+        assertThat(cas.getBytes(stored.key(), stored.sha256(), stored.size()).block(TIMEOUT)).isEqualTo(original);
+    }
+
+    @Test
+    void aDamagedObjectOfTheRightSizeIsRepairedByTheNextPutOfTheSameContent() {
+        ContentAddressedRegistry cas = new ContentAddressedRegistry(backend);
+        byte[] payload = new byte[100_000];
+        new Random(3).nextBytes(payload);
+        StoredBlob first = cas.put(BlobSource.ofBytes(payload)).block(TIMEOUT);
+        byte[] damaged = payload.clone();
+        damaged[damaged.length / 2] ^= 0x01;
+        put(first.key(), damaged);
+
+        StoredBlob second = cas.put(BlobSource.ofBytes(payload)).block(TIMEOUT);
+
+        assertThat(second.key()).isEqualTo(first.key());
+        assertThat(second.uploaded()).as("a damaged object is not trusted").isTrue();
+        assertThat(read(first.key())).as("the object is repaired").isEqualTo(payload);
+        assertThat(cas.getBytes(second.key(), second.sha256(), second.size()).block(TIMEOUT)).isEqualTo(payload);
+        StoredBlob third = cas.put(BlobSource.ofBytes(payload)).block(TIMEOUT);
+        assertThat(third.uploaded()).as("a verified object is reused").isFalse();
+    }
+
+    @Test
+    void deduplicationFollowsTheStoreKeptChecksumWithoutReadingTheObject() {
+        byte[] payload = bytes("checksummed payload");
+        String sha = ContentAddressedRegistry.sha256(BlobSource.ofBytes(payload));
+        ContentAddressedRegistry plain = new ContentAddressedRegistry(backend);
+        StoredBlob first = plain.put(BlobSource.ofBytes(payload)).block(TIMEOUT);
+
+        // A store that vouches for the right SHA-256: reused, not read.
+        HookedBackend vouching = new HookedBackend(backend, () -> { });
+        vouching.stat = new BlobStat(payload.length, sha, null);
+        StoredBlob reused = new ContentAddressedRegistry(vouching).put(BlobSource.ofBytes(payload)).block(TIMEOUT);
+        assertThat(reused.uploaded()).isFalse();
+        assertThat(vouching.reads).as("no read when the store vouches").isZero();
+
+        // A store whose checksum differs: replaced, whatever the object's bytes.
+        HookedBackend mismatching = new HookedBackend(backend, () -> { });
+        mismatching.stat = new BlobStat(payload.length, "0".repeat(64), null);
+        assertThat(new ContentAddressedRegistry(mismatching).put(BlobSource.ofBytes(payload)).block(TIMEOUT)
+                .uploaded()).isTrue();
+        HookedBackend wrongCrc = new HookedBackend(backend, () -> { });
+        wrongCrc.stat = new BlobStat(payload.length, null, "00000000");
+        assertThat(new ContentAddressedRegistry(wrongCrc).put(BlobSource.ofBytes(payload)).block(TIMEOUT)
+                .uploaded()).isTrue();
+        assertThat(read(first.key())).isEqualTo(payload);
+    }
+
     /**
      * Writes a file of pseudo-random bytes.
      *
@@ -295,6 +423,83 @@ public abstract class RegistryBackendConformance {
             return MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void write(Path file, byte[] content) {
+        try {
+            Files.write(file, content);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static List<Throwable> causes(Throwable e) {
+        List<Throwable> all = new java.util.ArrayList<>();
+        for (Throwable c = e; c != null && !all.contains(c); c = c.getCause()) {
+            all.add(c);
+        }
+        return all;
+    }
+
+    /**
+     * Delegates to a backend, running a hook at the start of {@link #stat}: after content-addressed storage has
+     * hashed a source and before it uploads it. Optionally reports a fixed stat and counts reads.
+     */
+    private static final class HookedBackend implements RegistryBackend {
+        private final RegistryBackend delegate;
+        private final Runnable beforeStat;
+        private BlobStat stat;
+        private int reads;
+
+        HookedBackend(RegistryBackend delegate, Runnable beforeStat) {
+            this.delegate = delegate;
+            this.beforeStat = beforeStat;
+        }
+
+        @Override
+        public String uri() {
+            return delegate.uri();
+        }
+
+        @Override
+        public Mono<Boolean> exists(String key) {
+            return delegate.exists(key);
+        }
+
+        @Override
+        public Mono<BlobStat> stat(String key) {
+            return Mono.defer(() -> {
+                beforeStat.run();
+                return stat != null ? Mono.just(stat) : delegate.stat(key);
+            });
+        }
+
+        @Override
+        public Mono<Void> put(String key, BlobSource source) {
+            return delegate.put(key, source);
+        }
+
+        @Override
+        public Flux<ByteBuffer> get(String key) {
+            return Flux.defer(() -> {
+                reads++;
+                return delegate.get(key);
+            });
+        }
+
+        @Override
+        public Mono<Void> delete(String key) {
+            return delegate.delete(key);
+        }
+
+        @Override
+        public Flux<String> list(String prefix) {
+            return delegate.list(prefix);
+        }
+
+        @Override
+        public void close() {
         }
     }
 }

@@ -3,6 +3,7 @@ package io.datalake.registry.file;
 import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
 import io.datalake.registry.BlobSource;
+import io.datalake.registry.BlobStat;
 import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.RegistryKeys;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,7 +30,10 @@ import reactor.core.scheduler.Schedulers;
  * A registry in a local directory; each key is a file under the root. Blocking file I/O runs on Reactor's
  * bounded-elastic scheduler. Writes go to a temporary file next to the target, are forced to disk, and are then
  * atomically renamed over the target (and the directory is forced), so readers see whole payloads only and a
- * crash leaves at most a temporary file, which {@link #list} ignores.
+ * crash leaves at most a temporary file, which {@link #list} ignores. The root directory is created by the first
+ * write, never by a read. A key whose path goes through a symbolic link that leads outside the root is refused
+ * with {@link RegistryException} naming the key and the link, on reads and writes alike. No checksum is kept, so
+ * {@link #stat} reports the size only and content-addressed storage re-reads an existing object to verify it.
  */
 public final class FileRegistryBackend implements RegistryBackend {
     private static final int READ_CHUNK = 64 * 1024;
@@ -42,24 +47,18 @@ public final class FileRegistryBackend implements RegistryBackend {
     }
 
     /**
-     * Opens a registry rooted at a directory, creating the directory if needed.
+     * Opens a registry rooted at a directory. Nothing is created or read now: the directory is created by the first
+     * write, so a read of a registry that does not exist has no side effect and finds no payload.
      *
      * @param root an absolute directory path
      * @return the handle
      * @throws InvalidArgumentException if the path is relative
-     * @throws RegistryException if the directory cannot be created
      */
     public static FileRegistryBackend open(Path root) {
         if (root == null || !root.isAbsolute()) {
             throw new InvalidArgumentException("file registry root must be an absolute path, got " + root);
         }
-        Path normalized = root.normalize();
-        try {
-            Files.createDirectories(normalized);
-        } catch (IOException e) {
-            throw new RegistryException("cannot create file registry directory " + normalized + ": " + e, e);
-        }
-        return new FileRegistryBackend(normalized);
+        return new FileRegistryBackend(root.normalize());
     }
 
     static String canonicalUri(Path root) {
@@ -82,6 +81,7 @@ public final class FileRegistryBackend implements RegistryBackend {
         return uri;
     }
 
+    /** The key's path, checked for a valid key only: no I/O, so it may run on the caller's thread. */
     private Path path(String key) {
         RegistryKeys.validate(key);
         Path path = root.resolve(key).normalize();
@@ -91,29 +91,86 @@ public final class FileRegistryBackend implements RegistryBackend {
         return path;
     }
 
+    /**
+     * The key's path, refused when a symbolic link on the way (a directory or the file itself) leads outside the
+     * root: another user of the directory must not make a read return, or a write replace, a file elsewhere. Links
+     * that stay inside the root, and a root that is itself a link, are allowed. Blocking: one metadata lookup per
+     * existing path element.
+     */
+    private Path checkedPath(String key) {
+        Path path = path(key);
+        Path current = root;
+        Path realRoot = null;
+        for (Path part : root.relativize(path)) {
+            current = current.resolve(part);
+            if (Files.isSymbolicLink(current)) {
+                if (realRoot == null) {
+                    realRoot = realPath(root, key);
+                }
+                Path target;
+                try {
+                    target = current.toRealPath();
+                } catch (IOException e) {
+                    // A dangling link: where it would lead once its target exists.
+                    target = linkTarget(current, key);
+                }
+                if (!target.startsWith(realRoot)) {
+                    throw new RegistryException("key " + key + " in registry " + uri + " goes through the symbolic"
+                            + " link " + current + " which leads outside the registry root (to " + target
+                            + "); refused: a registry's objects must lie under its root");
+                }
+            } else if (!Files.exists(current, LinkOption.NOFOLLOW_LINKS)) {
+                break;
+            }
+        }
+        return path;
+    }
+
+    private Path realPath(Path path, String key) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            throw failure("resolve", key, e);
+        }
+    }
+
+    private Path linkTarget(Path link, String key) {
+        try {
+            return link.getParent().resolve(Files.readSymbolicLink(link)).normalize();
+        } catch (IOException e) {
+            throw failure("resolve", key, e);
+        }
+    }
+
     @Override
     public Mono<Boolean> exists(String key) {
-        return Mono.fromCallable(() -> Files.isRegularFile(path(key))).subscribeOn(Schedulers.boundedElastic());
+        return Mono.fromCallable(() -> Files.isRegularFile(checkedPath(key))).subscribeOn(Schedulers.boundedElastic());
     }
 
     @Override
     public Mono<Long> size(String key) {
+        return stat(key).map(BlobStat::size);
+    }
+
+    /** {@inheritDoc} A file system keeps no checksum: only the size is reported. */
+    @Override
+    public Mono<BlobStat> stat(String key) {
         return Mono.fromCallable(() -> {
-            Path file = path(key);
+            Path file = checkedPath(key);
             try {
                 BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-                return attributes.isRegularFile() ? attributes.size() : null;
+                return attributes.isRegularFile() ? BlobStat.ofSize(attributes.size()) : null;
             } catch (NoSuchFileException e) {
                 return null;
             } catch (IOException e) {
-                throw failure("size", key, e);
+                throw failure("stat", key, e);
             }
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
     @Override
     public Mono<Void> put(String key, BlobSource source) {
-        return Mono.<Void>fromRunnable(() -> write(path(key), key, source)).subscribeOn(Schedulers.boundedElastic());
+        return Mono.<Void>fromRunnable(() -> write(checkedPath(key), key, source)).subscribeOn(Schedulers.boundedElastic());
     }
 
     private void write(Path target, String key, BlobSource source) {
@@ -168,7 +225,7 @@ public final class FileRegistryBackend implements RegistryBackend {
     }
 
     private FileChannel open(String key) {
-        Path path = path(key);
+        Path path = checkedPath(key);
         try {
             if (Files.isDirectory(path)) {
                 throw new RegistryException("no payload in registry " + uri + " under key " + key
@@ -185,7 +242,7 @@ public final class FileRegistryBackend implements RegistryBackend {
     @Override
     public Mono<Void> delete(String key) {
         return Mono.<Void>fromRunnable(() -> {
-            Path path = path(key);
+            Path path = checkedPath(key);
             try {
                 Files.deleteIfExists(path);
             } catch (IOException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datalake.InvalidArgumentException;
+import io.datalake.RegistryException;
 import io.datalake.RegistrySettings;
 import io.datalake.registry.BlobSource;
 import io.datalake.registry.RegistryBackend;
@@ -66,5 +67,56 @@ class FileRegistryConformanceTest extends RegistryBackendConformance {
                     .hasMessageContaining("'azure'")
                     .hasMessageContaining("[file]");
         }
+    }
+
+    @Test
+    void readsOfAMissingRootCreateNothingAndTheFirstWriteCreatesIt() {
+        Path root = tempDir.resolve("not-yet/registry");
+        FileRegistryBackend missing = FileRegistryBackend.open(root);
+
+        assertThatThrownBy(() -> missing.get("ab/cd/key").blockLast(TIMEOUT))
+                .isInstanceOf(RegistryException.class).hasMessageContaining("ab/cd/key");
+        assertThat(missing.exists("ab/cd/key").block(TIMEOUT)).isFalse();
+        assertThat(missing.stat("ab/cd/key").blockOptional(TIMEOUT)).isEmpty();
+        assertThat(missing.list("").collectList().block(TIMEOUT)).isEmpty();
+        missing.delete("ab/cd/key").block(TIMEOUT);
+        assertThat(tempDir.resolve("not-yet")).as("a read has no side effect").doesNotExist();
+
+        missing.put("ab/cd/key", BlobSource.ofBytes(new byte[] {7})).block(TIMEOUT);
+        assertThat(root.resolve("ab/cd/key")).hasBinaryContent(new byte[] {7});
+    }
+
+    @Test
+    void symbolicLinksLeadingOutsideTheRootAreRefusedOnWriteAndRead() throws IOException {
+        FileRegistryBackend file = (FileRegistryBackend) backend;
+        Path outside = Files.createDirectories(tempDir.resolve("outside"));
+        Files.write(outside.resolve("secret"), new byte[] {4, 2});
+        Files.createDirectories(file.root());
+        Path dirLink = Files.createSymbolicLink(file.root().resolve("ab"), outside);
+        Path fileLink = Files.createSymbolicLink(file.root().resolve("passwd"), outside.resolve("secret"));
+
+        assertThatThrownBy(() -> file.put("ab/new", BlobSource.ofBytes(new byte[] {1})).block(TIMEOUT))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("ab/new")
+                .hasMessageContaining(dirLink.toString());
+        assertThat(outside.resolve("new")).as("nothing written outside the root").doesNotExist();
+        assertThatThrownBy(() -> file.get("ab/secret").blockLast(TIMEOUT))
+                .isInstanceOf(RegistryException.class).hasMessageContaining(dirLink.toString());
+        assertThatThrownBy(() -> file.get("passwd").blockLast(TIMEOUT))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("passwd")
+                .hasMessageContaining(fileLink.toString());
+        assertThatThrownBy(() -> file.put("passwd", BlobSource.ofBytes(new byte[] {1})).block(TIMEOUT))
+                .isInstanceOf(RegistryException.class);
+        assertThatThrownBy(() -> file.exists("ab/secret").block(TIMEOUT)).isInstanceOf(RegistryException.class);
+        assertThatThrownBy(() -> file.delete("ab/secret").block(TIMEOUT)).isInstanceOf(RegistryException.class);
+        assertThat(outside.resolve("secret")).hasBinaryContent(new byte[] {4, 2});
+
+        // A link that stays inside the root is an ordinary path.
+        Files.createDirectories(file.root().resolve("real"));
+        Files.createSymbolicLink(file.root().resolve("alias"), file.root().resolve("real"));
+        file.put("alias/k", BlobSource.ofBytes(new byte[] {3})).block(TIMEOUT);
+        assertThat(file.root().resolve("real/k")).hasBinaryContent(new byte[] {3});
+        assertThat(file.get("alias/k").blockLast(TIMEOUT)).isNotNull();
     }
 }

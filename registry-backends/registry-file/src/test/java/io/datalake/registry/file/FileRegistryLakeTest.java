@@ -223,6 +223,53 @@ class FileRegistryLakeTest {
     }
 
     @Test
+    void streamingACorruptPayloadEndsWithAnErrorAndNeverCompletes() throws IOException {
+        BlockingDatalake lake = lake();
+        Path reg = dir.resolve("reg");
+        byte[] payload = new byte[200_000];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (i * 7);
+        }
+        Datum datum = lake.addDatum(payload, null, reg.toString(), null);
+        byte[] damaged = payload.clone();
+        damaged[damaged.length - 1] ^= 0x01;
+        Files.write(reg.resolve(datum.registryKey()), damaged);
+
+        List<reactor.core.publisher.Signal<ByteBuffer>> signals = lake.reactive().getPayload(datum.id())
+                .materialize().collectList().block(TIMEOUT);
+
+        reactor.core.publisher.Signal<ByteBuffer> last = signals.get(signals.size() - 1);
+        assertThat(last.isOnError()).as("ends with an error, not onComplete").isTrue();
+        assertThat(last.getThrowable()).isInstanceOf(RegistryException.class)
+                .hasMessageContaining(datum.id().toString())
+                .hasMessageContaining("corrupt");
+        assertThat(signals).noneMatch(reactor.core.publisher.Signal::isOnComplete);
+        long emitted = signals.stream().filter(reactor.core.publisher.Signal::isOnNext)
+                .mapToLong(signal -> signal.get().remaining()).sum();
+        assertThat(emitted).as("the buffer holding the last byte is withheld").isLessThan(payload.length);
+    }
+
+    @Test
+    void readingADatumWhoseRegistryDirectoryIsGoneCreatesNothing() throws IOException {
+        BlockingDatalake lake = lake();
+        Path reg = dir.resolve("gone/reg");
+        Datum datum = lake.addDatum(new byte[] {1, 2, 3}, null, reg.toString(), null);
+        deleteTree(dir.resolve("gone"));
+
+        assertThatThrownBy(() -> lake.getDatum(datum.id()))
+                .isInstanceOf(RegistryException.class).hasMessageContaining(datum.registryKey());
+        assertThat(dir.resolve("gone")).as("a read has no side effect").doesNotExist();
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    @Test
     void payloadsStreamWithoutLoadingTheDatum() throws IOException {
         BlockingDatalake lake = lake();
         byte[] payload = new byte[300_000];
@@ -270,6 +317,8 @@ class FileRegistryLakeTest {
             ids.add(lake.addDatum(new byte[] {(byte) i}, null, counting.uri(), null).id());
         }
         ids.add(lake.addDatum(new byte[] {0}, null, counting.uri(), null).id());
+        // The second add of the same content read the object back to verify it before reusing it.
+        assertThat(fetches.getAndSet(0)).isEqualTo(1);
 
         List<Datum> read = lake.getData(ids);
 

@@ -11,6 +11,7 @@ import com.google.cloud.storage.StorageException;
 import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
 import io.datalake.registry.BlobSource;
+import io.datalake.registry.BlobStat;
 import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.RegistryKeys;
 import java.io.IOException;
@@ -19,8 +20,11 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -119,15 +123,43 @@ public final class GcsRegistryBackend implements RegistryBackend {
 
     @Override
     public Mono<Long> size(String key) {
+        return stat(key).map(BlobStat::size);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>GCS keeps a CRC32C of every object (composite ones included), which it verifies on upload; it is reported
+     * with the size. A {@code Storage} that keeps none (the in-memory one of google-cloud-nio) reports the size only.
+     */
+    @Override
+    public Mono<BlobStat> stat(String key) {
         return Mono.fromCallable(() -> {
             BlobId id = blobId(key);
             try {
                 Blob blob = storage.get(id);
-                return blob == null ? null : blob.getSize() != null ? blob.getSize() : UNKNOWN_SIZE;
+                if (blob == null) {
+                    return null;
+                }
+                return new BlobStat(blob.getSize() != null ? blob.getSize() : UNKNOWN_SIZE, null,
+                        crc32cHex(blob.getCrc32c()));
             } catch (BaseServiceException e) {
-                throw failure("size", key, e);
+                throw failure("stat", key, e);
             }
         }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** GCS reports CRC32C as base64 of four big-endian bytes; null when absent or malformed. */
+    private static @Nullable String crc32cHex(@Nullable String base64) {
+        if (base64 == null) {
+            return null;
+        }
+        try {
+            byte[] bytes = Base64.getDecoder().decode(base64);
+            return bytes.length == 4 ? HexFormat.of().formatHex(bytes) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     @Override

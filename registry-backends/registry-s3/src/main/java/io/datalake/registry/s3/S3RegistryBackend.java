@@ -3,20 +3,34 @@ package io.datalake.registry.s3;
 import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
 import io.datalake.registry.BlobSource;
+import io.datalake.registry.BlobStat;
 import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.RegistryKeys;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.ChecksumType;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -86,35 +100,130 @@ public final class S3RegistryBackend implements RegistryBackend {
         });
     }
 
+    @Override
+    public Mono<Long> size(String key) {
+        return stat(key).map(BlobStat::size);
+    }
+
     /**
      * {@inheritDoc}
+     *
+     * <p>A HEAD with checksum mode enabled: the SHA-256 S3 computed and verified when the object was uploaded in
+     * one part (this backend asks for SHA-256 checksums on every upload), or a full-object CRC32C. The composite
+     * checksum of a multipart upload ({@code <base64>-<parts>}) is not the object's hash and is not reported, nor
+     * is anything a store does not return (s3proxy returns no checksums).
      *
      * <p>A HEAD answered 403 completes empty: S3 answers 403 instead of 404 for a missing key when the policy
      * lacks {@code s3:ListBucket}, and an upload the caller may make must not fail on a lookup it may not make.
      */
     @Override
-    public Mono<Long> size(String key) {
+    public Mono<BlobStat> stat(String key) {
         return Mono.defer(() -> {
             String objectKey = objectKey(key);
-            return Mono.fromFuture(() -> client.headObject(b -> b.bucket(location.bucket()).key(objectKey)))
-                    .map(response -> response.contentLength() != null ? response.contentLength() : UNKNOWN_SIZE)
+            return Mono.fromFuture(() -> client.headObject(b -> b.bucket(location.bucket()).key(objectKey)
+                            .checksumMode(ChecksumMode.ENABLED)))
+                    .map(S3RegistryBackend::stat)
                     .onErrorResume(e -> isNotFound(e) || isForbidden(e)
                             ? Mono.empty()
-                            : Mono.error(failure("size", key, e)));
+                            : Mono.error(failure("stat", key, e)));
         });
     }
 
+    private static BlobStat stat(HeadObjectResponse response) {
+        long size = response.contentLength() != null ? response.contentLength() : UNKNOWN_SIZE;
+        boolean composite = response.checksumType() == ChecksumType.COMPOSITE;
+        return new BlobStat(size,
+                composite ? null : hexOfBase64(response.checksumSHA256(), 32),
+                composite ? null : hexOfBase64(response.checksumCRC32C(), 4));
+    }
+
+    /** The hex form of a whole-object checksum S3 reports in base64; null for a composite or malformed one. */
+    private static @Nullable String hexOfBase64(@Nullable String base64, int length) {
+        if (base64 == null || base64.contains("-")) {
+            return null;
+        }
+        try {
+            byte[] bytes = Base64.getDecoder().decode(base64);
+            return bytes.length == length ? HexFormat.of().formatHex(bytes) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Every upload asks for SHA-256 checksums, so S3 verifies the bytes it receives (each part's, for a multipart
+     * upload) and keeps the checksum for {@link #stat}. A source with an expected hash is streamed through its
+     * verifying stream; an upload whose stream fails is aborted (a multipart upload is aborted by the SDK).
+     */
     @Override
     public Mono<Void> put(String key, BlobSource source) {
         return Mono.defer(() -> {
             String objectKey = objectKey(key);
-            AsyncRequestBody body = source.bytes() != null
-                    ? AsyncRequestBody.fromBytes(source.bytes())
-                    : AsyncRequestBody.fromFile(source.file());
+            byte[] bytes = source.bytes();
+            Path file = source.file();
+            AsyncRequestBody body = bytes != null ? AsyncRequestBody.fromBytes(bytes)
+                    : file != null ? AsyncRequestBody.fromFile(file)
+                    : new StreamBody(source);
             return Mono.fromFuture(() -> uploadClient.putObject(b -> b.bucket(location.bucket()).key(objectKey)
-                                    .contentLength(source.size()).contentType("application/octet-stream"), body))
+                                    .contentLength(source.size()).contentType("application/octet-stream")
+                                    .checksumAlgorithm(ChecksumAlgorithm.SHA256), body))
                     .then();
         }).onErrorMap(e -> failure("put", key, e));
+    }
+
+    /**
+     * A request body read from {@link BlobSource#openStream()}, opened anew for each subscription so the SDK can
+     * retry. A failure of the stream (a {@link io.datalake.registry.BlobChangedException} among them) fails the
+     * request before its last byte is sent.
+     */
+    private static final class StreamBody implements AsyncRequestBody {
+        private static final int CHUNK = 64 * 1024;
+        private final BlobSource source;
+
+        StreamBody(BlobSource source) {
+            this.source = source;
+        }
+
+        @Override
+        public Optional<Long> contentLength() {
+            return Optional.of(source.size());
+        }
+
+        @Override
+        public String contentType() {
+            return "application/octet-stream";
+        }
+
+        @Override
+        public void subscribe(Subscriber<? super ByteBuffer> subscriber) {
+            Flux.<ByteBuffer, InputStream>using(source::openStream,
+                            in -> Flux.generate(sink -> {
+                                try {
+                                    byte[] chunk = new byte[CHUNK];
+                                    int n = in.read(chunk);
+                                    if (n < 0) {
+                                        sink.complete();
+                                    } else {
+                                        sink.next(ByteBuffer.wrap(chunk, 0, n));
+                                    }
+                                } catch (IOException e) {
+                                    sink.error(e);
+                                }
+                            }),
+                            StreamBody::closeQuietly)
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .subscribe(subscriber);
+        }
+
+        private static void closeQuietly(InputStream in) {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // A read-only stream has nothing left to flush; the upload's outcome is decided by its reads.
+            }
+        }
     }
 
     @Override

@@ -1,0 +1,22 @@
+package io.datalake.registry;
+
+import java.io.IOException;
+
+/**
+ * Thrown by a stream of a {@link BlobSource} that carries an expected hash when the bytes read differ from what was
+ * hashed: the source changed while it was being stored. An {@link IOException}, so a backend treats it as any
+ * failure of its source and aborts the write; content-addressed storage reports it as a
+ * {@link io.datalake.RegistryException} naming the file.
+ */
+public final class BlobChangedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message what changed, naming the file
+     */
+    public BlobChangedException(String message) {
+        super(message);
+    }
+}
