@@ -251,13 +251,21 @@ class FileRegistryLakeTest {
 
     @Test
     void readingADatumWhoseRegistryDirectoryIsGoneCreatesNothing() throws IOException {
-        BlockingDatalake lake = lake();
         Path reg = dir.resolve("gone/reg");
-        Datum datum = lake.addDatum(new byte[] {1, 2, 3}, null, reg.toString(), null);
+        // Two processes: the writer's handle is gone when the reader resolves the registry afresh.
+        io.datalake.DatalakeSettings settings = TestLakes.freshSettings()
+                .registry(RegistrySettings.builder().defaultRegistry(reg.toString()).build())
+                .build();
+        Datum datum;
+        try (Datalake writer = io.datalake.mongo.Datalakes.create(settings)) {
+            datum = writer.blocking().addDatum(new byte[] {1, 2, 3}, null, reg.toString(), null);
+        }
         deleteTree(dir.resolve("gone"));
 
-        assertThatThrownBy(() -> lake.getDatum(datum.id()))
-                .isInstanceOf(RegistryException.class).hasMessageContaining(datum.registryKey());
+        try (Datalake reader = io.datalake.mongo.Datalakes.create(settings)) {
+            assertThatThrownBy(() -> reader.blocking().getDatum(datum.id()))
+                    .isInstanceOf(RegistryException.class).hasMessageContaining(datum.registryKey());
+        }
         assertThat(dir.resolve("gone")).as("a read has no side effect").doesNotExist();
     }
 
