@@ -54,6 +54,17 @@ public abstract class RegistryBackendConformance {
      */
     protected abstract RegistryBackend newBackend();
 
+    /**
+     * Tells whether a write whose source fails part-way leaves no object under its key, as the {@link RegistryBackend}
+     * contract requires of a real store. A test double that makes bytes visible before an upload is finalized
+     * overrides this to return false; the tests then check the error only.
+     *
+     * @return true unless the store under test is such a double
+     */
+    protected boolean failedWritesLeaveNoObject() {
+        return true;
+    }
+
     @BeforeEach
     void openBackend() {
         backend = newBackend();
@@ -284,8 +295,10 @@ public abstract class RegistryBackendConformance {
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("changed while it was being stored");
-        assertThat(backend.exists(originalKey).block(TIMEOUT)).as("nothing under the hashed key").isFalse();
-        assertThat(list("")).as("no object at all").isEmpty();
+        if (failedWritesLeaveNoObject()) {
+            assertThat(backend.exists(originalKey).block(TIMEOUT)).as("nothing under the hashed key").isFalse();
+            assertThat(list("")).as("no object at all").isEmpty();
+        }
 
         // A file that grows: the count differs from the size the upload announced.
         Path growing = Files.write(tempDir.resolve("growing.bin"), bytes("short"));
@@ -295,7 +308,9 @@ public abstract class RegistryBackendConformance {
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining(growing.toString())
                 .hasMessageContaining("changed while it was being stored");
-        assertThat(list("")).isEmpty();
+        if (failedWritesLeaveNoObject()) {
+            assertThat(list("")).isEmpty();
+        }
     }
 
     @Test
@@ -310,7 +325,9 @@ public abstract class RegistryBackendConformance {
                 .hasMessageContaining("expecting/other")
                 .satisfies(e -> assertThat(causes(e)).as("the cause is kept")
                         .anyMatch(c -> c instanceof BlobChangedException));
-        assertThat(backend.exists("expecting/other").block(TIMEOUT)).isFalse();
+        if (failedWritesLeaveNoObject()) {
+            assertThat(backend.exists("expecting/other").block(TIMEOUT)).isFalse();
+        }
 
         String sha = ContentAddressedRegistry.sha256(BlobSource.ofFile(file));
         backend.put("expecting/right", BlobSource.ofFile(file).expecting(sha)).block(TIMEOUT);

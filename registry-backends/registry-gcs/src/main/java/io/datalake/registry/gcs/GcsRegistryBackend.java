@@ -16,6 +16,7 @@ import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.RegistryKeys;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -181,6 +182,10 @@ public final class GcsRegistryBackend implements RegistryBackend {
                     writeStreaming(info, source, generation == null ? Storage.BlobWriteOption.doesNotExist()
                             : Storage.BlobWriteOption.generationMatch(generation));
                 }
+            } catch (SourceFailure e) {
+                // The source failed (or changed since it was hashed): never mistaken for a lost race, whatever
+                // object a concurrent writer, an earlier upload, or a Storage that shows unfinished uploads left.
+                throw failure("put", key, (IOException) e.getCause());
             } catch (BaseServiceException | IOException e) {
                 if (!hasStatus(e, PRECONDITION_FAILED) && !createdConcurrently(id, e)) {
                     throw failure("put", key, e);
@@ -215,8 +220,30 @@ public final class GcsRegistryBackend implements RegistryBackend {
         try (InputStream in = source.openStream()) {
             WriteChannel writer = storage.writer(info, precondition);
             writer.setChunkSize(CHUNK * 4);
-            in.transferTo(Channels.newOutputStream(new UnclosableChannel(writer)));
+            OutputStream out = Channels.newOutputStream(new UnclosableChannel(writer));
+            byte[] buffer = new byte[CHUNK];
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buffer);
+                } catch (IOException e) {
+                    throw new SourceFailure(e);
+                }
+                if (n < 0) {
+                    break;
+                }
+                out.write(buffer, 0, n);
+            }
             writer.close();
+        }
+    }
+
+    /** A failure to read the source, told apart from the store's failures. */
+    private static final class SourceFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SourceFailure(IOException cause) {
+            super(cause);
         }
     }
 
