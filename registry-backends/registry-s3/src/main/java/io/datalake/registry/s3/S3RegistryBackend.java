@@ -43,6 +43,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3RegistryBackend implements RegistryBackend {
     private final S3AsyncClient client;
     private final S3AsyncClient uploadClient;
+    private final long singlePartBelow;
     private final List<? extends AutoCloseable> owned;
     private final S3Location location;
     private final String uri;
@@ -56,8 +57,18 @@ public final class S3RegistryBackend implements RegistryBackend {
      */
     S3RegistryBackend(S3AsyncClient client, S3AsyncClient uploadClient, List<? extends AutoCloseable> owned,
             S3Location location) {
+        this(client, uploadClient, 0, owned, location);
+    }
+
+    /**
+     * @param singlePartBelow sizes below which {@code client} uploads in one request, with the SHA-256 the
+     *     content-addressed key names sent along for S3 to check; 0 when unknown (a caller's client)
+     */
+    S3RegistryBackend(S3AsyncClient client, S3AsyncClient uploadClient, long singlePartBelow,
+            List<? extends AutoCloseable> owned, S3Location location) {
         this.client = client;
         this.uploadClient = uploadClient;
+        this.singlePartBelow = singlePartBelow;
         this.owned = owned;
         this.location = location;
         this.uri = location.canonicalUri();
@@ -154,7 +165,8 @@ public final class S3RegistryBackend implements RegistryBackend {
      * {@inheritDoc}
      *
      * <p>Every upload asks for SHA-256 checksums, so S3 verifies the bytes it receives (each part's, for a multipart
-     * upload) and keeps the checksum for {@link #stat}. A source with an expected hash is streamed through its
+     * upload) and keeps the checksum for {@link #stat}. A single-part upload of a source with an expected hash sends
+     * that hash, so S3 itself refuses bytes that do not match the key. A source with an expected hash is streamed through its
      * verifying stream; an upload whose stream fails is aborted (a multipart upload is aborted by the SDK).
      */
     @Override
@@ -166,6 +178,16 @@ public final class S3RegistryBackend implements RegistryBackend {
             AsyncRequestBody body = bytes != null ? AsyncRequestBody.fromBytes(bytes)
                     : file != null ? AsyncRequestBody.fromFile(file)
                     : new StreamBody(source);
+            String sha256 = source.expectedSha256();
+            if (sha256 != null && source.size() < singlePartBelow) {
+                // One request carrying the hash the key names: S3 refuses the bytes unless they hash to it, and
+                // the SDK need not hash them a second time.
+                String checksum = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256));
+                return Mono.fromFuture(() -> client.putObject(b -> b.bucket(location.bucket()).key(objectKey)
+                                        .contentLength(source.size()).contentType("application/octet-stream")
+                                        .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(checksum), body))
+                        .then();
+            }
             return Mono.fromFuture(() -> uploadClient.putObject(b -> b.bucket(location.bucket()).key(objectKey)
                                     .contentLength(source.size()).contentType("application/octet-stream")
                                     .checksumAlgorithm(ChecksumAlgorithm.SHA256), body))

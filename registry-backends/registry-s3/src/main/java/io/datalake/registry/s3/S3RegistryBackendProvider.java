@@ -120,7 +120,8 @@ public final class S3RegistryBackendProvider implements RegistryBackendProvider 
                 .multipartEnabled(true)
                 .multipartConfiguration(multipart)
                 .build();
-        return new S3RegistryBackend(plain, uploads, List.of(uploads, plain, http), location);
+        return new S3RegistryBackend(plain, uploads, multipart.thresholdInBytes(), List.of(uploads, plain, http),
+                location);
     }
 
     private static S3AsyncClientBuilder client(SdkAsyncHttpClient http, Region region,

@@ -44,6 +44,7 @@ class S3ChecksumDedupTest {
         final List<HeadObjectRequest> heads = new CopyOnWriteArrayList<>();
         final List<PutObjectRequest> puts = new CopyOnWriteArrayList<>();
         final List<GetObjectRequest> gets = new CopyOnWriteArrayList<>();
+        volatile boolean missing;
 
         ChecksumClient(HeadObjectResponse head) {
             this.head = head;
@@ -52,7 +53,9 @@ class S3ChecksumDedupTest {
         @Override
         public CompletableFuture<HeadObjectResponse> headObject(HeadObjectRequest request) {
             heads.add(request);
-            return CompletableFuture.completedFuture(head);
+            return missing
+                    ? CompletableFuture.failedFuture(S3Exception.builder().statusCode(404).message("missing").build())
+                    : CompletableFuture.completedFuture(head);
         }
 
         @Override
@@ -122,5 +125,19 @@ class S3ChecksumDedupTest {
         assertThat(put(client).uploaded()).isTrue();
         assertThat(client.gets).hasSize(1);
         assertThat(client.puts).hasSize(1);
+    }
+    @Test
+    void aSinglePartUploadCarriesTheKeysHashForS3ToCheck() {
+        ChecksumClient client = new ChecksumClient(HeadObjectResponse.builder().build());
+        client.missing = true;
+        S3RegistryBackend backend = new S3RegistryBackend(client, client, 1024, List.of(),
+                S3Location.parse(java.net.URI.create("s3://bucket/prefix")));
+
+        assertThat(new ContentAddressedRegistry(backend).put(BlobSource.ofBytes(PAYLOAD)).block(TIMEOUT).uploaded())
+                .isTrue();
+        assertThat(client.puts).singleElement().satisfies(p -> {
+            assertThat(p.checksumSHA256()).isEqualTo(base64(SHA));
+            assertThat(p.checksumAlgorithm()).isEqualTo(ChecksumAlgorithm.SHA256);
+        });
     }
 }
