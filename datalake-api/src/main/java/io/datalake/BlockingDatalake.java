@@ -107,8 +107,11 @@ public interface BlockingDatalake extends AutoCloseable {
 
     /**
      * Opens a registry datum's payload as a stream, for payloads too large to hold in memory. Reads block until
-     * bytes arrive; a payload that does not match its recorded hash makes the final read throw
-     * {@link RegistryException} instead of reporting the end of the stream. Close the stream to stop the download.
+     * bytes arrive; a payload that does not match its recorded hash or size makes a read throw
+     * {@link RegistryException} instead of reporting the end of the stream (the bytes that complete the payload are
+     * never returned). The bytes already returned are unverified until a read returns -1: act on them (replace a
+     * file, commit a result) only after that, and discard them when a read throws. Close the stream to stop the
+     * download.
      *
      * @param id the datum's id
      * @return the payload's bytes

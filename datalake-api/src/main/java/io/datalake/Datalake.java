@@ -125,9 +125,12 @@ public interface Datalake extends AutoCloseable {
 
     /**
      * Streams a registry datum's payload, for payloads too large to hold in memory: buffers are emitted as they are
-     * read, with backpressure. The bytes are hashed as they pass; if they do not match the datum's recorded SHA-256
-     * and size, the stream ends with {@link RegistryException} instead of completing, so act on the bytes only once
-     * it completes.
+     * read, with backpressure. The bytes are hashed and counted as they pass; if they do not match the datum's
+     * recorded SHA-256 and size, the stream ends with {@link RegistryException} (onError) and never completes. The
+     * check runs before the buffer holding the last byte is emitted, so a corrupt payload is never delivered whole,
+     * but the buffers before it have been emitted by the time the error arrives: a consumer must treat the bytes
+     * as unverified until onComplete, e.g. write them to a temporary file and move it into place, or commit what it
+     * derived from them, only then, and discard them on error.
      *
      * @param id the datum's id
      * @return the payload's bytes; fails with {@link DatumNotFoundException} if there is no such datum, with
