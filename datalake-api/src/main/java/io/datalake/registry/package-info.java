@@ -5,8 +5,10 @@
  * prefix, a GCS bucket and prefix) that stores opaque byte objects under validated keys. Backends are found through
  * {@link java.util.ServiceLoader} by URI scheme: each backend artifact ships a
  * {@link io.datalake.registry.RegistryBackendProvider}, and a user adds another scheme the same way.
- * {@link io.datalake.registry.BlobSource} carries the bytes to store, {@link io.datalake.registry.RegistryKeys}
- * validates keys and {@link io.datalake.registry.RegistryUris} reads query parameters and hides secrets. The lake
+ * {@link io.datalake.registry.BlobSource} carries the bytes to store (and, for content-addressed storage, the hash
+ * they must have: a stream that no longer matches fails with {@link io.datalake.registry.BlobChangedException}),
+ * {@link io.datalake.registry.BlobStat} is what a backend's metadata lookup reports,
+ * {@link io.datalake.registry.RegistryKeys} validates keys and {@link io.datalake.registry.RegistryUris} reads query parameters and hides secrets. The lake
  * itself resolves URIs to cached handles and stores payloads under the SHA-256 of their bytes (verified on every
  * read); that machinery is internal.
  */

@@ -170,7 +170,8 @@ public final class FileRegistryBackend implements RegistryBackend {
 
     @Override
     public Mono<Void> put(String key, BlobSource source) {
-        return Mono.<Void>fromRunnable(() -> write(checkedPath(key), key, source)).subscribeOn(Schedulers.boundedElastic());
+        return Mono.<Void>fromRunnable(() -> write(checkedPath(key), key, source))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     private void write(Path target, String key, BlobSource source) {

@@ -166,8 +166,9 @@ public final class S3RegistryBackend implements RegistryBackend {
      *
      * <p>Every upload asks for SHA-256 checksums, so S3 verifies the bytes it receives (each part's, for a multipart
      * upload) and keeps the checksum for {@link #stat}. A single-part upload of a source with an expected hash sends
-     * that hash, so S3 itself refuses bytes that do not match the key. A source with an expected hash is streamed through its
-     * verifying stream; an upload whose stream fails is aborted (a multipart upload is aborted by the SDK).
+     * that hash, so S3 itself refuses bytes that do not match the key. A file source with an expected hash is
+     * streamed through its verifying stream; an upload whose stream fails is aborted (a multipart upload is aborted
+     * by the SDK), so nothing is stored under the key.
      */
     @Override
     public Mono<Void> put(String key, BlobSource source) {
