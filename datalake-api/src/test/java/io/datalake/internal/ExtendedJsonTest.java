@@ -45,8 +45,8 @@ class ExtendedJsonTest {
         assertThatThrownBy(() -> ExtendedJson.parseJsonLike("[1e400]")).isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("Infinity");
         assertThatThrownBy(() -> ExtendedJson.parseJsonLike("-1E+400")).isInstanceOf(InvalidArgumentException.class);
-        assertThatThrownBy(() -> ExtendedJson.parseJsonLike("\"a\\udc00\"")).isInstanceOf(InvalidArgumentException.class)
-                .hasMessageContaining("surrogate");
+        assertThatThrownBy(() -> ExtendedJson.parseJsonLike("\"a\\udc00\""))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("surrogate");
         assertThatThrownBy(() -> ExtendedJson.parseJsonLike("{\"\\ud800\": 1}"))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("surrogate");
         assertThatThrownBy(() -> ExtendedJson.parseJsonLike("99999999999999999999"))

@@ -135,7 +135,8 @@ class QueryInputLimitsTest {
         String json = "{\"column\": \"x\", \"a\": {\"$oid\": \"65f0a1b2c3d4e5f601234567\"},"
                 + " \"b\": {\"$date\": \"2024-01-01T00:00:00Z\"}, \"c\": {\"$date\": 1704067200000},"
                 + " \"d\": {\"$date\": {\"$numberLong\": \"1704067200000\"}}, \"e\": {\"$numberLong\": \"5\"},"
-                + " \"f\": {\"$numberDecimal\": \"1.5\"}, \"g\": {\"$binary\": {\"base64\": \"AAE=\", \"subType\": \"00\"}},"
+                + " \"f\": {\"$numberDecimal\": \"1.5\"},"
+                + " \"g\": {\"$binary\": {\"base64\": \"AAE=\", \"subType\": \"00\"}},"
                 + " \"h\": {\"$uuid\": \"00112233-4455-6677-8899-aabbccddeeff\"}}";
         BsonDocument filter = Query.fromJson(json).base().filter().toBsonDocument();
         assertThat(filter.getObjectId("a").getValue()).isEqualTo(id);

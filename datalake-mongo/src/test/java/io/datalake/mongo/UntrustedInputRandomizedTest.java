@@ -52,7 +52,8 @@ class UntrustedInputRandomizedTest {
     private static final int CASES = 300;
     private static final Duration LIMIT = Duration.ofSeconds(30);
     private static final String BASE_QUERY = "[{\"column\": \"image\", \"data.type\": \"image\"},"
-            + " {\"column\": \"label\", \"derived_from\": \"image\", \"data.type\": \"label\", \"strategy\": \"latest\"}]";
+            + " {\"column\": \"label\", \"derived_from\": \"image\", \"data.type\": \"label\","
+            + " \"strategy\": \"latest\"}]";
 
     private final DatalakeSettings settings = TestLakes.freshSettings().batchSize(3).build();
     private final Datalake lake = Datalakes.create(settings);

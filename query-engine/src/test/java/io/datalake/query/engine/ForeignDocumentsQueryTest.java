@@ -36,7 +36,8 @@ class ForeignDocumentsQueryTest {
                         .append("added_at", new Date(T + 5)),
                 new Document("_id", 42L).append("data", new Document("type", "label"))
                         .append("derived_from", image).append("added_at", new Date(T + 9)),
-                new Document("_id", new Document("compound", 1)).append("data", new Document("type", "image"))))).block();
+                new Document("_id", new Document("compound", 1))
+                        .append("data", new Document("type", "image"))))).block();
 
         for (JoinMethod join : JoinMethod.values()) {
             QueryOptions options = QueryOptions.builder().joinHint(join).build();
