@@ -54,7 +54,8 @@ public final class Query {
      * single level object for a base-only query. The text is read by the MongoDB driver's extended JSON parser, so
      * values may use its relaxed and canonical forms: {@code {"$oid": "..."}},
      * {@code {"$date": "2024-01-01T00:00:00Z"}} or {@code {"$date": 1704067200000}}, {@code {"$numberLong": "5"}},
-     * {@code {"$numberDecimal": "1.5"}}, {@code {"$binary": {"base64": "...", "subType": "00"}}}, {@code {"$uuid": "..."}}.
+     * {@code {"$numberDecimal": "1.5"}}, {@code {"$binary": {"base64": "...", "subType": "00"}}},
+     * {@code {"$uuid": "..."}}.
      *
      * <p>Refused before anything else walks the text: nesting deeper than MongoDB's 100 levels (checked without
      * recursion, so a 10,000-level text is an ordinary error), text after the value, a number literal too large for
