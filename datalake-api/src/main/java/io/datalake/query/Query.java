@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
@@ -233,7 +232,11 @@ public final class Query {
          * @return this builder
          */
         public Builder derived(String column, String derivedFrom, @Nullable Bson filter, Strategy strategy) {
-            return add(column, Objects.requireNonNull(derivedFrom, "derivedFrom"), filter, strategy);
+            if (derivedFrom == null) {
+                throw new InvalidQueryException("level " + raw.size() + ": derivedFrom must name an earlier column,"
+                        + " got null");
+            }
+            return add(column, derivedFrom, filter, strategy);
         }
 
         /**
@@ -252,8 +255,11 @@ public final class Query {
         private Builder add(String column, @Nullable String derivedFrom, @Nullable Bson filter, Strategy strategy) {
             int index = raw.size();
             BsonDocument level = new BsonDocument();
-            level.append(QueryParser.COLUMN, new BsonString(Objects.requireNonNull(column, "column")));
-            Objects.requireNonNull(strategy, "strategy");
+            if (column == null || strategy == null) {
+                throw new InvalidQueryException("level " + index + ": " + (column == null ? "column" : "strategy")
+                        + " must not be null");
+            }
+            level.append(QueryParser.COLUMN, new BsonString(column));
             level.append(QueryParser.STRATEGY, new BsonString(strategy.wireName()));
             if (derivedFrom != null) {
                 level.append(QueryParser.DERIVED_FROM, new BsonString(derivedFrom));

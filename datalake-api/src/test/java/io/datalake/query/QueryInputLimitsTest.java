@@ -148,6 +148,15 @@ class QueryInputLimitsTest {
     }
 
     @Test
+    void nullBuilderArgumentsAreInvalidQueriesNotNullPointers() {
+        assertThatThrownBy(() -> Query.builder().base(null, null)).isInstanceOf(InvalidQueryException.class)
+                .hasMessageContaining("column must not be null");
+        assertThatThrownBy(() -> Query.builder().base("x", null, null)).isInstanceOf(InvalidQueryException.class);
+        assertThatThrownBy(() -> Query.builder().base("x", null).derived("y", null, null))
+                .isInstanceOf(InvalidQueryException.class).hasMessageContaining("level 1");
+    }
+
+    @Test
     void manyLevelsAreNotNesting() {
         List<Map<String, Object>> levels = new ArrayList<>();
         levels.add(Map.of("column", "c0"));
