@@ -22,6 +22,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable; build one with {@link #of(Object, Map)} or {@link #builder()}.
  */
 public final class NewDatum {
+    /**
+     * The deepest nesting of maps and lists accepted in a stored datum document, MongoDB's documented limit of 100
+     * levels: the document is level 1, {@code data} and {@code metadata} are level 2. The same limit applies to each
+     * query level's filter (level 1).
+     */
+    public static final int MAX_DEPTH = io.datalake.internal.Values.MAX_DEPTH;
+
     private final @Nullable ObjectId id;
     private final @Nullable Object data;
     private final Map<String, @Nullable Object> metadata;
