@@ -20,7 +20,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Values inside {@code data} and {@code metadata} are JSON-like: {@code Map<String, Object>} (unmodifiable,
  * insertion-ordered), {@code List<Object>} (unmodifiable), {@code String}, {@code Integer}, {@code Long},
  * {@code Double}, {@code BigDecimal}, {@code Boolean}, {@code null}, {@code Instant} (milliseconds),
- * {@code ObjectId} and {@code byte[]}.
+ * {@code ObjectId}, {@code UUID} and {@code byte[]}. A stored document that is not a valid datum (written by
+ * another client) is never turned into a {@code Datum}: reading it by id fails with
+ * {@link MalformedDatumException}.
  */
 public final class Datum {
     private final ObjectId id;

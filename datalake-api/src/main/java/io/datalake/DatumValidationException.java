@@ -4,7 +4,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown before anything is written when a datum's content cannot be stored: a value with no BSON mapping inside
- * {@code data} or {@code metadata}, a map key that is not a string, a duplicate id.
+ * {@code data} or {@code metadata}, a map key that is not a string or that MongoDB or queries cannot handle (NUL,
+ * a leading {@code $}, a {@code .}), nesting beyond MongoDB's 100 levels or a value that contains itself, a
+ * duplicate id.
  */
 public class DatumValidationException extends DatalakeException {
     private static final long serialVersionUID = 1L;

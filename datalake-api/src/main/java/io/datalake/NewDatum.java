@@ -12,9 +12,23 @@ import org.jspecify.annotations.Nullable;
  * {@code added_at}; the id is assigned too unless the caller chooses one (useful to reference a parent that is
  * added earlier in the same {@link Datalake#addData} call).
  *
+ * <p>Inline {@code data} and {@code metadata} are checked when the datum is added, before any I/O, and refused
+ * with a {@link DatumValidationException} naming the path (e.g. {@code data.a.b[2]}) when they nest more than
+ * MongoDB's 100 levels in the stored document (the datum document is level 1, {@code data} and {@code metadata}
+ * level 2), contain themselves, or use a key that is not a string, holds the NUL character, starts with
+ * {@code $} or contains {@code .}; strings and keys with a lone UTF-16 surrogate are refused too. Maps and lists
+ * given as data for a registry obey the same rules.
+ *
  * <p>Immutable; build one with {@link #of(Object, Map)} or {@link #builder()}.
  */
 public final class NewDatum {
+    /**
+     * The deepest nesting of maps and lists accepted in a stored datum document, MongoDB's documented limit of 100
+     * levels: the document is level 1, {@code data} and {@code metadata} are level 2. The same limit applies to each
+     * query level's filter (level 1).
+     */
+    public static final int MAX_DEPTH = io.datalake.internal.Values.MAX_DEPTH;
+
     private final @Nullable ObjectId id;
     private final @Nullable Object data;
     private final Map<String, @Nullable Object> metadata;

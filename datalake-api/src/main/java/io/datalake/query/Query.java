@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
@@ -51,8 +50,16 @@ public final class Query {
 
     /**
      * Parses a query written in JSON, exactly as for the Mindtrace Python datalake: a list of level objects, or a
-     * single level object for a base-only query. Values may use MongoDB extended JSON, e.g.
-     * {@code {"$oid": "..."}} and {@code {"$date": "2024-01-01T00:00:00Z"}}.
+     * single level object for a base-only query. The text is read by the MongoDB driver's extended JSON parser, so
+     * values may use its relaxed and canonical forms: {@code {"$oid": "..."}},
+     * {@code {"$date": "2024-01-01T00:00:00Z"}} or {@code {"$date": 1704067200000}}, {@code {"$numberLong": "5"}},
+     * {@code {"$numberDecimal": "1.5"}}, {@code {"$binary": {"base64": "...", "subType": "00"}}},
+     * {@code {"$uuid": "..."}}.
+     *
+     * <p>Refused before anything else walks the text: nesting deeper than MongoDB's 100 levels (checked without
+     * recursion, so a 10,000-level text is an ordinary error), text after the value, a number literal too large for
+     * a double ({@code 1e400}, which would silently become Infinity), a lone UTF-16 surrogate in a string or key,
+     * and a NUL character in a key.
      *
      * @param json the query text
      * @return the validated query
@@ -69,7 +76,8 @@ public final class Query {
      *
      * @param levels the levels, base first
      * @return the validated query
-     * @throws InvalidQueryException if the query is invalid or a value cannot be expressed in BSON
+     * @throws InvalidQueryException if the query is invalid, a value cannot be expressed in BSON, a level nests
+     *     more than 100 levels or refers to itself, or a key holds NUL; the message names the path
      */
     public static Query fromMaps(List<? extends Map<String, ?>> levels) {
         return new Query(QueryParser.parseMaps(levels));
@@ -224,7 +232,11 @@ public final class Query {
          * @return this builder
          */
         public Builder derived(String column, String derivedFrom, @Nullable Bson filter, Strategy strategy) {
-            return add(column, Objects.requireNonNull(derivedFrom, "derivedFrom"), filter, strategy);
+            if (derivedFrom == null) {
+                throw new InvalidQueryException("level " + raw.size() + ": derivedFrom must name an earlier column,"
+                        + " got null");
+            }
+            return add(column, derivedFrom, filter, strategy);
         }
 
         /**
@@ -243,8 +255,11 @@ public final class Query {
         private Builder add(String column, @Nullable String derivedFrom, @Nullable Bson filter, Strategy strategy) {
             int index = raw.size();
             BsonDocument level = new BsonDocument();
-            level.append(QueryParser.COLUMN, new BsonString(Objects.requireNonNull(column, "column")));
-            Objects.requireNonNull(strategy, "strategy");
+            if (column == null || strategy == null) {
+                throw new InvalidQueryException("level " + index + ": " + (column == null ? "column" : "strategy")
+                        + " must not be null");
+            }
+            level.append(QueryParser.COLUMN, new BsonString(column));
             level.append(QueryParser.STRATEGY, new BsonString(strategy.wireName()));
             if (derivedFrom != null) {
                 level.append(QueryParser.DERIVED_FROM, new BsonString(derivedFrom));

@@ -1,6 +1,9 @@
 package io.datalake.query.internal;
 
+import io.datalake.InvalidArgumentException;
 import io.datalake.InvalidQueryException;
+import io.datalake.internal.ExtendedJson;
+import io.datalake.internal.Values;
 import io.datalake.query.QueryLevel;
 import io.datalake.query.Strategy;
 import java.util.ArrayList;
@@ -10,14 +13,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInvalidOperationException;
+import org.bson.BsonSerializationException;
 import org.bson.BsonValue;
 import org.bson.Document;
 import org.bson.codecs.configuration.CodecConfigurationException;
 import org.bson.conversions.Bson;
-import org.bson.json.JsonParseException;
 
 /**
  * Turns the three input forms of a query (JSON text, maps, builder documents) into validated {@link QueryLevel}s.
@@ -49,21 +51,24 @@ public final class QueryParser {
         if (json == null) {
             throw new InvalidQueryException("query JSON must not be null");
         }
-        String trimmed = json.strip();
+        BsonValue parsed;
         try {
-            if (trimmed.startsWith("[")) {
-                BsonArray array = BsonArray.parse(trimmed);
-                List<BsonValue> raw = new ArrayList<>(array.getValues());
-                return levelsFromValues(raw);
-            }
-            if (trimmed.startsWith("{")) {
-                return levels(List.of(BsonDocument.parse(trimmed)));
-            }
-        } catch (JsonParseException | BsonInvalidOperationException | IllegalArgumentException e) {
-            throw new InvalidQueryException("malformed query JSON: " + e.getMessage());
+            // The list of levels is one text level above the level documents.
+            parsed = ExtendedJson.parse(json, Values.MAX_DEPTH + 1 + ExtendedJson.WRAPPER_LEVELS);
+        } catch (InvalidQueryException e) {
+            throw e;
+        } catch (InvalidArgumentException e) {
+            throw new InvalidQueryException("malformed query JSON: " + e.getMessage().replaceFirst(
+                    "^malformed JSON: ", ""), e);
+        }
+        if (parsed.isArray()) {
+            return levelsFromValues(new ArrayList<>(parsed.asArray().getValues()));
+        }
+        if (parsed.isDocument()) {
+            return levels(List.of(parsed.asDocument()));
         }
         throw new InvalidQueryException("malformed query JSON: expected a list of level objects, got "
-                + abbreviate(trimmed));
+                + abbreviate(json.strip()));
     }
 
     /**
@@ -83,6 +88,11 @@ public final class QueryParser {
             Map<String, ?> map = maps.get(i);
             if (map == null) {
                 throw new InvalidQueryException("level " + i + ": must be an object, got null");
+            }
+            // Checked before the codec walks it: the codec recurses once per level.
+            String problem = Values.nestingProblem(map, "level " + i, 1, Values.Keys.QUERY);
+            if (problem != null) {
+                throw new InvalidQueryException(problem);
             }
             docs.add(toBsonDocument(i, new Document(copyOf(map))));
         }
@@ -113,9 +123,14 @@ public final class QueryParser {
             // Some Bson implementations encode lazily (Document's wrapper): copying forces the encoding here, so
             // a bad value fails now, and later changes to the caller's object cannot alter the query.
             return bson.toBsonDocument().clone();
-        } catch (CodecConfigurationException | IllegalArgumentException | BsonInvalidOperationException e) {
+        } catch (CodecConfigurationException | IllegalArgumentException | BsonInvalidOperationException
+                | BsonSerializationException e) {
             throw new InvalidQueryException("level " + level + ": a filter value cannot be stored in BSON: "
-                    + e.getMessage());
+                    + e.getMessage(), e);
+        } catch (StackOverflowError e) {
+            // A caller's own Bson implementation can only be checked by encoding it; maps are checked before.
+            throw new InvalidQueryException("level " + level + ": the filter is nested too deeply or refers to"
+                    + " itself (the limit is " + Values.MAX_DEPTH + " levels)");
         }
     }
 
@@ -154,6 +169,13 @@ public final class QueryParser {
         Map<String, Integer> columnLevel = new HashMap<>();
         Map<String, Strategy> columnStrategy = new HashMap<>();
         List<QueryLevel> levels = new ArrayList<>(raw.size());
+        for (int i = 0; i < raw.size(); i++) {
+            // Before anything walks the level recursively (clone, validation, encoding).
+            String problem = Values.bsonNestingProblem(raw.get(i), "level " + i, 1);
+            if (problem != null) {
+                throw new InvalidQueryException(problem);
+            }
+        }
         for (int i = 0; i < raw.size(); i++) {
             BsonDocument filter = raw.get(i).clone();
             String column = column(i, filter.remove(COLUMN));

@@ -1,6 +1,7 @@
 package io.datalake.mongo.internal;
 
 import io.datalake.DatumValidationException;
+import io.datalake.internal.Values;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +29,9 @@ import org.jspecify.annotations.Nullable;
  * {@link BigDecimal}.
  */
 public final class BsonValues {
+    /** Nesting level of {@code data} and {@code metadata}: the datum document itself is level 1. */
+    static final int FIELD_DEPTH = 2;
+
     private BsonValues() {
     }
 
@@ -37,23 +41,46 @@ public final class BsonValues {
      * @param value a JSON-like value
      * @param path where the value sits in the datum, for error messages (e.g. {@code "data"})
      * @return the storable value
-     * @throws DatumValidationException if some part of the value has no BSON mapping
+     * @throws DatumValidationException if some part of the value has no BSON mapping, a key MongoDB or this lake
+     *     forbids, refers to itself, or nests more than {@link Values#MAX_DEPTH} levels deep in the datum
      */
     public static @Nullable Object toStorable(@Nullable Object value, String path) {
+        check(value, path);
+        return convert(value, path);
+    }
+
+    /**
+     * Checks, without recursion and before anything is converted or sent, that a value held directly by the datum
+     * document ({@code data}, {@code metadata}) can be stored: nesting at most {@link Values#MAX_DEPTH} levels in
+     * the document, no self-reference, keys that are strings without NUL, not starting with {@code $} and without
+     * {@code .}, and no lone UTF-16 surrogate.
+     *
+     * @param value the value
+     * @param path {@code "data"} or {@code "metadata"}
+     * @throws DatumValidationException naming the (shortened) path and the problem
+     */
+    public static void check(@Nullable Object value, String path) {
+        String problem = Values.nestingProblem(value, path, FIELD_DEPTH, Values.Keys.STORED);
+        if (problem != null) {
+            throw new DatumValidationException(problem);
+        }
+    }
+
+    private static @Nullable Object convert(@Nullable Object value, String path) {
         if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
                 || value instanceof Long || value instanceof Double || value instanceof ObjectId
                 || value instanceof Decimal128 || value instanceof UUID) {
             return value;
         }
         if (value instanceof Map) {
-            return toDocument((Map<?, ?>) value, path);
+            return convertMap((Map<?, ?>) value, path);
         }
         if (value instanceof Collection) {
             Collection<?> items = (Collection<?>) value;
             List<@Nullable Object> list = new ArrayList<>(items.size());
             int i = 0;
             for (Object item : items) {
-                list.add(toStorable(item, path + "[" + i++ + "]"));
+                list.add(convert(item, path + "[" + i++ + "]"));
             }
             return list;
         }
@@ -81,7 +108,7 @@ public final class BsonValues {
             }
         }
         if (value instanceof Object[]) {
-            return toStorable(java.util.Arrays.asList((Object[]) value), path);
+            return convert(java.util.Arrays.asList((Object[]) value), path);
         }
         throw new DatumValidationException(path + ": cannot store a value of type " + value.getClass().getName()
                 + "; inline values must be JSON-like (Map, List, String, number, Boolean, null, Instant, Date,"
@@ -97,6 +124,11 @@ public final class BsonValues {
      * @throws DatumValidationException if a key is not a string or a value has no BSON mapping
      */
     public static Document toDocument(Map<?, ?> map, String path) {
+        check(map, path);
+        return convertMap(map, path);
+    }
+
+    private static Document convertMap(Map<?, ?> map, String path) {
         Document doc = new Document();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (!(e.getKey() instanceof String)) {
@@ -104,7 +136,7 @@ public final class BsonValues {
                         + (e.getKey() == null ? "null" : e.getKey().getClass().getName() + " " + e.getKey()));
             }
             String key = (String) e.getKey();
-            doc.append(key, toStorable(e.getValue(), path + "." + key));
+            doc.append(key, convert(e.getValue(), path + "." + key));
         }
         return doc;
     }
@@ -139,6 +171,50 @@ public final class BsonValues {
             return decimal.isNaN() || decimal.isInfinite() ? decimal : decimal.bigDecimalValue();
         }
         return value;
+    }
+
+    /**
+     * Converts a stored value to its API form, refusing what has no JSON-like form (a document written by another
+     * client may hold BSON timestamps, JavaScript, regular expressions, min/max keys, ...). BSON symbols are the
+     * deprecated form of strings and read as strings.
+     *
+     * @param value a value as the driver decoded it; its depth is bounded by the decoder
+     * @param path where the value sits in the datum, for the message
+     * @return the API value
+     * @throws IllegalArgumentException naming the path and the type when a value has no JSON-like form
+     */
+    static @Nullable Object fromStoredChecked(@Nullable Object value, String path) {
+        if (value instanceof Map) {
+            Map<?, ?> map = (Map<?, ?>) value;
+            if (map.isEmpty()) {
+                return Map.of();
+            }
+            Map<String, @Nullable Object> result = new LinkedHashMap<>(map.size() * 4 / 3 + 1);
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                result.put(key, fromStoredChecked(e.getValue(), path + "." + key));
+            }
+            return Collections.unmodifiableMap(result);
+        }
+        if (value instanceof List) {
+            List<?> items = (List<?>) value;
+            List<@Nullable Object> list = new ArrayList<>(items.size());
+            for (Object item : items) {
+                list.add(fromStoredChecked(item, path + "[" + list.size() + "]"));
+            }
+            return Collections.unmodifiableList(list);
+        }
+        if (value instanceof org.bson.types.Symbol) {
+            return ((org.bson.types.Symbol) value).getSymbol();
+        }
+        if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
+                || value instanceof Long || value instanceof Double || value instanceof ObjectId
+                || value instanceof UUID || value instanceof Date || value instanceof Binary
+                || value instanceof Decimal128) {
+            return fromStored(value);
+        }
+        throw new IllegalArgumentException(path + " holds a " + value.getClass().getSimpleName()
+                + ", which has no JSON-like form");
     }
 
     /**

@@ -78,6 +78,7 @@ final class DescendantWalker {
     private Mono<List<ObjectId>> lookupLevel(List<ObjectId> level, Map<ObjectId, Node> reached) {
         return Flux.fromIterable(MongoDatalake.partition(level, batchSize))
                 .concatMap(batch -> Flux.from(documents.find(childrenOf(batch)).projection(PROJECTION)))
+                .filter(doc -> LineageWalker.isDatum(doc, "getIndirectlyDerivedData"))
                 .map(DescendantWalker::node)
                 .filter(node -> reached.putIfAbsent(node.id, node) == null)
                 .map(node -> node.id)
@@ -118,11 +119,16 @@ final class DescendantWalker {
                             .projection(PROJECTION)
                             .batchSize(10_000))
                     .doOnNext(doc -> {
-                        ObjectId id = doc.getObjectId(DatumEntity.ID);
+                        ObjectId id = StoredDatums.objectId(doc.get(DatumEntity.ID));
+                        ObjectId parent = StoredDatums.objectId(doc.get(DatumEntity.DERIVED_FROM));
+                        if (id == null || parent == null) {
+                            ForeignDocuments.skipped("getIndirectlyDerivedData", doc.get(DatumEntity.ID),
+                                    id == null ? "its _id is not an ObjectId" : "its derived_from is not an ObjectId");
+                            return;
+                        }
                         if (reached.containsKey(id)) {
                             return;
                         }
-                        ObjectId parent = doc.getObjectId(DatumEntity.DERIVED_FROM);
                         if (reached.containsKey(parent)) {
                             reached.put(id, node(doc));
                             mayHaveMissed[0] |= passedOver.mightContain(id);

@@ -65,6 +65,7 @@ final class LineageWalker {
                         return findOne(parent, LINK_FIELDS, "getAncestors");
                     })
                     .skip(1)
+                    // Found by an ObjectId _id, so the id is one.
                     .map(doc -> doc.getObjectId(DatumEntity.ID));
         });
     }
@@ -146,7 +147,7 @@ final class LineageWalker {
                         .projection(NODE_FIELDS)
                         .sort(ascending(DatumEntity.ADDED_AT, DatumEntity.ID))))
                 .onErrorMap(e -> StoreErrors.translate("getLineage: reading level " + depth, e))
-                .filter(doc -> !walk.contains(doc.getObjectId(DatumEntity.ID)))
+                .filter(doc -> isDatum(doc, "getLineage") && !walk.contains(doc.getObjectId(DatumEntity.ID)))
                 .map(doc -> toNode(doc, depth))
                 // One more than there is room for tells whether the limit cut the level; the rest is never read.
                 .take(room + 1L, true)
@@ -182,6 +183,15 @@ final class LineageWalker {
     private Mono<Document> findOne(ObjectId id, Bson projection, String context) {
         return Mono.from(documents.find(eq(DatumEntity.ID, id)).projection(projection).first())
                 .onErrorMap(e -> StoreErrors.translate(context + " " + id, e));
+    }
+
+    /** A child found by its parent may still be foreign; one without an ObjectId _id cannot be a node. */
+    static boolean isDatum(Document doc, String operation) {
+        if (StoredDatums.objectId(doc.get(DatumEntity.ID)) == null) {
+            ForeignDocuments.skipped(operation, doc.get(DatumEntity.ID), "its _id is not an ObjectId");
+            return false;
+        }
+        return true;
     }
 
     private static @Nullable ObjectId derivedFrom(Document doc) {

@@ -68,7 +68,6 @@ public final class MongoDatalake implements Datalake {
     private final @Nullable EmbeddedMongo embedded;
     private final MongoClient client;
     private final com.mongodb.client.MongoClient morphiaClient;
-    private final MongoCollection<DatumEntity> entities;
     private final MongoCollection<Document> documents;
     private final QueryEngine queryEngine;
     private final Clock clock;
@@ -106,8 +105,6 @@ public final class MongoDatalake implements Datalake {
             MongoDatabase database = client.getDatabase(settings.database());
             this.documents = database.getCollection(settings.collection());
             this.queryEngine = new QueryEngine(documents, EngineTuning.withBatchSize(batchSize));
-            this.entities = database.withCodecRegistry(datastore.getCodecRegistry())
-                    .getCollection(settings.collection(), DatumEntity.class);
             this.entityCodec = datastore.getCodecRegistry().get(DatumEntity.class);
             this.encodedDocuments = documents.withDocumentClass(RawBsonDocument.class);
         } catch (RuntimeException e) {
@@ -332,10 +329,10 @@ public final class MongoDatalake implements Datalake {
         }
         return Mono.defer(() -> {
                     requireOpen();
-                    return Mono.from(entities.find(eq(DatumEntity.ID, id)).first());
+                    return Mono.from(encodedDocuments.find(eq(DatumEntity.ID, id)).first());
                 })
                 .onErrorMap(e -> StoreErrors.translate("getDatum " + id, e))
-                .map(MongoDatalake::toDatum)
+                .map(raw -> StoredDatums.decode(raw, entityCodec))
                 .switchIfEmpty(Mono.error(() -> new DatumNotFoundException("getDatum", List.of(id))))
                 .flatMap(datum -> loadPayload ? payloads.load(datum, null) : Mono.just(datum));
     }
@@ -358,9 +355,10 @@ public final class MongoDatalake implements Datalake {
             requireOpen();
             List<ObjectId> distinct = new ArrayList<>(new LinkedHashSet<>(ids));
             return Flux.fromIterable(partition(distinct, batchSize))
-                    .flatMap(batch -> Flux.from(entities.find(in(DatumEntity.ID, batch))), READ_CONCURRENCY)
+                    .flatMap(batch -> Flux.from(encodedDocuments.find(in(DatumEntity.ID, batch))), READ_CONCURRENCY)
                     .onErrorMap(e -> StoreErrors.translate("getData of " + ids.size() + " ids", e))
-                    .collectMap(entity -> entity.id, MongoDatalake::toDatum, () -> new HashMap<>(distinct.size()))
+                    .map(raw -> StoredDatums.decode(raw, entityCodec))
+                    .collectMap(Datum::id, datum -> datum, () -> new HashMap<>(distinct.size()))
                     .flatMapMany(found -> {
                         List<ObjectId> missing = new ArrayList<>();
                         for (ObjectId id : distinct) {
@@ -448,9 +446,15 @@ public final class MongoDatalake implements Datalake {
                         .projection(include(DatumEntity.ID, DatumEntity.DERIVED_FROM))
                         .sort(ascending(DatumEntity.ADDED_AT, DatumEntity.ID))))
                 .onErrorMap(e -> StoreErrors.translate("looking up children of " + parents.size() + " datums", e))
-                .collect(HashMap::new, (map, doc) -> map
-                        .computeIfAbsent(doc.getObjectId(DatumEntity.DERIVED_FROM), k -> new ArrayList<>())
-                        .add(doc.getObjectId(DatumEntity.ID)));
+                .collect(HashMap::new, (map, doc) -> {
+                    ObjectId child = StoredDatums.objectId(doc.get(DatumEntity.ID));
+                    if (child == null) {
+                        ForeignDocuments.skipped("getDirectlyDerivedData", doc.get(DatumEntity.ID),
+                                "its _id is not an ObjectId");
+                        return;
+                    }
+                    map.computeIfAbsent(doc.getObjectId(DatumEntity.DERIVED_FROM), k -> new ArrayList<>()).add(child);
+                });
     }
 
     /** Completes empty when every id exists, else fails with {@link DatumNotFoundException} naming the missing. */
@@ -489,7 +493,11 @@ public final class MongoDatalake implements Datalake {
     private static PreparedDatum prepare(NewDatum datum, Instant addedAt) {
         DatumEntity entity = new DatumEntity();
         entity.id = datum.id() != null ? datum.id() : new ObjectId();
-        // A registry payload may be any value (stream, file, POJO); PayloadStore encodes it, not BSON.
+        // A registry payload may be any value (stream, file, POJO); PayloadStore encodes it, not BSON. Its maps and
+        // lists obey the inline rules all the same (an inline value may be offloaded, and must mean the same).
+        if (datum.registryUri() != null) {
+            BsonValues.check(datum.data(), "data");
+        }
         entity.data = datum.registryUri() != null ? null : BsonValues.toStorable(datum.data(), "data");
         entity.metadata = BsonValues.toDocument(datum.metadata(), "metadata");
         entity.derivedFrom = datum.derivedFrom();
@@ -500,7 +508,6 @@ public final class MongoDatalake implements Datalake {
         return new PreparedDatum(entity, toDatum(entity));
     }
 
-    /** Builds the API view of a stored entity; also applied to new entities so add and read return equal datums. */
     /** Points a prepared datum at the payload that {@link PayloadStore#place} wrote, if it wrote one. */
     private static PreparedDatum attach(PreparedDatum prepared, PayloadStore.Placement placement) {
         PayloadStore.Stored stored = placement.stored();
@@ -515,17 +522,31 @@ public final class MongoDatalake implements Datalake {
         return new PreparedDatum(entity, toDatum(entity).withData(stored.data()));
     }
 
+    /**
+     * Builds the API view of an entity: a new one, or a stored one that {@link StoredDatums} checked.
+     *
+     * @throws IllegalArgumentException if a stored value has no JSON-like form or a required field is missing
+     */
     static Datum toDatum(DatumEntity entity) {
+        if (entity.id == null || entity.addedAt == null) {
+            throw new IllegalArgumentException(entity.id == null ? "it has no ObjectId _id" : "it has no added_at");
+        }
         return Datum.builder()
                 .id(entity.id)
-                .data(BsonValues.fromStored(entity.data))
+                .data(BsonValues.fromStoredChecked(entity.data, DatumEntity.DATA))
                 .registryUri(entity.registryUri)
                 .registryKey(entity.registryKey)
                 .payload(PayloadStore.fromStored(entity.payload))
                 .derivedFrom(entity.derivedFrom)
-                .metadata(BsonValues.fromStoredMap(entity.metadata))
+                .metadata(metadataOf(entity))
                 .addedAt(entity.addedAt.truncatedTo(ChronoUnit.MILLIS))
                 .build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, @Nullable Object> metadataOf(DatumEntity entity) {
+        Object metadata = BsonValues.fromStoredChecked(entity.metadata, DatumEntity.METADATA);
+        return metadata == null ? Map.of() : (Map<String, @Nullable Object>) metadata;
     }
 
     private String namespace() {

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -99,7 +100,7 @@ final class StatsCollector {
     private Mono<Integer> deepestChain() {
         Mono<List<ObjectId>> rootIds = Flux.from(documents.find(eq(DatumEntity.DERIVED_FROM, null))
                         .projection(include(DatumEntity.ID)))
-                .map(d -> d.getObjectId(DatumEntity.ID))
+                .mapNotNull(StatsCollector::datumId)
                 .collectList();
         return rootIds.flatMap(roots -> roots.isEmpty()
                 ? Mono.just(0)
@@ -110,8 +111,18 @@ final class StatsCollector {
         return Flux.fromIterable(MongoDatalake.partition(level, batchSize))
                 .concatMap(batch -> Flux.from(documents.find(in(DatumEntity.DERIVED_FROM, batch))
                         .projection(include(DatumEntity.ID))))
-                .map(d -> d.getObjectId(DatumEntity.ID))
+                .mapNotNull(StatsCollector::datumId)
                 .collectList()
                 .filter(ids -> !ids.isEmpty());
+    }
+
+    /** The id of a datum; a foreign document whose {@code _id} is no ObjectId has no place in a chain. */
+    private static @Nullable ObjectId datumId(Document doc) {
+        ObjectId id = StoredDatums.objectId(doc.get(DatumEntity.ID));
+        if (id == null) {
+            ForeignDocuments.skipped("getStats", doc.get(DatumEntity.ID),
+                    "its _id is not an ObjectId, so it is left out of the deepest chain");
+        }
+        return id;
     }
 }

@@ -126,7 +126,7 @@ public final class Execution {
         Strategy order = base.strategy();
         if (order == Strategy.RANDOM) {
             return Flux.from(datums.find(filter).projection(ID_PROJECTION).batchSize(SCAN_CURSOR_BATCH))
-                    .map(Execution::baseId)
+                    .mapNotNull(Execution::baseId)
                     .collectList()
                     .flatMapIterable(ids -> {
                         // Sorting first makes the seeded shuffle independent of storage order.
@@ -145,7 +145,7 @@ public final class Execution {
             find = find.sort(new BsonDocument(Fields.ADDED_AT, new BsonInt32(direction))
                     .append(Fields.ID, new BsonInt32(direction)));
         }
-        return Flux.from(find).map(Execution::baseId).onErrorMap(e -> translate(0, e));
+        return Flux.from(find).mapNotNull(Execution::baseId).onErrorMap(e -> translate(0, e));
     }
 
     private Mono<List<ObjectId[]>> resolveBatch(List<ObjectId> baseIds) {
@@ -285,14 +285,16 @@ public final class Execution {
         // Datums without an ObjectId parent cannot be children of a picked datum.
         if (link.parent != null && link.id != null) {
             index.add(link.parent, link.id, link.addedAt);
+        } else if (link.id == null) {
+            SkippedDocuments.report(link.otherId);
         }
         return index;
     }
 
-    private static ObjectId baseId(Link link) {
+    /** The id of a base datum; a foreign document whose {@code _id} is no ObjectId is skipped (and reported). */
+    private static @Nullable ObjectId baseId(Link link) {
         if (link.id == null) {
-            throw new DatalakeException("a base datum's _id is a " + link.otherId
-                    + ", not an ObjectId; query rows hold datum ids");
+            SkippedDocuments.report(link.otherId);
         }
         return link.id;
     }

@@ -45,8 +45,7 @@ final class Link {
                 if (name.equals(Fields.ID) && type == BsonType.OBJECT_ID) {
                     id = reader.readObjectId();
                 } else if (name.equals(Fields.ID)) {
-                    otherId = type.name();
-                    reader.skipValue();
+                    otherId = describe(reader, type);
                 } else if (name.equals(Fields.DERIVED_FROM) && type == BsonType.OBJECT_ID) {
                     parent = reader.readObjectId();
                 } else if (name.equals(Fields.ADDED_AT) && type == BsonType.DATE_TIME) {
@@ -57,6 +56,22 @@ final class Link {
             }
             reader.readEndDocument();
             return new Link(id, otherId, parent, addedAt);
+        }
+
+        /** A foreign {@code _id} for the warning: its type, and its value when it is short and printable. */
+        private static String describe(BsonReader reader, BsonType type) {
+            switch (type) {
+                case STRING:
+                    String s = reader.readString();
+                    return "\"" + (s.length() > 40 ? s.substring(0, 37) + "..." : s) + "\" (a string)";
+                case INT32:
+                    return reader.readInt32() + " (an int)";
+                case INT64:
+                    return reader.readInt64() + " (a long)";
+                default:
+                    reader.skipValue();
+                    return "of type " + type.name().toLowerCase(java.util.Locale.ROOT);
+            }
         }
 
         @Override

@@ -1,0 +1,135 @@
+package io.datalake.mongo.internal;
+
+import io.datalake.Datum;
+import io.datalake.MalformedDatumException;
+import org.bson.BsonBinaryReader;
+import org.bson.BsonType;
+import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.Codec;
+import org.bson.codecs.DecoderContext;
+import org.bson.types.ObjectId;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns stored documents into {@link Datum}s. Documents are untrusted (other clients write the same collection), so
+ * the top-level fields are checked by type before Morphia's codec decodes the document, and the decoded values are
+ * checked to be JSON-like; anything else is a {@link MalformedDatumException} naming the document's {@code _id}.
+ */
+final class StoredDatums {
+    private static final DecoderContext DECODING = DecoderContext.builder().build();
+
+    private StoredDatums() {
+    }
+
+    /**
+     * Decodes one stored document.
+     *
+     * @param raw the document as read
+     * @param codec Morphia's codec of the entity
+     * @return the datum (without its registry payload)
+     * @throws MalformedDatumException if the document is not a valid datum
+     */
+    static Datum decode(RawBsonDocument raw, Codec<DatumEntity> codec) {
+        String problem = shapeProblem(raw);
+        if (problem != null) {
+            throw new MalformedDatumException(idOf(raw), problem, null);
+        }
+        DatumEntity entity;
+        try {
+            entity = raw.decode(codec);
+        } catch (StackOverflowError e) {
+            throw new MalformedDatumException(idOf(raw), "it is nested too deeply to decode", null);
+        } catch (RuntimeException e) {
+            throw new MalformedDatumException(idOf(raw), "it cannot be decoded: " + e.getMessage(), e);
+        }
+        try {
+            return MongoDatalake.toDatum(entity);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new MalformedDatumException(idOf(raw), e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks the types of the top-level fields in one pass over the bytes, without decoding nested values.
+     *
+     * @param raw the stored document
+     * @return null when every field has a type this library writes, else what is wrong
+     */
+    static @Nullable String shapeProblem(RawBsonDocument raw) {
+        boolean hasId = false;
+        boolean hasAddedAt = false;
+        try (BsonBinaryReader reader = new BsonBinaryReader(raw.getByteBuffer().asNIO())) {
+            reader.readStartDocument();
+            while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+                String name = reader.readName();
+                BsonType type = reader.getCurrentBsonType();
+                reader.skipValue();
+                switch (name) {
+                    case DatumEntity.ID:
+                        if (type != BsonType.OBJECT_ID) {
+                            return "its _id is a " + typeName(type) + ", not an ObjectId";
+                        }
+                        hasId = true;
+                        break;
+                    case DatumEntity.ADDED_AT:
+                        if (type != BsonType.DATE_TIME) {
+                            return "its added_at is a " + typeName(type) + ", not a date";
+                        }
+                        hasAddedAt = true;
+                        break;
+                    case DatumEntity.DERIVED_FROM:
+                        if (type != BsonType.OBJECT_ID && type != BsonType.NULL) {
+                            return "its derived_from is a " + typeName(type) + ", not an ObjectId or null";
+                        }
+                        break;
+                    case DatumEntity.METADATA:
+                    case PayloadStore.PAYLOAD:
+                        if (type != BsonType.DOCUMENT && type != BsonType.NULL) {
+                            return "its " + name + " is a " + typeName(type) + ", not a document or null";
+                        }
+                        break;
+                    case DatumEntity.REGISTRY_URI:
+                    case DatumEntity.REGISTRY_KEY:
+                        if (type != BsonType.STRING && type != BsonType.NULL) {
+                            return "its " + name + " is a " + typeName(type) + ", not a string or null";
+                        }
+                        break;
+                    default:
+                        break;
+                }
+            }
+        } catch (RuntimeException e) {
+            return "its bytes are not a valid BSON document: " + e.getMessage();
+        }
+        if (!hasId) {
+            return "it has no _id";
+        }
+        return hasAddedAt ? null : "it has no added_at date";
+    }
+
+    /** Renders a document's {@code _id}, whatever its type, for messages. */
+    static String idOf(RawBsonDocument raw) {
+        try {
+            BsonValue id = raw.get(DatumEntity.ID);
+            return ForeignDocuments.describeId(id);
+        } catch (RuntimeException e) {
+            return "(unreadable)";
+        }
+    }
+
+    /**
+     * Returns a field's value when it is an ObjectId.
+     *
+     * @param value a decoded field value
+     * @return the id, or null for any other type
+     */
+    static @Nullable ObjectId objectId(@Nullable Object value) {
+        return value instanceof ObjectId ? (ObjectId) value : null;
+    }
+
+    private static String typeName(BsonType type) {
+        return type.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+
+}
