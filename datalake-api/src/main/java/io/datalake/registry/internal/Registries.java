@@ -166,7 +166,7 @@ public final class Registries implements AutoCloseable {
             throw new RegistryNotAllowedException("the stored registry " + shown + " is not one of this lake's"
                     + " registries " + new TreeSet<>(allowed.keySet()) + "; stored datums cannot choose where"
                     + " payloads are read from. If you trust it, allow it: RegistrySettings.builder().allow(\""
-                    + shown + "\")", shown);
+                    + shown + "\") (command line: --registry or DATALAKE_REGISTRY)", shown);
         }
         return handle(canonical);
     }
