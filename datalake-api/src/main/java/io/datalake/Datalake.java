@@ -8,6 +8,7 @@ import io.datalake.query.QueryOptions;
 import io.datalake.query.QueryPlan;
 import io.datalake.query.QueryResult;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.bson.types.ObjectId;
@@ -314,6 +315,23 @@ public interface Datalake extends AutoCloseable {
     default BlockingDatalake blocking() {
         return new DefaultBlockingDatalake(this);
     }
+
+    /**
+     * Returns a view of this lake whose server operations run under another time limit, like the driver's
+     * {@code MongoCollection.withTimeout}: for one long export, or a tight limit on an interactive call. The view
+     * shares this lake's connections, registries and settings; closing the view does nothing, closing this lake
+     * closes the view too.
+     *
+     * <pre>{@code
+     * lake.withOperationTimeout(Duration.ofMinutes(30)).queryRows(query, options).subscribe(...);
+     * }</pre>
+     *
+     * @param timeout the limit of each server operation; see {@link DatalakeSettings#operationTimeout()}
+     * @return the view
+     * @throws InvalidArgumentException if the limit is null, under 1 ms or over
+     *     {@link DatalakeSettings#MAX_OPERATION_TIMEOUT}
+     */
+    Datalake withOperationTimeout(Duration timeout);
 
     /**
      * Closes the lake: its MongoDB client, its registry handles and, for an embedded lake, its server.

@@ -1,6 +1,7 @@
 package io.datalake;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -24,6 +25,10 @@ public final class DatalakeSettings {
     public static final String DEFAULT_COLLECTION = "Datum";
     /** Datums per {@code insertMany} and ids per {@code $in} lookup when none is set. */
     public static final int DEFAULT_BATCH_SIZE = 1000;
+    /** Time limit of every server operation when none is set. */
+    public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(60);
+    /** The longest operation time limit accepted: MongoDB's {@code maxTimeMS} is a 32-bit count of milliseconds. */
+    public static final Duration MAX_OPERATION_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
 
     private static final Pattern URI_PASSWORD = Pattern.compile("(://[^:/@]*:)[^@/]*@");
     private static final Pattern COLLECTION_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
@@ -34,6 +39,7 @@ public final class DatalakeSettings {
     private final Clock clock;
     private final int batchSize;
     private final RegistrySettings registry;
+    private final Duration operationTimeout;
 
     private DatalakeSettings(Builder b) {
         this.mongoUri = b.mongoUri;
@@ -42,6 +48,7 @@ public final class DatalakeSettings {
         this.clock = b.clock;
         this.batchSize = b.batchSize;
         this.registry = b.registry;
+        this.operationTimeout = b.operationTimeout;
     }
 
     /**
@@ -66,6 +73,7 @@ public final class DatalakeSettings {
         b.clock = clock;
         b.batchSize = batchSize;
         b.registry = registry;
+        b.operationTimeout = operationTimeout;
         return b;
     }
 
@@ -124,11 +132,42 @@ public final class DatalakeSettings {
         return registry;
     }
 
+    /**
+     * Returns the time limit of every server operation (each find with its cursor, insert, delete, count,
+     * aggregation, index creation, and the wait for a server and a connection). It is sent to the server as
+     * {@code maxTimeMS} and enforced by the driver on the client side too, so an operation fails with
+     * {@link DatalakeTimeoutException} once it is spent even if the server never answers. A cursor's limit covers
+     * its whole life, including the time the consumer takes between rows; stream longer queries through
+     * {@link Datalake#withOperationTimeout}.
+     *
+     * @return the limit, {@link #DEFAULT_OPERATION_TIMEOUT} (60 s) by default
+     */
+    public Duration operationTimeout() {
+        return operationTimeout;
+    }
+
     @Override
     public String toString() {
         return "DatalakeSettings{mongoUri=" + (mongoUri == null ? "<embedded>" : redact(mongoUri))
                 + ", database=" + database + ", collection=" + collection
-                + ", batchSize=" + batchSize + ", clock=" + clock + ", registry=" + registry + "}";
+                + ", batchSize=" + batchSize + ", operationTimeout=" + operationTimeout + ", clock=" + clock
+                + ", registry=" + registry + "}";
+    }
+
+    /**
+     * Checks an operation time limit.
+     *
+     * @param timeout the limit
+     * @return the limit
+     * @throws InvalidArgumentException if null, shorter than 1 ms or longer than {@link #MAX_OPERATION_TIMEOUT}
+     */
+    public static Duration requireOperationTimeout(Duration timeout) {
+        if (timeout == null || timeout.compareTo(Duration.ofMillis(1)) < 0
+                || timeout.compareTo(MAX_OPERATION_TIMEOUT) > 0) {
+            throw new InvalidArgumentException("operationTimeout must be between 1 ms and " + MAX_OPERATION_TIMEOUT
+                    + ", got " + timeout);
+        }
+        return timeout;
     }
 
     /**
@@ -149,8 +188,22 @@ public final class DatalakeSettings {
         private Clock clock = Clock.systemUTC();
         private int batchSize = DEFAULT_BATCH_SIZE;
         private RegistrySettings registry = RegistrySettings.defaults();
+        private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
 
         private Builder() {
+        }
+
+        /**
+         * Sets the time limit of every server operation; see {@link DatalakeSettings#operationTimeout()}. It
+         * replaces any {@code timeoutMS} given in the MongoDB connection string.
+         *
+         * @param timeout between 1 ms and {@link #MAX_OPERATION_TIMEOUT}
+         * @return this builder
+         * @throws InvalidArgumentException if null or out of range
+         */
+        public Builder operationTimeout(Duration timeout) {
+            this.operationTimeout = requireOperationTimeout(timeout);
+            return this;
         }
 
         /**

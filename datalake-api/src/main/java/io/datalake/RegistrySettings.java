@@ -20,9 +20,16 @@ import org.jspecify.annotations.Nullable;
  *         .build();
  * }</pre>
  *
- * <p>Backend properties are named {@code <scheme>.<name>} (for example {@code s3.endpoint}); a registry URI's
- * query parameters override them for that registry ({@code s3://bucket/prefix?endpoint=http://minio:9000}).
- * {@link #toString()} never prints secret values.
+ * <p>Backend properties are named {@code <scheme>.<name>} (for example {@code s3.endpoint}); the query parameters
+ * of a registry URI given here or in code override them for that registry
+ * ({@code s3://bucket/prefix?endpoint=http://minio:9000}). {@link #toString()} never prints secret values.
+ *
+ * <p><b>Trust boundary.</b> Reads open only the registries in the lake's allow-list: {@link #defaultRegistry()},
+ * the {@link #backends()}, the URIs added with {@link Builder#allow(String)}, and registries this lake object
+ * wrote to with an explicit registry URI. A stored datum naming any other registry fails with
+ * {@link RegistryNotAllowedException} before any I/O, and an allowed registry is always opened from its
+ * configured URI and these properties, never from the parameters of the URI stored on a datum, so a stored
+ * document can choose neither files, endpoints nor credentials.
  */
 public final class RegistrySettings {
     /** Largest encoded inline {@code data}, in bytes, when none is set: well under MongoDB's 16 MiB document limit. */
@@ -38,6 +45,7 @@ public final class RegistrySettings {
     private final Map<String, String> properties;
     private final List<RegistryBackend> backends;
     private final @Nullable Path spoolDirectory;
+    private final List<String> allowed;
 
     private RegistrySettings(Builder b) {
         this.defaultRegistry = b.defaultRegistry;
@@ -46,6 +54,7 @@ public final class RegistrySettings {
         this.properties = Collections.unmodifiableMap(new TreeMap<>(b.properties));
         this.backends = List.copyOf(b.backends);
         this.spoolDirectory = b.spoolDirectory;
+        this.allowed = List.copyOf(b.allowed);
     }
 
     /**
@@ -79,6 +88,7 @@ public final class RegistrySettings {
         b.properties.putAll(properties);
         b.backends.addAll(backends);
         b.spoolDirectory = spoolDirectory;
+        b.allowed.addAll(allowed);
         return b;
     }
 
@@ -138,6 +148,16 @@ public final class RegistrySettings {
         return spoolDirectory;
     }
 
+    /**
+     * Returns the registries added to the allow-list with {@link Builder#allow(String)}, as given. The lake also
+     * allows {@link #defaultRegistry()} and the {@link #backends()}.
+     *
+     * @return the URIs, in the order added
+     */
+    public List<String> allowedRegistries() {
+        return allowed;
+    }
+
     @Override
     public String toString() {
         Map<String, String> shown = new TreeMap<>();
@@ -148,6 +168,7 @@ public final class RegistrySettings {
                 + (defaultRegistry == null ? null : RegistryUris.redact(defaultRegistry))
                 + ", inlineLimitBytes=" + inlineLimitBytes + ", payloadConcurrency=" + payloadConcurrency
                 + ", properties=" + shown + ", backends=" + handles
+                + (allowed.isEmpty() ? "" : ", allowed=" + allowed.stream().map(RegistryUris::redact).toList())
                 + (spoolDirectory != null ? ", spoolDirectory=" + spoolDirectory : "") + "}";
     }
 
@@ -159,8 +180,29 @@ public final class RegistrySettings {
         private final Map<String, String> properties = new TreeMap<>();
         private final List<RegistryBackend> backends = new ArrayList<>();
         private @Nullable Path spoolDirectory;
+        private final List<String> allowed = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds a registry to the allow-list, so datums whose payloads live there (written by any client) can be
+         * read. It is opened from this URI (its query parameters, such as {@code endpoint} or {@code region}, are
+         * settings) and the backend properties; a stored datum matches it when its registry URI has the same
+         * canonical form ({@code /data} and {@code file:///data} are the same registry; for S3 the bucket, prefix,
+         * endpoint, region and path style must match).
+         *
+         * @param uri a registry URI ({@code file:///abs/path}, an absolute path, {@code s3://bucket/prefix},
+         *     {@code gs://bucket/prefix})
+         * @return this builder
+         * @throws InvalidArgumentException if the URI is null or blank
+         */
+        public Builder allow(String uri) {
+            if (uri == null || uri.isBlank()) {
+                throw new InvalidArgumentException("allowed registry URI must not be blank, got '" + uri + "'");
+            }
+            allowed.add(uri);
+            return this;
         }
 
         /**

@@ -47,6 +47,21 @@ class DatalakeSettingsTest {
     }
 
     @Test
+    void allowedRegistriesAndTheOperationTimeoutSurviveCopiesAndPrintWithoutSecrets() {
+        DatalakeSettings settings = DatalakeSettings.builder()
+                .operationTimeout(java.time.Duration.ofSeconds(5))
+                .registry(RegistrySettings.builder().allow("s3://bucket/p?secretAccessKey=hunter2").build())
+                .build();
+        DatalakeSettings copy = settings.toBuilder().build();
+
+        assertThat(copy.operationTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(copy.registry().toBuilder().build().allowedRegistries())
+                .containsExactly("s3://bucket/p?secretAccessKey=hunter2");
+        assertThat(copy.toString()).doesNotContain("hunter2").contains("secretAccessKey=***")
+                .contains("operationTimeout=PT5S");
+    }
+
+    @Test
     void invalidValuesAreRejectedNamingTheValue() {
         DatalakeSettings.Builder builder = DatalakeSettings.builder();
 

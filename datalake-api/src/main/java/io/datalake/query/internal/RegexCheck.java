@@ -1,12 +1,18 @@
 package io.datalake.query.internal;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Finds regular expressions that MongoDB's PCRE engine will certainly refuse, so a query fails before any I/O with
- * the same error on every server (the embedded server answers such patterns with an untyped internal error).
+ * the same error on every server (the embedded server answers such patterns with an untyped internal error), and
+ * regular expressions that may take exponential time on a backtracking engine (see {@link #backtrackingRisk}), so
+ * a "regex bomb" never reaches a server.
  *
  * <p>Java's regex dialect differs from PCRE (verbs like {@code (*UTF)}, {@code [a[b]}, comments, extended mode),
  * so a pattern is refused only when BOTH a PCRE-rules scan finds a structural error (an unbalanced parenthesis,
@@ -15,29 +21,30 @@ import org.jspecify.annotations.Nullable;
  */
 final class RegexCheck {
     private static final Pattern INLINE_EXTENDED = Pattern.compile("\\(\\?[a-zA-Z^-]*x");
+    private static final Pattern INLINE_CASELESS = Pattern.compile("\\(\\?[a-zA-Z^-]*i");
 
     private RegexCheck() {
     }
 
     /**
-     * Returns why a pattern is certainly invalid.
+     * Returns why a pattern is certainly invalid, or may take exponential time.
      *
      * @param pattern the regular expression
      * @param options the MongoDB regex options ({@code imsxu...}), may be empty
      * @return a short reason, or null when the pattern may be valid
      */
     static @Nullable String certainError(String pattern, String options) {
-        // Extended mode gives whitespace and '#' meanings the scan does not model; leave it to the server.
+        // Extended mode gives whitespace and '#' meanings the structural scan does not model; leave it to the server.
         if (options.indexOf('x') >= 0 || INLINE_EXTENDED.matcher(pattern).find()) {
-            return null;
+            return backtrackingRisk(pattern, INLINE_EXTENDED.matcher(pattern).find() ? options + "x" : options);
         }
         String structural = pcreStructuralError(pattern);
         if (structural == null) {
-            return null;
+            return backtrackingRisk(pattern, options);
         }
         try {
             Pattern.compile(pattern);
-            return null;
+            return backtrackingRisk(pattern, options);
         } catch (PatternSyntaxException e) {
             return structural;
         }
@@ -86,6 +93,508 @@ final class RegexCheck {
             }
         }
         return depth > 0 ? depth + " group(s) opened by '(' are not closed" : null;
+    }
+
+    /**
+     * Returns why a pattern may take exponential time on a backtracking engine (PCRE, and the embedded server's
+     * {@code java.util.regex}), or null. The rule, applied to every group repeated more than once (by {@code *},
+     * {@code +}, {@code {n,}}, or {@code {n,m}}/{@code {n}} with an upper bound of 2 or more):
+     * <ol>
+     *   <li>its body must not contain an unbounded quantifier ({@code *}, {@code +}, {@code {n,}}): nested
+     *       quantifiers such as {@code (a+)+}, {@code (.*a){20}x} or {@code (.*){5}} let the engine split the same
+     *       text between the inner and outer repetition in exponentially many ways;</li>
+     *   <li>its body must not be able to match the empty string ({@code (a?)+}, {@code (a|)*}): each iteration
+     *       may then match something or nothing, the same ambiguity;</li>
+     *   <li>if its body is an alternation, no two alternatives may match a common beginning: for alternatives that
+     *       are plain text, neither may be a prefix of the other ({@code (a|aa)*} is refused, {@code (foo|bar)+} and
+     *       {@code (cat|car)+} are not); otherwise their first characters must differ ({@code (\d|\w)+} and
+     *       {@code (.|\s)*} are refused).</li>
+     * </ol>
+     * The rule is conservative: a pattern it refuses may still be fast on some inputs (for example
+     * {@code ([a-z]+\.)+}), but every pattern it accepts repeats only unambiguous groups. Possessive quantifiers and
+     * atomic groups are not treated specially.
+     *
+     * @param pattern the regular expression, structurally valid
+     * @param options the MongoDB regex options
+     * @return a reason naming the offending group, or null
+     */
+    static @Nullable String backtrackingRisk(String pattern, String options) {
+        Node root;
+        try {
+            root = new Parser(pattern, options.indexOf('x') >= 0).parse();
+        } catch (RuntimeException e) {
+            return null; // not a structure this scan models: left to the server and its time limit
+        }
+        // An inline (?i) anywhere counts for the whole pattern: that can only find more overlaps, never fewer.
+        return risk(root, pattern, options.indexOf('i') >= 0 || INLINE_CASELESS.matcher(pattern).find());
+    }
+
+    private static @Nullable String risk(Node node, String pattern, boolean caseInsensitive) {
+        if (node instanceof Repeat) {
+            Repeat repeat = (Repeat) node;
+            if (repeat.repeatsMoreThanOnce() && !(repeat.body instanceof Atom)) {
+                String group = "'" + pattern.substring(repeat.body.start, repeat.body.end) + "'";
+                String quantifier = "'" + pattern.substring(repeat.body.end, repeat.end) + "'";
+                Repeat inner = firstUnbounded(repeat.body);
+                if (inner != null) {
+                    return "the group " + group + " is repeated by " + quantifier + " and contains the unbounded"
+                            + " quantifier '" + pattern.substring(inner.body.end, inner.end) + "'" + RISK;
+                }
+                if (nullable(repeat.body)) {
+                    return "the group " + group + " is repeated by " + quantifier
+                            + " and can match the empty string" + RISK;
+                }
+                String overlap = overlappingAlternatives(repeat.body, pattern, caseInsensitive);
+                if (overlap != null) {
+                    return "the group " + group + " is repeated by " + quantifier + " and its alternatives "
+                            + overlap + " can match the same beginning" + RISK;
+                }
+            }
+        }
+        for (Node child : node.children()) {
+            String found = risk(child, pattern, caseInsensitive);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static final String RISK = ": nested or ambiguous repetition can take exponential time to fail"
+            + " (catastrophic backtracking); rewrite it without repeating a group that itself repeats or can match"
+            + " the same text in several ways";
+
+    private static @Nullable Repeat firstUnbounded(Node node) {
+        if (node instanceof Repeat && ((Repeat) node).max < 0) {
+            return (Repeat) node;
+        }
+        for (Node child : node.children()) {
+            Repeat found = firstUnbounded(child);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static boolean nullable(Node node) {
+        if (node instanceof Atom) {
+            return ((Atom) node).zeroWidth;
+        }
+        if (node instanceof Repeat) {
+            return ((Repeat) node).min == 0 || nullable(((Repeat) node).body);
+        }
+        if (node instanceof Group) {
+            return ((Group) node).lookaround || nullable(((Group) node).body);
+        }
+        if (node instanceof Alternation) {
+            return ((Alternation) node).alternatives.stream().anyMatch(RegexCheck::nullable);
+        }
+        return ((Sequence) node).items.stream().allMatch(RegexCheck::nullable);
+    }
+
+    /** The first pair of alternatives of the body's alternation that may match a common beginning, or null. */
+    private static @Nullable String overlappingAlternatives(Node body, String pattern, boolean caseInsensitive) {
+        Node node = body;
+        while (node instanceof Group && !((Group) node).lookaround
+                || node instanceof Sequence && ((Sequence) node).items.size() == 1) {
+            node = node instanceof Group ? ((Group) node).body : ((Sequence) node).items.get(0);
+        }
+        if (!(node instanceof Alternation)) {
+            return null;
+        }
+        List<Node> alternatives = ((Alternation) node).alternatives;
+        for (int i = 0; i < alternatives.size(); i++) {
+            for (int j = i + 1; j < alternatives.size(); j++) {
+                if (overlap(alternatives.get(i), alternatives.get(j), pattern, caseInsensitive)) {
+                    return "'" + pattern.substring(alternatives.get(i).start, alternatives.get(i).end) + "' and '"
+                            + pattern.substring(alternatives.get(j).start, alternatives.get(j).end) + "'";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean overlap(Node a, Node b, String pattern, boolean caseInsensitive) {
+        String textA = literalText(a);
+        String textB = literalText(b);
+        if (textA != null && textB != null) {
+            if (caseInsensitive) {
+                textA = textA.toLowerCase(Locale.ROOT);
+                textB = textB.toLowerCase(Locale.ROOT);
+            }
+            return textA.startsWith(textB) || textB.startsWith(textA);
+        }
+        Atom firstA = firstAtom(a);
+        Atom firstB = firstAtom(b);
+        if (firstA == null || firstB == null) {
+            return true;
+        }
+        try {
+            int flags = caseInsensitive ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0;
+            Pattern pa = Pattern.compile(pattern.substring(firstA.start, firstA.end), flags | Pattern.DOTALL);
+            Pattern pb = Pattern.compile(pattern.substring(firstB.start, firstB.end), flags | Pattern.DOTALL);
+            for (int c = 0; c < SAMPLE_CHARS; c++) {
+                String s = String.valueOf((char) c);
+                if (pa.matcher(s).matches() && pb.matcher(s).matches()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (PatternSyntaxException e) {
+            return true;
+        }
+    }
+
+    /** Characters tried when comparing two first atoms: Latin-1 and the Latin, Greek and Cyrillic blocks. */
+    private static final int SAMPLE_CHARS = 0x0530;
+
+    /** The alternative's text when it is plain literal characters, else null. */
+    private static @Nullable String literalText(Node node) {
+        if (node instanceof Atom && ((Atom) node).literal != null) {
+            return String.valueOf(((Atom) node).literal);
+        }
+        if (!(node instanceof Sequence) || ((Sequence) node).items.isEmpty()) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder();
+        for (Node item : ((Sequence) node).items) {
+            if (!(item instanceof Atom) || ((Atom) item).literal == null) {
+                return null;
+            }
+            text.append(((Atom) item).literal);
+        }
+        return text.toString();
+    }
+
+    /** The atom an alternative must start with, or null when that is not a single character atom. */
+    private static @Nullable Atom firstAtom(Node node) {
+        while (true) {
+            if (node instanceof Atom) {
+                return ((Atom) node).zeroWidth ? null : (Atom) node;
+            }
+            if (node instanceof Repeat && ((Repeat) node).min > 0) {
+                node = ((Repeat) node).body;
+            } else if (node instanceof Sequence && !((Sequence) node).items.isEmpty()
+                    && !nullable(((Sequence) node).items.get(0))) {
+                node = ((Sequence) node).items.get(0);
+            } else {
+                return null;
+            }
+        }
+    }
+
+    /** A parsed piece of a pattern, with its extent in the pattern text. */
+    private abstract static class Node {
+        final int start;
+        int end;
+
+        Node(int start) {
+            this.start = start;
+        }
+
+        List<Node> children() {
+            return List.of();
+        }
+    }
+
+    /** One character-matching or zero-width element: a character, escape, class, dot, anchor or verb. */
+    private static final class Atom extends Node {
+        final boolean zeroWidth;
+        final @Nullable Character literal;
+
+        Atom(int start, int end, boolean zeroWidth, @Nullable Character literal) {
+            super(start);
+            this.end = end;
+            this.zeroWidth = zeroWidth;
+            this.literal = literal;
+        }
+    }
+
+    private static final class Group extends Node {
+        final Node body;
+        final boolean lookaround;
+
+        Group(int start, Node body, boolean lookaround) {
+            super(start);
+            this.body = body;
+            this.lookaround = lookaround;
+        }
+
+        @Override
+        List<Node> children() {
+            return List.of(body);
+        }
+    }
+
+    private static final class Repeat extends Node {
+        final Node body;
+        final int min;
+        /** -1 when unbounded. */
+        final int max;
+
+        Repeat(Node body, int min, int max) {
+            super(body.start);
+            this.body = body;
+            this.min = min;
+            this.max = max;
+        }
+
+        boolean repeatsMoreThanOnce() {
+            return max < 0 || max >= 2;
+        }
+
+        @Override
+        List<Node> children() {
+            return List.of(body);
+        }
+    }
+
+    private static final class Sequence extends Node {
+        final List<Node> items = new ArrayList<>();
+
+        Sequence(int start) {
+            super(start);
+        }
+
+        @Override
+        List<Node> children() {
+            return items;
+        }
+    }
+
+    private static final class Alternation extends Node {
+        final List<Node> alternatives;
+
+        Alternation(int start, List<Node> alternatives) {
+            super(start);
+            this.alternatives = alternatives;
+        }
+
+        @Override
+        List<Node> children() {
+            return alternatives;
+        }
+    }
+
+    /** A recursive-descent parser of PCRE's structure: groups, alternation, quantifiers; atoms stay opaque. */
+    private static final class Parser {
+        private static final Pattern COUNTED = Pattern.compile("\\{(\\d+)(,(\\d*))?}");
+        private final String p;
+        private final boolean extended;
+        private int i;
+
+        Parser(String pattern, boolean extended) {
+            this.p = pattern;
+            this.extended = extended;
+        }
+
+        Node parse() {
+            Node node = alternation();
+            if (i < p.length()) {
+                throw new IllegalStateException("unbalanced ')' at " + i);
+            }
+            return node;
+        }
+
+        private Node alternation() {
+            int start = i;
+            List<Node> alternatives = new ArrayList<>();
+            alternatives.add(sequence());
+            while (i < p.length() && p.charAt(i) == '|') {
+                i++;
+                alternatives.add(sequence());
+            }
+            if (alternatives.size() == 1) {
+                return alternatives.get(0);
+            }
+            Alternation alternation = new Alternation(start, alternatives);
+            alternation.end = i;
+            return alternation;
+        }
+
+        private Sequence sequence() {
+            Sequence sequence = new Sequence(i);
+            while (i < p.length() && p.charAt(i) != '|' && p.charAt(i) != ')') {
+                Node atom = atom();
+                if (atom != null) {
+                    sequence.items.add(quantified(atom));
+                }
+            }
+            sequence.end = i;
+            return sequence;
+        }
+
+        private Node quantified(Node atom) {
+            Node node = atom;
+            while (i < p.length()) {
+                skipIgnored();
+                if (i >= p.length()) {
+                    return node;
+                }
+                char c = p.charAt(i);
+                int min;
+                int max;
+                int from = i;
+                if (c == '*' || c == '+' || c == '?') {
+                    min = c == '+' ? 1 : 0;
+                    max = c == '?' ? 1 : -1;
+                    i++;
+                } else if (c == '{') {
+                    Matcher m = COUNTED.matcher(p).region(i, p.length());
+                    if (!m.lookingAt()) {
+                        return node; // a literal '{'
+                    }
+                    min = Integer.parseInt(m.group(1));
+                    max = m.group(2) == null ? min : m.group(3).isEmpty() ? -1 : Integer.parseInt(m.group(3));
+                    i = m.end();
+                } else {
+                    return node;
+                }
+                if (i < p.length() && (p.charAt(i) == '?' || p.charAt(i) == '+')) {
+                    i++; // lazy or possessive: the same repetition for this analysis
+                }
+                if (from == i) {
+                    return node;
+                }
+                Repeat repeat = new Repeat(node, min, max);
+                repeat.end = i;
+                node = repeat;
+            }
+            return node;
+        }
+
+        /** Parses one atom or group; null for text that matches nothing (comments, extended-mode space). */
+        private @Nullable Node atom() {
+            int start = i;
+            char c = p.charAt(i);
+            if (extended && Character.isWhitespace(c)) {
+                i++;
+                return null;
+            }
+            if (extended && c == '#') {
+                int end = p.indexOf('\n', i);
+                i = end < 0 ? p.length() : end + 1;
+                return null;
+            }
+            if (c == '(') {
+                return group();
+            }
+            if (c == '[') {
+                int end = skipClass(p, i);
+                if (end < 0) {
+                    throw new IllegalStateException("unterminated class");
+                }
+                i = end;
+                return new Atom(start, i, false, null);
+            }
+            if (c == '\\') {
+                return escape();
+            }
+            i++;
+            boolean zeroWidth = c == '^' || c == '$';
+            return new Atom(start, i, zeroWidth, zeroWidth || c == '.' ? null : c);
+        }
+
+        private @Nullable Node escape() {
+            int start = i;
+            if (i + 1 >= p.length()) {
+                throw new IllegalStateException("trailing backslash");
+            }
+            char e = p.charAt(i + 1);
+            if (e == 'Q') {
+                int end = p.indexOf("\\E", i + 2);
+                String quoted = p.substring(i + 2, end < 0 ? p.length() : end);
+                i = end < 0 ? p.length() : end + 2;
+                if (quoted.isEmpty()) {
+                    return null;
+                }
+                // A quoted run is literal text; a quantifier after it repeats its last character only.
+                Sequence run = new Sequence(start);
+                for (int k = 0; k < quoted.length(); k++) {
+                    run.items.add(new Atom(start, i, false, quoted.charAt(k)));
+                }
+                run.end = i;
+                return run;
+            }
+            i += 2;
+            if ("xpPgkNo".indexOf(e) >= 0 && i < p.length() && "{<'".indexOf(p.charAt(i)) >= 0) {
+                char close = p.charAt(i) == '{' ? '}' : p.charAt(i) == '<' ? '>' : '\'';
+                int end = p.indexOf(close, i + 1);
+                i = end < 0 ? p.length() : end + 1;
+            }
+            boolean zeroWidth = "bBAzZGK".indexOf(e) >= 0;
+            boolean literal = !Character.isLetterOrDigit(e);
+            return new Atom(start, i, zeroWidth, literal ? Character.valueOf(e) : null);
+        }
+
+        private @Nullable Node group() {
+            int start = i;
+            if (p.startsWith("(?#", i)) {
+                int end = p.indexOf(')', i);
+                i = end < 0 ? p.length() : end + 1;
+                return null;
+            }
+            if (p.startsWith("(*", i)) {
+                int end = p.indexOf(')', i);
+                i = end < 0 ? p.length() : end + 1;
+                return new Atom(start, i, true, null);
+            }
+            i++;
+            boolean lookaround = false;
+            if (i < p.length() && p.charAt(i) == '?') {
+                int end = flagsEnd(i + 1);
+                if (end < p.length() && p.charAt(end) == ')') {
+                    i = end + 1; // inline options such as (?i): they match nothing
+                    return new Atom(start, i, true, null);
+                }
+                if (p.startsWith("?=", i) || p.startsWith("?!", i) || p.startsWith("?<=", i)
+                        || p.startsWith("?<!", i)) {
+                    lookaround = true;
+                    i += p.charAt(i + 1) == '<' ? 3 : 2;
+                } else if (p.startsWith("?(", i)) {
+                    int close = p.indexOf(')', i);
+                    i = close < 0 ? p.length() : close + 1; // a condition: what follows are its branches
+                } else if (p.startsWith("?P<", i) || p.startsWith("?<", i) || p.startsWith("?'", i)) {
+                    char close = p.charAt(i + 1) == '\'' ? '\'' : '>';
+                    int end2 = p.indexOf(close, i + 2);
+                    i = end2 < 0 ? p.length() : end2 + 1;
+                } else if (end < p.length() && p.charAt(end) == ':') {
+                    i = end + 1; // (?:...) or (?i:...)
+                } else {
+                    i++; // (?>, (?|, and other one-character kinds
+                }
+            }
+            Node body = alternation();
+            if (i >= p.length() || p.charAt(i) != ')') {
+                throw new IllegalStateException("unclosed group");
+            }
+            i++;
+            Group group = new Group(start, body, lookaround);
+            group.end = i;
+            return group;
+        }
+
+        /** In extended mode, skips the white space and comments between an item and its quantifier. */
+        private void skipIgnored() {
+            while (extended && i < p.length() && (Character.isWhitespace(p.charAt(i)) || p.charAt(i) == '#')) {
+                if (p.charAt(i) == '#') {
+                    int end = p.indexOf('\n', i);
+                    i = end < 0 ? p.length() : end + 1;
+                } else {
+                    i++;
+                }
+            }
+        }
+
+        /** The index after the option letters of {@code (?imsx-imsx}. */
+        private int flagsEnd(int from) {
+            int k = from;
+            while (k < p.length() && (Character.isLetter(p.charAt(k)) || p.charAt(k) == '-' || p.charAt(k) == '^')) {
+                k++;
+            }
+            return k;
+        }
     }
 
     /** Returns the index after the class that starts at {@code start}, or -1 if it never ends. */

@@ -3,6 +3,7 @@ package io.datalake.registry.internal;
 import io.datalake.DatalakeException;
 import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
+import io.datalake.RegistryNotAllowedException;
 import io.datalake.RegistrySettings;
 import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.RegistryBackendProvider;
@@ -21,23 +22,32 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves registry URIs to backend handles. Providers are found with {@link ServiceLoader} by URI scheme; a handle
  * is opened once per canonical URI and shared (so {@code file:///data} and {@code /data} use one handle), and
  * {@link #close()} closes every handle. Thread-safe.
+ *
+ * <p>Holds the allow-list: the canonical URIs of the registries the lake was configured with (default registry,
+ * ready-made backends, {@link RegistrySettings#allowedRegistries()}) and of those a caller wrote to in code, each
+ * with the URI it is opened from. A URI read from a stored document ({@link #resolveStored}) only selects an entry
+ * of that list; the handle is always opened from the configured URI, never from the stored string.
  */
 public final class Registries implements AutoCloseable {
     private final RegistrySettings settings;
     private final Map<String, RegistryBackendProvider> providers;
     private final ConcurrentHashMap<String, RegistryBackend> handles = new ConcurrentHashMap<>();
+    /** Canonical URI of each allowed registry, mapped to the trusted URI (settings or code) it is opened from. */
+    private final ConcurrentHashMap<String, String> allowed = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
-     * Creates a resolver with the providers on the classpath and the settings' ready-made handles.
+     * Creates a resolver with the providers on the classpath, the settings' ready-made handles and allow-list.
      *
      * @param settings the registry settings
-     * @throws InvalidArgumentException if two ready-made handles have the same URI
+     * @throws InvalidArgumentException if two ready-made handles have the same URI, or if the default registry
+     *     or an allowed registry is malformed or has no backend on the classpath
      */
     public Registries(RegistrySettings settings) {
         this.settings = settings;
@@ -46,7 +56,24 @@ public final class Registries implements AutoCloseable {
             if (handles.putIfAbsent(backend.uri(), backend) != null) {
                 throw new InvalidArgumentException("two registry backends were given for " + backend.uri());
             }
+            allowed.put(backend.uri(), backend.uri());
         }
+        if (settings.defaultRegistry() != null) {
+            allow(settings.defaultRegistry(), "RegistrySettings.defaultRegistry");
+        }
+        for (String uri : settings.allowedRegistries()) {
+            allow(uri, "RegistrySettings.allow");
+        }
+    }
+
+    private void allow(String uri, String setting) {
+        String canonical;
+        try {
+            canonical = canonicalUri(uri);
+        } catch (InvalidArgumentException e) {
+            throw new InvalidArgumentException(setting + ": " + e.getMessage(), e);
+        }
+        allowed.putIfAbsent(canonical, uri);
     }
 
     private static Map<String, RegistryBackendProvider> loadProviders() {
@@ -87,7 +114,10 @@ public final class Registries implements AutoCloseable {
     }
 
     /**
-     * Returns the handle of a registry, opening it on first use.
+     * Returns the handle of a registry a caller named in code (a write's registry URI, the default registry),
+     * opening it on first use. Such a URI is trusted like the settings: its registry joins the allow-list, so this
+     * lake can read back what it wrote there. If the registry is already allowed, the handle is opened from the
+     * URI it was first configured with.
      *
      * @param uri a registry URI ({@code file:///data}, {@code s3://bucket/prefix}, ...) or an absolute file path
      * @return the shared handle
@@ -96,16 +126,65 @@ public final class Registries implements AutoCloseable {
      * @throws DatalakeException if this resolver is closed
      */
     public RegistryBackend resolve(String uri) {
-        if (closed.get()) {
-            throw new DatalakeException("registries are closed; cannot open " + RegistryUris.redact(uri));
-        }
+        requireOpen(uri);
         RegistryBackend ready = handles.get(uri);
         if (ready != null) {
             return ready;
         }
-        URI parsed = parse(uri);
+        String canonical = canonicalUri(uri);
+        allowed.putIfAbsent(canonical, uri);
+        return handle(canonical);
+    }
+
+    /**
+     * Returns the handle of a registry named by a stored datum. A stored document is untrusted: only a registry of
+     * the allow-list is opened, and always from its configured URI, so neither a path, an endpoint nor credentials
+     * can come from the stored string. Nothing is opened, created or contacted for any other registry.
+     *
+     * @param uri the {@code registry_uri} of a stored datum
+     * @return the shared handle
+     * @throws RegistryNotAllowedException if the URI is not one of the allowed registries (or is malformed)
+     * @throws RegistryException if the backend cannot be opened
+     * @throws DatalakeException if this resolver is closed
+     */
+    public RegistryBackend resolveStored(String uri) {
+        requireOpen(uri);
+        RegistryBackend ready = handles.get(uri);
+        if (ready != null) {
+            return ready;
+        }
+        @Nullable String canonical;
+        try {
+            URI parsed = parse(uri);
+            RegistryBackendProvider provider = providers.get(RegistryUris.scheme(parsed));
+            canonical = provider == null ? null : provider.canonicalUri(parsed);
+        } catch (DatalakeException e) {
+            canonical = null;
+        }
+        if (canonical == null || !allowed.containsKey(canonical)) {
+            String shown = RegistryUris.redact(String.valueOf(uri));
+            throw new RegistryNotAllowedException("the stored registry " + shown + " is not one of this lake's"
+                    + " registries " + new TreeSet<>(allowed.keySet()) + "; stored datums cannot choose where"
+                    + " payloads are read from. If you trust it, allow it: RegistrySettings.builder().allow(\""
+                    + shown + "\") (command line: --registry or DATALAKE_REGISTRY)", shown);
+        }
+        return handle(canonical);
+    }
+
+    private void requireOpen(String uri) {
+        if (closed.get()) {
+            throw new DatalakeException("registries are closed; cannot open " + RegistryUris.redact(uri));
+        }
+    }
+
+    /** Opens (once) the handle of an allowed registry from the URI it was configured with. */
+    private RegistryBackend handle(String canonical) {
+        RegistryBackend ready = handles.get(canonical);
+        if (ready != null) {
+            return ready;
+        }
+        URI parsed = parse(allowed.get(canonical));
         RegistryBackendProvider provider = provider(parsed);
-        String canonical = provider.canonicalUri(parsed);
         RegistryBackend handle = handles.computeIfAbsent(canonical, k -> open(provider, parsed));
         if (closed.get()) {
             // Lost a race with close(): do not leak a handle nobody will close.

@@ -26,4 +26,33 @@ class RegexCheckTest {
     void extendedModeIsLeftToTheServer(String pattern) {
         assertThat(RegexCheck.certainError(pattern, "ix")).isNull();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"(.*a){20}x", "(.*a){16}x", "(a+)+", "(a+)+b", "(a*)*", "(.*){5}", "(.*){2}",
+        "^(\\w+\\s?)+$", "(a|aa)*b", "(a|aa)+", "(.|\\s)*", "(\\d|\\w)+", "(a?)+", "(a?){30}", "(a|)*",
+        "(?:a+){2,}", "x((ab)*c)+", "(?i)(a|A)+", "(?=(a+)+b)", "((a|ab))*c", "(a{1,}){3}", "(a+?)+", "(a++)+"})
+    void nestedAndAmbiguousRepetitionIsRefusedAsCatastrophicBacktracking(String pattern) {
+        assertThat(RegexCheck.certainError(pattern, "")).contains("catastrophic backtracking");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"^img_\\d+\\.png$", ".*cat.*", "(foo|bar)+", "(cat|car)+", "a(b|c)*d",
+        "^(\\d{1,3}\\.){3}\\d{1,3}$", "(ab)+", "(a+b)?", "(.*)", "(?:x|y)*z", "\\d+(\\.\\d+)?", "([a-z]\\d)+",
+        "(a|b|c){3}", "^model_v[0-9]+$", "(?i)^cat", "(a*){1}", "(a|A)+"})
+    void ordinaryPatternsPass(String pattern) {
+        assertThat(RegexCheck.certainError(pattern, "")).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"(a+)+", "( a + ) +", "(a|A)+"})
+    void optionsAreHonouredByTheBacktrackingRule(String pattern) {
+        // Extended mode ignores the spaces; case-insensitive mode makes 'a' and 'A' the same alternative.
+        assertThat(RegexCheck.certainError(pattern, "ix")).contains("catastrophic backtracking");
+    }
+
+    @org.junit.jupiter.api.Test
+    void theReasonNamesTheOffendingGroupAndQuantifier() {
+        assertThat(RegexCheck.certainError("^x(.*a){20}x", ""))
+                .contains("'(.*a)'").contains("'{20}'").contains("'*'");
+    }
 }

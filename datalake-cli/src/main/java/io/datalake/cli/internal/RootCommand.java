@@ -2,6 +2,7 @@ package io.datalake.cli.internal;
 
 import io.datalake.Datalake;
 import io.datalake.DatalakeSettings;
+import io.datalake.RegistrySettings;
 import io.datalake.mongo.Datalakes;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -161,6 +162,11 @@ public final class RootCommand implements Runnable {
         String db = database();
         if (db != null) {
             builder.database(db);
+        }
+        String registry = registry();
+        if (registry != null) {
+            // Reads open only allowed registries: the one the user named is, so 'get' reads what 'add' stored.
+            builder.registry(RegistrySettings.builder().allow(registry).build());
         }
         return builder;
     }

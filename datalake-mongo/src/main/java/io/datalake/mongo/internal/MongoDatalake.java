@@ -44,6 +44,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
@@ -60,7 +61,6 @@ import reactor.core.publisher.Mono;
  * reactive driver with Morphia's codecs; nothing here knows whether the server is embedded.
  */
 public final class MongoDatalake implements Datalake {
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     /** Concurrent {@code $in} batches of one getData call; small so one call cannot hog the pool. */
     private static final int READ_CONCURRENCY = 4;
 
@@ -72,7 +72,10 @@ public final class MongoDatalake implements Datalake {
     private final QueryEngine queryEngine;
     private final Clock clock;
     private final int batchSize;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Shared by a lake and its {@link #withOperationTimeout} views. */
+    private final AtomicBoolean closed;
+    /** False for a view: closing it leaves the lake it came from open. */
+    private final boolean owner;
     private final PayloadStore payloads;
     /** Morphia's codec of the entity: each new datum is encoded once, measured, then written as raw BSON. */
     private final Codec<DatumEntity> entityCodec;
@@ -83,10 +86,16 @@ public final class MongoDatalake implements Datalake {
         this.embedded = embedded;
         this.clock = settings.clock();
         this.batchSize = settings.batchSize();
+        this.closed = new AtomicBoolean();
+        this.owner = true;
         MongoClientSettings clientSettings = MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(uri))
                 .applicationName("datalake")
                 .uuidRepresentation(UuidRepresentation.STANDARD)
+                // The driver's operation timeout (timeoutMS): every command carries the remaining time as
+                // maxTimeMS, and the driver gives up on the client side too (closing the connection), which is what
+                // bounds servers that ignore maxTimeMS, such as the embedded one, or that do not answer at all.
+                .timeout(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .build();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -120,6 +129,25 @@ public final class MongoDatalake implements Datalake {
         }
     }
 
+    /** A view of {@code lake} whose collections run under another operation time limit. */
+    private MongoDatalake(MongoDatalake lake, DatalakeSettings settings) {
+        long timeoutMs = settings.operationTimeout().toMillis();
+        this.settings = settings;
+        this.embedded = null;
+        this.clock = lake.clock;
+        this.batchSize = lake.batchSize;
+        this.closed = lake.closed;
+        this.owner = false;
+        this.client = lake.client;
+        this.morphiaClient = lake.morphiaClient;
+        this.payloads = lake.payloads;
+        this.entityCodec = lake.entityCodec;
+        this.documents = lake.documents.withTimeout(timeoutMs, TimeUnit.MILLISECONDS);
+        this.entities = lake.entities.withTimeout(timeoutMs, TimeUnit.MILLISECONDS);
+        this.encodedDocuments = lake.encodedDocuments.withTimeout(timeoutMs, TimeUnit.MILLISECONDS);
+        this.queryEngine = new QueryEngine(documents, EngineTuning.withBatchSize(batchSize));
+    }
+
     /**
      * Opens a lake: starts the embedded server when no URI is set, connects, and creates the indexes.
      *
@@ -137,10 +165,14 @@ public final class MongoDatalake implements Datalake {
             if (embedded != null) {
                 embedded.close();
             }
+            if (e instanceof InvalidArgumentException) {
+                throw e;
+            }
             throw new DatalakeException("could not open the lake with " + settings, e);
         }
         try {
-            lake.createIndexes().block(STARTUP_TIMEOUT);
+            // Bounded by the operation timeout: the driver fails it with a timeout when no server answers.
+            lake.createIndexes().block();
         } catch (RuntimeException e) {
             lake.close();
             throw e instanceof DatalakeException ? e : new DatalakeException("could not open the lake", e);
@@ -578,8 +610,13 @@ public final class MongoDatalake implements Datalake {
     }
 
     @Override
+    public Datalake withOperationTimeout(Duration timeout) {
+        return new MongoDatalake(this, settings.toBuilder().operationTimeout(timeout).build());
+    }
+
+    @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (owner && closed.compareAndSet(false, true)) {
             try {
                 client.close();
                 morphiaClient.close();
@@ -594,7 +631,8 @@ public final class MongoDatalake implements Datalake {
 
     @Override
     public String toString() {
-        return "MongoDatalake{" + settings + (embedded != null ? ", embedded=" + embedded : "") + "}";
+        return "MongoDatalake{" + settings + (embedded != null ? ", embedded=" + embedded : "")
+                + (owner ? "" : ", view") + "}";
     }
 
     private static final class PreparedDatum {

@@ -11,6 +11,7 @@ import io.datalake.InvalidArgumentException;
 import io.datalake.NewDatum;
 import io.datalake.PayloadInfo;
 import io.datalake.RegistryException;
+import io.datalake.RegistryNotAllowedException;
 import io.datalake.RegistrySettings;
 import io.datalake.registry.BlobSource;
 import io.datalake.registry.internal.ContentAddressedRegistry;
@@ -281,8 +282,7 @@ final class PayloadStore implements AutoCloseable {
         return fetch.map(Wrapper::new)
                 .defaultIfEmpty(new Wrapper(null))
                 .map(w -> datum.withData(w.value))
-                .onErrorMap(RegistryException.class, e -> new RegistryException("payload of datum " + datum.id()
-                        + ": " + e.getMessage(), e));
+                .onErrorMap(RegistryException.class, e -> ofDatum(datum, e));
     }
 
     /** Lets a null payload value (JSON {@code null}) travel through a Mono, which cannot carry null. */
@@ -291,7 +291,8 @@ final class PayloadStore implements AutoCloseable {
 
     private Mono<@Nullable Object> fetch(Datum datum, String uri, String key) {
         PayloadInfo info = datum.payload();
-        ContentAddressedRegistry registry = new ContentAddressedRegistry(registries.resolve(uri));
+        // A stored document is untrusted: its registry URI only selects one of the lake's allowed registries.
+        ContentAddressedRegistry registry = new ContentAddressedRegistry(registries.resolveStored(uri));
         return registry.getBytes(key, info != null ? info.sha256() : null, info != null ? info.size() : -1)
                 .mapNotNull(bytes -> {
                     String type = info != null ? info.contentType() : PayloadInfo.BYTES;
@@ -311,10 +312,17 @@ final class PayloadStore implements AutoCloseable {
                     + " has no registry payload: its data is inline"));
         }
         PayloadInfo info = datum.payload();
-        return Flux.defer(() -> new ContentAddressedRegistry(registries.resolve(uri))
+        return Flux.defer(() -> new ContentAddressedRegistry(registries.resolveStored(uri))
                         .get(key, info != null ? info.sha256() : null, info != null ? info.size() : -1))
-                .onErrorMap(RegistryException.class, e -> new RegistryException("payload of datum " + datum.id()
-                        + ": " + e.getMessage(), e));
+                .onErrorMap(RegistryException.class, e -> ofDatum(datum, e));
+    }
+
+    /** Names the datum in a registry failure, keeping a refused registry's own type. */
+    private static RegistryException ofDatum(Datum datum, RegistryException e) {
+        String message = "payload of datum " + datum.id() + ": " + e.getMessage();
+        return e instanceof RegistryNotAllowedException
+                ? new RegistryNotAllowedException(message, ((RegistryNotAllowedException) e).registryUri())
+                : new RegistryException(message, e);
     }
 
     /** A fresh per-call cache so a payload shared by many datums of one read is fetched once. */

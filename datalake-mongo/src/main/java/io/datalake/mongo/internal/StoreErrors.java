@@ -5,6 +5,7 @@ import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import io.datalake.DatalakeException;
 import io.datalake.DatumValidationException;
+import io.datalake.query.engine.internal.DriverTimeouts;
 
 /** Maps driver failures to datalake exceptions, keeping the driver's exception as the cause. */
 final class StoreErrors {
@@ -14,6 +15,10 @@ final class StoreErrors {
     static Throwable translate(String context, Throwable error) {
         if (error instanceof DatalakeException) {
             return error;
+        }
+        Throwable timeout = DriverTimeouts.translate(context, error);
+        if (timeout != null) {
+            return timeout;
         }
         if (isDuplicateKey(error)) {
             return new DatumValidationException(context + ": a datum with this id already exists ("

@@ -312,6 +312,10 @@ public final class Execution {
             return e;
         }
         QueryLevel q = levels.get(level);
+        Throwable timeout = DriverTimeouts.translate("query reading level " + level + " ('" + q.column() + "')", e);
+        if (timeout != null) {
+            return timeout;
+        }
         if (ServerErrors.isInvalidQuery(e)) {
             return new InvalidQueryException("level " + level + " ('" + q.column() + "'): the server rejected the "
                     + "filter " + q.filterJson() + ": " + e.getMessage(), e);

@@ -17,7 +17,8 @@ import java.util.TreeSet;
  * {@value #PROJECT_ID}, {@value #HOST} (an emulator or private endpoint; used without credentials), and
  * {@value #MAX_ATTEMPTS} (attempts per request including retries of transient failures). To use a client
  * configured otherwise, pass {@link GcsRegistryBackend#create} to
- * {@link io.datalake.RegistrySettings.Builder#backend}.
+ * {@link io.datalake.RegistrySettings.Builder#backend}. The URI handed to {@link #open} is always one the user
+ * configured or passed in code, never one read from a stored datum, so the host comes from the user's settings only.
  */
 public final class GcsRegistryBackendProvider implements RegistryBackendProvider {
     /** Property: the project id. */

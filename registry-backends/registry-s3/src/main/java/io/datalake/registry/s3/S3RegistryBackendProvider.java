@@ -43,6 +43,9 @@ import software.amazon.awssdk.services.s3.multipart.MultipartConfiguration;
  *       {@value #DEFAULT_MAX_ATTEMPTS})</li>
  * </ul>
  * Secrets in a registry URI are never stored or printed: the canonical URI keeps bucket, prefix and endpoint only.
+ * The URI handed to {@link #open} is always one the user configured or passed in code, never one read from a stored
+ * datum (the lake's allow-list maps a stored URI to its configured registry first), so endpoints and credentials
+ * come from the user's settings only.
  */
 public final class S3RegistryBackendProvider implements RegistryBackendProvider {
     /** Property: endpoint override. */
