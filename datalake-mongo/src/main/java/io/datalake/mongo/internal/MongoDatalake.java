@@ -143,7 +143,6 @@ public final class MongoDatalake implements Datalake {
         this.payloads = lake.payloads;
         this.entityCodec = lake.entityCodec;
         this.documents = lake.documents.withTimeout(timeoutMs, TimeUnit.MILLISECONDS);
-        this.entities = lake.entities.withTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         this.encodedDocuments = lake.encodedDocuments.withTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         this.queryEngine = new QueryEngine(documents, EngineTuning.withBatchSize(batchSize));
     }
