@@ -154,6 +154,19 @@ class QueryTest {
                 .filterJson()).as("PCRE syntax Java lacks is left to the server").contains("(*UTF)[a[b]");
     }
 
+    @Test
+    void aRegexBombInsideExprIsRejectedLikeOneInAFilter() {
+        for (String op : List.of("$regexMatch", "$regexFind", "$regexFindAll")) {
+            assertThatThrownBy(() -> Query.fromJson("{\"column\": \"image\", \"$expr\": {\"" + op
+                    + "\": {\"input\": \"$data.name\", \"regex\": \"(.*a){20}x\"}}}"))
+                    .as(op).isInstanceOf(InvalidQueryException.class)
+                    .hasMessageContaining("(.*a){20}x").hasMessageContaining(op);
+        }
+        assertThat(Query.fromJson("{\"column\": \"a\", \"$expr\": {\"$regexMatch\": {\"input\": \"$data.name\","
+                + " \"regex\": \"^img_[0-9]+\\\\.png$\", \"options\": \"i\"}}}").base().filterJson())
+                .as("an ordinary pattern passes").contains("img_");
+    }
+
     private static String regex(String pattern) {
         return "{\"$regularExpression\": {\"pattern\": \"" + pattern + "\", \"options\": \"\"}}";
     }

@@ -28,6 +28,9 @@ public final class FilterValidator {
             "$bitsAnySet", "$geoIntersects", "$geoWithin", "$within", "$near", "$nearSphere", "$maxDistance",
             "$minDistance");
 
+    /** Expression operators whose {@code regex} argument is a regular expression run by the server. */
+    private static final Set<String> REGEX_EXPRESSIONS = Set.of("$regexMatch", "$regexFind", "$regexFindAll");
+
     /** Aggregation expression operators usable inside {@code $expr} (MongoDB 6 and 7), minus the JavaScript ones. */
     private static final Set<String> EXPRESSION_OPERATORS = Set.of(
             "$abs", "$acos", "$acosh", "$add", "$allElementsTrue", "$and", "$anyElementTrue", "$arrayElemAt",
@@ -229,6 +232,26 @@ public final class FilterValidator {
         }
     }
 
+    /**
+     * Checks the pattern of {@code $regexMatch}/{@code $regexFind}/{@code $regexFindAll} when it is a constant:
+     * the same bomb inside {@code $expr} costs the server as much as in a {@code $regex} filter. A pattern computed
+     * from a field is only known to the server and is bounded by the operation time limit.
+     */
+    private void expressionRegex(BsonValue operand, String at) {
+        if (!operand.isDocument()) {
+            return;
+        }
+        BsonValue regex = operand.asDocument().get("regex");
+        BsonValue options = operand.asDocument().get("options");
+        String flags = options != null && options.isString() ? options.asString().getValue() : "";
+        if (regex != null && regex.isString()) {
+            regex(regex.asString().getValue(), flags, at + ".regex");
+        } else if (regex != null && regex.isRegularExpression()) {
+            regex(regex.asRegularExpression().getPattern(), regex.asRegularExpression().getOptions() + flags,
+                    at + ".regex");
+        }
+    }
+
     private void expression(BsonValue value, String at) {
         if (value.isArray()) {
             BsonArray array = value.asArray();
@@ -241,6 +264,9 @@ public final class FilterValidator {
                 String keyAt = at + "." + key;
                 if (key.startsWith("$") && !EXPRESSION_OPERATORS.contains(key)) {
                     throw error(keyAt, "unknown expression operator " + key);
+                }
+                if (REGEX_EXPRESSIONS.contains(key)) {
+                    expressionRegex(e.getValue(), keyAt);
                 }
                 if (!key.equals("$literal")) {
                     expression(e.getValue(), keyAt);
