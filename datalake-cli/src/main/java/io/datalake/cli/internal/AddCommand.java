@@ -2,6 +2,7 @@ package io.datalake.cli.internal;
 
 import io.datalake.Datalake;
 import io.datalake.Datum;
+import io.datalake.DatumValidationException;
 import io.datalake.InvalidArgumentException;
 import io.datalake.NewDatum;
 import java.io.IOException;
@@ -44,6 +45,9 @@ import reactor.core.publisher.Flux;
 final class AddCommand extends LakeCommand {
     /** Keys a {@code --jsonl} line may have. */
     static final Set<String> LINE_KEYS = Set.of("data", "metadata", "derived_from", "id");
+    /** How the library says to configure a registry for oversized inline values. */
+    private static final String LIBRARY_ADVICE = "store it in a registry (registryUri) or configure"
+            + " RegistrySettings.defaultRegistry";
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "DATA",
             description = "The datum's data as JSON ('null' for none), or '-' to read it from standard input. "
@@ -191,6 +195,20 @@ final class AddCommand extends LakeCommand {
 
     @Override
     int run(Datalake lake) {
+        try {
+            return add(lake);
+        } catch (DatumValidationException e) {
+            String message = e.getMessage();
+            if (root().registry() == null && message != null && message.contains(LIBRARY_ADVICE)) {
+                // The library's advice names a Java setting; on the command line the setting is an option.
+                throw new DatumValidationException(message.replace(LIBRARY_ADVICE, "pass --registry URI (or set "
+                        + RootCommand.ENV_REGISTRY + ") to store it in a registry"), e);
+            }
+            throw e;
+        }
+    }
+
+    private int add(Datalake lake) {
         if (jsonl != null) {
             return runLines(lake);
         }
