@@ -5,6 +5,7 @@ import io.datalake.Datum;
 import io.datalake.NewDatum;
 import io.datalake.PayloadInfo;
 import io.datalake.RegistrySettings;
+import io.datalake.cli.DatalakeCli;
 import io.datalake.query.Query;
 import io.datalake.query.QueryOptions;
 import io.datalake.registry.RegistryUris;
@@ -26,9 +27,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -38,7 +39,6 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 
 /**
@@ -76,8 +76,11 @@ final class ImportCommand extends LakeCommand {
     private static final int CHUNKS_IN_FLIGHT = 2;
     /** Files whose already-imported datums are looked up with one query. */
     static final int LOOKUP_BATCH = 500;
-    /** How long an interrupted import waits for cancelled uploads to remove their temporary files. */
-    private static final long CANCEL_GRACE_MS = 1_000;
+    /**
+     * How long Ctrl-C waits for the uploads under way (at most {@value #CHUNKS_IN_FLIGHT} chunks) to finish, so no
+     * temporary object is left half-written; after that the summary is printed anyway.
+     */
+    private static final long STOP_GRACE_SECONDS = 30;
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The directory to import.")
     @Nullable Path directory;
@@ -106,8 +109,8 @@ final class ImportCommand extends LakeCommand {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicInteger added = new AtomicInteger();
     private final AtomicInteger skipped = new AtomicInteger();
-    private volatile @Nullable Disposable inFlight;
     private volatile boolean interrupted;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
     void validate() {
@@ -142,6 +145,7 @@ final class ImportCommand extends LakeCommand {
                 importBatch(lake, dir, files.subList(from, Math.min(files.size(), from + LOOKUP_BATCH)), progress);
             }
         } finally {
+            stopped.countDown();
             if (hook != null) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -149,6 +153,9 @@ final class ImportCommand extends LakeCommand {
                     // The hook is running: it reports.
                 }
             }
+        }
+        if (interrupted) {
+            return DatalakeCli.EXIT_INTERRUPTED;
         }
         progress.finish();
         printSummary(dir);
@@ -177,21 +184,15 @@ final class ImportCommand extends LakeCommand {
         if (toAdd.isEmpty()) {
             return;
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        // flatMapSequential keeps the files' order; each datum carries its path in its metadata.
-        inFlight = Flux.fromIterable(toAdd).buffer(CHUNK)
+        // flatMapSequential keeps the files' order; each datum carries its path in its metadata. After Ctrl-C no
+        // new file is taken, and the chunks under way finish, so their uploads leave no temporary object behind.
+        Flux.fromIterable(toAdd).takeWhile(datum -> !interrupted).buffer(CHUNK)
                 .flatMapSequential(chunk -> lake.addData(Flux.fromIterable(chunk)), CHUNKS_IN_FLIGHT)
-                .subscribe(datum -> {
+                .doOnNext(datum -> {
                     added.incrementAndGet();
                     record(String.valueOf(datum.metadata().get("path")), datum, false);
                     progress.advance();
-                }, done::completeExceptionally, () -> done.complete(null));
-        try {
-            done.join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw cause instanceof RuntimeException ? (RuntimeException) cause : new IllegalStateException(cause);
-        }
+                }).then().block();
     }
 
     private void record(String path, Datum datum, boolean wasSkipped) {
@@ -271,17 +272,16 @@ final class ImportCommand extends LakeCommand {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    /** Ctrl-C: stop the uploads (their temporary files are removed as they are cancelled) and say how far it got. */
+    /** Ctrl-C: take no new file, let the uploads under way finish, and say how far the import got. */
     private void onInterrupt(Path dir, Progress progress) {
         interrupted = true;
-        Disposable running = inFlight;
-        if (running != null) {
-            running.dispose();
-            try {
-                Thread.sleep(CANCEL_GRACE_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        try {
+            if (!stopped.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                err().println("datalake import: uploads still running after " + STOP_GRACE_SECONDS + " s; stopping"
+                        + " anyway (a registry may keep a temporary object, which readers ignore)");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         progress.finish();
         printSummary(dir);
