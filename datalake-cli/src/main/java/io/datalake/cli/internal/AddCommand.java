@@ -225,14 +225,14 @@ final class AddCommand extends LakeCommand {
         if (datum == null) {
             throw new IllegalStateException("addDatum completed without a datum");
         }
-        out().println(json ? Json.write(Json.datum(datum), true) : datum.id().toHexString());
+        out().println(json ? Json.write(GetCommand.describe(datum), true) : datum.id().toHexString());
         return 0;
     }
 
     /** One {@code addData} call for every line: batched inserts, ids printed in input order as batches land. */
     private int runLines(Datalake lake) {
         lake.addData(Flux.fromIterable(lines))
-                .doOnNext(datum -> out().println(json ? Json.write(Json.datum(datum), false)
+                .doOnNext(datum -> out().println(json ? Json.write(GetCommand.describe(datum), false)
                         : datum.id().toHexString()))
                 .then().block();
         return 0;
