@@ -296,6 +296,8 @@ final class ImportCommand extends LakeCommand {
         synchronized (imported) {
             entries = new ArrayList<>(imported);
         }
+        // Skipped files are recorded before a batch's uploads: list every file in the folder's order.
+        entries.sort(java.util.Comparator.comparing(entry -> String.valueOf(entry.get("path"))));
         if (json) {
             out().println(Json.write(entries, true));
             return;
