@@ -39,8 +39,9 @@ import reactor.core.publisher.Flux;
             "  echo '{\"type\": \"note\"}' | datalake add -",
             "  datalake add --jsonl labels.jsonl --derived-from 665f1c2e8a9b4c3d2e1f0a9b",
             "",
-            "A --jsonl line is an object with 'data' and optionally 'metadata', 'derived_from' and 'id' (an id lets",
-            "later lines derive from it); --metadata and --derived-from apply to lines without their own."
+            "A --jsonl line is an object with 'data' and optionally 'metadata',",
+            "'derived_from' and 'id' (an id lets later lines derive from it); --metadata and",
+            "--derived-from apply to lines without their own."
         })
 final class AddCommand extends LakeCommand {
     /** Keys a {@code --jsonl} line may have. */

@@ -13,7 +13,8 @@ import org.bson.Document;
 /**
  * Turns the Morphia {@link Indexes} declared on {@link DatumEntity} into driver index models, so the annotations
  * stay the single source of truth while the indexes are created on the configured collection (Morphia's own
- * {@code ensureIndexes} only knows the annotated collection name and needs a synchronous client).
+ * {@code ensureIndexes} only knows the annotated collection name and needs a synchronous client). One index is added
+ * here rather than annotated: the sparse {@value #IMPORT_PATH} index, whose option the conversion does not carry.
  */
 final class IndexDefinitions {
     /** Field the command line's {@code import} records each file's path in, relative to the imported folder. */
