@@ -34,6 +34,7 @@ public final class NewDatum {
     private final Map<String, @Nullable Object> metadata;
     private final @Nullable String registryUri;
     private final @Nullable ObjectId derivedFrom;
+    private final @Nullable String contentType;
 
     private NewDatum(Builder b) {
         this.id = b.id;
@@ -41,6 +42,7 @@ public final class NewDatum {
         this.metadata = b.metadata;
         this.registryUri = b.registryUri;
         this.derivedFrom = b.derivedFrom;
+        this.contentType = b.contentType;
     }
 
     /**
@@ -108,15 +110,30 @@ public final class NewDatum {
         return derivedFrom;
     }
 
+    /**
+     * Returns the media type chosen by the caller for a byte payload.
+     *
+     * @return the content type, or null to detect it from the payload's first bytes
+     */
+    public @Nullable String contentType() {
+        return contentType;
+    }
+
     @Override
     public String toString() {
         return "NewDatum{" + (id != null ? "id=" + id + ", " : "")
                 + (derivedFrom != null ? "derivedFrom=" + derivedFrom + ", " : "")
+                + (contentType != null ? "contentType=" + contentType + ", " : "")
                 // The URI as given may carry credentials in its query string; never print them.
                 + (registryUri != null ? "registryUri=" + RegistryUris.redact(registryUri) + ", " : "")
                 + "metadata=" + io.datalake.internal.Values.abbreviate(metadata)
                 + ", data=" + io.datalake.internal.Values.abbreviate(data) + "}";
     }
+
+    /** A media type as RFC 6838 names them: {@code type/subtype}, then optional {@code ;name=value} parameters. */
+    private static final java.util.regex.Pattern MEDIA_TYPE = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
+                    + "(\\s*;\\s*[A-Za-z0-9!#$&^_.+-]+=(\"[^\"\\r\\n]*\"|[A-Za-z0-9!#$&^_.+-]+))*");
 
     /** Builder of {@link NewDatum}. */
     public static final class Builder {
@@ -125,6 +142,7 @@ public final class NewDatum {
         private Map<String, @Nullable Object> metadata = Map.of();
         private @Nullable String registryUri;
         private @Nullable ObjectId derivedFrom;
+        private @Nullable String contentType;
 
         private Builder() {
         }
@@ -183,6 +201,39 @@ public final class NewDatum {
          */
         public Builder derivedFrom(@Nullable ObjectId derivedFrom) {
             this.derivedFrom = derivedFrom;
+            return this;
+        }
+
+        /**
+         * Sets the media type of a byte payload ({@code byte[]}, {@code ByteBuffer}, {@code InputStream},
+         * {@code Path}, {@code File}) stored in a registry, instead of the type detected from its first bytes. It is
+         * recorded in {@link PayloadInfo#contentType()}; the payload still reads back as {@code byte[]}. Inline data
+         * has no content type, and values the lake encodes itself keep {@value PayloadInfo#JSON} or
+         * {@value PayloadInfo#BSON}, which are therefore refused here.
+         *
+         * @param contentType a media type such as {@code image/png} ({@code type/subtype}, optional
+         *     {@code ; parameters}), or null to detect it
+         * @return this builder
+         * @throws InvalidArgumentException if the type is malformed or is {@value PayloadInfo#JSON} or
+         *     {@value PayloadInfo#BSON}
+         */
+        public Builder contentType(@Nullable String contentType) {
+            if (contentType != null) {
+                String type = contentType.strip();
+                if (!MEDIA_TYPE.matcher(type).matches()) {
+                    throw new InvalidArgumentException("contentType '" + contentType
+                            + "' is not a media type such as image/png (type/subtype, optional ;parameters)");
+                }
+                String essence = type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+                if (essence.equals(PayloadInfo.JSON) || essence.equals(PayloadInfo.BSON)) {
+                    throw new InvalidArgumentException("contentType '" + contentType + "' is reserved for values the"
+                            + " lake encodes itself (they read back decoded, not as bytes); store a JSON-like value"
+                            + " with a registry to get it, or label raw bytes as text/plain");
+                }
+                this.contentType = type;
+            } else {
+                this.contentType = null;
+            }
             return this;
         }
 

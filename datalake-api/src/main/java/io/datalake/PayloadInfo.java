@@ -6,7 +6,9 @@ package io.datalake;
  *
  * <p>Stored as the datum's {@code payload} sub-document: {@code content_type}, {@code size}, {@code sha256}.
  *
- * @param contentType {@value #BYTES} for byte arrays, streams and files (read back as {@code byte[]}),
+ * @param contentType for byte arrays, buffers, streams and files (read back as {@code byte[]}): the media type
+ *     chosen with {@link NewDatum.Builder#contentType(String)}, else the one Apache Tika detects from the first bytes
+ *     (such as {@code image/png}, {@code image/jpeg}, {@code application/pdf}, {@code text/plain}), else {@value #BYTES};
  *     {@value #JSON} for any other value given with a registry (encoded with Jackson, read back as JSON-like
  *     values), {@value #BSON} for oversized inline data moved to the default registry (encoded as BSON, read back
  *     with the same types as inline data: {@code Instant}, {@code ObjectId}, {@code byte[]}, {@code BigDecimal},
@@ -15,7 +17,7 @@ package io.datalake;
  * @param sha256 the SHA-256 of the payload's bytes, 64 lower-case hex digits; every read verifies it
  */
 public record PayloadInfo(String contentType, long size, String sha256) {
-    /** Content type of raw bytes. */
+    /** Content type of raw bytes whose type was neither given nor recognised. */
     public static final String BYTES = "application/octet-stream";
     /** Content type of a value encoded as JSON. */
     public static final String JSON = "application/json";

@@ -16,6 +16,7 @@ public final class CliContext {
     private final PrintStream err;
     private final boolean terminal;
     private final boolean unicode;
+    private final boolean program;
 
     /**
      * Creates a context.
@@ -31,6 +32,25 @@ public final class CliContext {
     public CliContext(
             Map<String, String> env, InputStream in, PrintStream out, PrintStream err, boolean terminal,
             boolean unicode) {
+        this(env, in, out, err, terminal, unicode, false);
+    }
+
+    /**
+     * Creates a context.
+     *
+     * @param env the environment variables
+     * @param in standard input
+     * @param out standard output
+     * @param err standard error
+     * @param terminal whether standard error is an interactive terminal and standard input is not piped
+     * @param unicode whether output may use box-drawing characters
+     * @param program whether the command line runs as its own process (then it may install a shutdown hook
+     *     that reports an interrupted import); false in-process
+     */
+    public CliContext(
+            Map<String, String> env, InputStream in, PrintStream out, PrintStream err, boolean terminal,
+            boolean unicode, boolean program) {
+        this.program = program;
         this.env = Map.copyOf(env);
         this.in = in;
         this.out = out;
@@ -84,6 +104,15 @@ public final class CliContext {
      */
     public boolean terminal() {
         return terminal;
+    }
+
+    /**
+     * Tells whether the command line is its own process, so a shutdown hook may report on Ctrl-C.
+     *
+     * @return true from {@code main}, false in-process
+     */
+    public boolean program() {
+        return program;
     }
 
     /**

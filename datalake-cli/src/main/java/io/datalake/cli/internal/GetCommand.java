@@ -5,11 +5,15 @@ import io.datalake.Datum;
 import io.datalake.PayloadInfo;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
@@ -40,8 +44,27 @@ final class GetCommand extends LakeCommand {
 
     @Option(names = "--payload-out", paramLabel = "FILE",
             description = "Write the datum's data to FILE ('-' for standard output): a registry payload's bytes as"
-                    + " stored, inline data as JSON.")
+                    + " stored, inline data as JSON. A payload is verified against its SHA-256 before any byte"
+                    + " reaches FILE or standard output.")
     @Nullable String payloadOut;
+
+    @Override
+    void validate() {
+        if (payloadOut == null || "-".equals(payloadOut)) {
+            return;
+        }
+        Path target = Path.of(payloadOut).toAbsolutePath();
+        if (Files.isDirectory(target)) {
+            throw new UsageException("--payload-out " + payloadOut + " is a directory; give a file path such as "
+                    + Path.of(payloadOut).resolve(id() + ".bin"));
+        }
+        Path parent = target.getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new UsageException("--payload-out " + payloadOut + ": the directory " + parent
+                    + (Files.exists(parent) ? " is not a directory" : " does not exist; create it first (mkdir -p "
+                            + parent + ")"));
+        }
+    }
 
     @Override
     int run(Datalake lake) throws IOException {
@@ -85,26 +108,62 @@ final class GetCommand extends LakeCommand {
                 out().write(bytes);
                 out().flush();
             } else {
-                Files.write(Path.of(payloadOut), bytes);
+                try {
+                    Files.write(Path.of(payloadOut), bytes);
+                } catch (IOException e) {
+                    throw cannotWrite(payloadOut, e);
+                }
             }
             return bytes.length;
         }
-        if (toStdout) {
-            return stream(lake, Channels.newChannel(out()));
+        // The payload is verified only when its stream completes, so no byte is shown before that: standard
+        // output gets a spooled copy once it is verified; a file is written beside its target and moved in place.
+        Path target = toStdout ? null : Path.of(payloadOut).toAbsolutePath();
+        Path temp;
+        try {
+            temp = target == null
+                    ? Files.createTempFile("datalake-get-", ".part")
+                    : Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
+        } catch (IOException e) {
+            throw cannotWrite(target == null ? "a temporary file in " + System.getProperty("java.io.tmpdir")
+                    + " (set TMPDIR or DATALAKE_JAVA_OPTS=-Djava.io.tmpdir=DIR)" : payloadOut, e);
         }
-        // The payload is verified only when the stream completes: write beside the target, move when whole.
-        Path target = Path.of(payloadOut).toAbsolutePath();
-        Path temp = Files.createTempFile(target.getParent(), ".datalake-", ".part");
         try {
             long written;
             try (OutputStream file = Files.newOutputStream(temp)) {
                 written = stream(lake, Channels.newChannel(file));
+            } catch (IOException e) {
+                throw cannotWrite(target == null ? temp.toString() : payloadOut, e);
             }
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            if (target == null) {
+                Files.copy(temp, out());
+                out().flush();
+            } else {
+                try {
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    throw cannotWrite(payloadOut, e);
+                }
+            }
             return written;
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /** An I/O failure on the output, naming the file and the reason (the JDK's message is often just a path). */
+    private static UncheckedIOException cannotWrite(@Nullable String what, IOException e) {
+        String reason;
+        if (e instanceof AccessDeniedException) {
+            reason = "permission denied";
+        } else if (e instanceof NoSuchFileException) {
+            reason = "no such file or directory";
+        } else if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
+            reason = ((FileSystemException) e).getReason();
+        } else {
+            reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        }
+        return new UncheckedIOException("cannot write " + what + ": " + reason, e);
     }
 
     private long stream(Datalake lake, WritableByteChannel channel) {
@@ -116,7 +175,7 @@ final class GetCommand extends LakeCommand {
                     written[0] += channel.write(b);
                 }
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("writing " + payloadOut + ": " + e.getMessage(), e);
+                throw cannotWrite("-".equals(payloadOut) ? "a temporary copy of the payload" : payloadOut, e);
             }
         }).blockLast();
         return written[0];

@@ -1,60 +1,97 @@
 package io.datalake.cli.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.datalake.Datum;
-import java.math.BigDecimal;
-import java.math.BigInteger;
+import java.io.IOException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.bson.BsonBinary;
+import org.bson.BsonBinarySubType;
+import org.bson.BsonDocument;
+import org.bson.BsonInvalidOperationException;
+import org.bson.BsonValue;
+import org.bson.codecs.BsonDocumentCodec;
+import org.bson.codecs.DecoderContext;
+import org.bson.json.JsonParseException;
+import org.bson.json.JsonReader;
+import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
 
 /**
- * JSON in and out of the command line. Input is plain JSON plus the two MongoDB Extended JSON forms people type:
- * {@code {"$oid": "<hex>"}} for an id and {@code {"$date": "<ISO-8601>"}} for an instant. Output writes ids as hex
- * strings, instants as ISO-8601 strings and byte arrays as {@code {"$bytes": <length>}} (their content goes to a
- * file with {@code get --payload-out}).
+ * JSON in and out of the command line.
+ *
+ * <p>Input is MongoDB Extended JSON read by the driver's own parser ({@link JsonReader}), relaxed and canonical
+ * forms alike ({@code $oid}, {@code $date} as a string or a number, {@code $numberLong}, {@code $numberDecimal},
+ * {@code $binary}, {@code $uuid}, ...), so {@code add} and {@code query} accept exactly the same values. Before
+ * the driver sees the text, one streaming pass with Jackson rejects what the driver would silently change or
+ * choke on: trailing text, duplicate keys, numbers beyond a double or a 64-bit integer ({@code 1e400}), lone
+ * UTF-16 surrogates, NUL characters in keys and nesting deeper than {@value #MAX_DEPTH} levels.
+ *
+ * <p>Output writes ids as hex strings, instants as ISO-8601 strings and byte arrays as
+ * {@code {"$bytes": <length>}} (their content goes to a file with {@code get --payload-out}).
  */
 public final class Json {
+    /**
+     * Deepest nesting of arrays and objects the command line reads. A guard for the parsers, far above the
+     * 100 levels MongoDB stores (the lake reports that limit itself, with the path), far below a stack overflow.
+     */
+    public static final int MAX_DEPTH = 1000;
+
+    private static final JsonFactory CHECKER = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH + 1)
+                    // Large values are legitimate (the lake offloads them to a registry); MongoDB bounds the rest.
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .maxDocumentLength(-1)
+                    .build())
+            .build();
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    private static final ObjectMapper SORTED = new ObjectMapper()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private Json() {
     }
 
     /**
-     * Parses JSON text into a JSON-like value the lake accepts.
+     * Parses Extended JSON text into a JSON-like value the lake accepts.
      *
      * @param text the JSON text
      * @param what what the text is, for the error message (e.g. {@code "--metadata"})
-     * @return a map, list, string, number, boolean, ObjectId, Instant or null
-     * @throws UsageException naming {@code what} and the position of the error if the text is not valid JSON
+     * @return a map, list, string, Integer, Long, Double, Decimal128, boolean, ObjectId, Instant, UUID, byte[] or
+     *     null
+     * @throws UsageException naming {@code what} and the position of the error if the text is not valid JSON or
+     *     holds a value the lake cannot store unchanged
      */
     public static @Nullable Object parse(String text, String what) {
-        JsonNode node;
+        check(text, what);
+        BsonDocument wrapped;
         try {
-            node = MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new UsageException("invalid JSON in " + what + ": " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr()
-                            + ", column " + e.getLocation().getColumnNr() : ""));
+            // The check proved the text is exactly one JSON value, so wrapping it cannot change its meaning.
+            wrapped = new BsonDocumentCodec().decode(new JsonReader("{\"v\": " + text + "\n}"),
+                    DecoderContext.builder().build());
+        } catch (JsonParseException | BsonInvalidOperationException | IllegalArgumentException e) {
+            throw new UsageException("invalid Extended JSON in " + what + ": " + e.getMessage());
         }
-        if (node == null || node.isMissingNode()) {
-            throw new UsageException("invalid JSON in " + what + ": the text is empty");
-        }
-        return toValue(node, what);
+        return toJava(wrapped.get("v"), what, what);
     }
 
     /**
@@ -74,54 +111,160 @@ public final class Json {
         return (Map<String, @Nullable Object>) value;
     }
 
-    private static @Nullable Object toValue(JsonNode node, String what) {
-        if (node.isObject()) {
-            if (node.size() == 1 && node.has("$oid")) {
-                String hex = node.get("$oid").asText();
-                if (!ObjectId.isValid(hex)) {
-                    throw new UsageException("invalid $oid in " + what + ": '" + hex + "'");
+    /**
+     * Checks JSON text without building it: one JSON value and nothing after it, no duplicate keys, no number
+     * a double or a 64-bit integer cannot hold, no lone surrogate, no NUL in a key, at most {@value #MAX_DEPTH}
+     * levels deep. Iterative, so any depth of input is safe.
+     *
+     * @param text the JSON text
+     * @param what what the text is, for the error message
+     * @throws UsageException naming {@code what}, the problem and its line and column
+     */
+    public static void check(String text, String what) {
+        try (JsonParser parser = CHECKER.createParser(text)) {
+            int depth = 0;
+            JsonToken token = parser.nextToken();
+            if (token == null) {
+                throw new UsageException("invalid JSON in " + what + ": the text is empty");
+            }
+            while (token != null) {
+                switch (token) {
+                    case START_OBJECT:
+                    case START_ARRAY:
+                        if (++depth > MAX_DEPTH) {
+                            throw invalid(what, parser, "nested deeper than " + MAX_DEPTH
+                                    + " levels (MongoDB stores at most 100)");
+                        }
+                        break;
+                    case END_OBJECT:
+                    case END_ARRAY:
+                        depth--;
+                        break;
+                    case FIELD_NAME:
+                        String key = parser.currentName();
+                        if (key.indexOf('\0') >= 0) {
+                            throw invalid(what, parser, "key " + quote(key)
+                                    + " contains a NUL character, which MongoDB does not allow in keys");
+                        }
+                        checkSurrogates(key, "key", what, parser);
+                        break;
+                    case VALUE_STRING:
+                        checkSurrogates(parser.getText(), "string", what, parser);
+                        break;
+                    case VALUE_NUMBER_INT:
+                        if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                            throw invalid(what, parser, "integer " + abbreviate(parser.getText())
+                                    + " does not fit 64 bits; write it as {\"$numberDecimal\": \""
+                                    + abbreviate(parser.getText()) + "\"}");
+                        }
+                        break;
+                    case VALUE_NUMBER_FLOAT:
+                        if (Double.isInfinite(parser.getDoubleValue())) {
+                            throw invalid(what, parser, "number " + abbreviate(parser.getText())
+                                    + " is beyond the range of a double; write it as {\"$numberDecimal\": \""
+                                    + abbreviate(parser.getText()) + "\"} if it fits a decimal");
+                        }
+                        break;
+                    default:
+                        break;
                 }
-                return new ObjectId(hex);
-            }
-            if (node.size() == 1 && node.has("$date")) {
-                String date = node.get("$date").asText();
-                try {
-                    return Instant.parse(date);
-                } catch (DateTimeParseException e) {
-                    throw new UsageException("invalid $date in " + what + ": '" + date
-                            + "' (expected ISO-8601 such as 2024-05-01T12:00:00Z)");
+                if (depth == 0) {
+                    break;
                 }
+                token = parser.nextToken();
             }
-            Map<String, @Nullable Object> map = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> field : node.properties()) {
-                map.put(field.getKey(), toValue(field.getValue(), what));
+            if (parser.nextToken() != null) {
+                throw invalid(what, parser, "unexpected text after the JSON value");
             }
-            return map;
+        } catch (StreamConstraintsException e) {
+            throw new UsageException("invalid JSON in " + what + ": " + firstSentence(e.getOriginalMessage()));
+        } catch (JsonProcessingException e) {
+            throw new UsageException("invalid JSON in " + what + ": " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr()
+                            + ", column " + e.getLocation().getColumnNr() : ""));
+        } catch (IOException e) {
+            throw new UsageException("cannot read the JSON in " + what + ": " + e.getMessage());
         }
-        if (node.isArray()) {
-            List<@Nullable Object> list = new ArrayList<>(node.size());
-            for (JsonNode item : node) {
-                list.add(toValue(item, what));
+    }
+
+    private static void checkSurrogates(String text, String kind, String what, JsonParser parser) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw invalid(what, parser, kind + " " + quote(text) + " holds a lone UTF-16 surrogate \\u"
+                        + String.format("%04x", (int) c) + " at index " + i
+                        + ", which is not Unicode text and cannot be stored unchanged");
             }
-            return list;
         }
-        if (node.isNull()) {
-            return null;
-        }
-        if (node.isBoolean()) {
-            return node.booleanValue();
-        }
-        if (node.isIntegralNumber()) {
-            BigInteger value = node.bigIntegerValue();
-            if (value.bitLength() < 32) {
-                return value.intValue();
+    }
+
+    private static UsageException invalid(String what, JsonParser parser, String problem) {
+        return new UsageException("invalid JSON in " + what + ": " + problem + " at line "
+                + parser.currentLocation().getLineNr() + ", column " + parser.currentLocation().getColumnNr());
+    }
+
+    private static String firstSentence(String message) {
+        int cut = message.indexOf(" (");
+        return cut > 0 ? message.substring(0, cut) : message;
+    }
+
+    private static String quote(String s) {
+        return "'" + abbreviate(s.replace("\0", "\\0")) + "'";
+    }
+
+    private static @Nullable Object toJava(BsonValue value, String what, String path) {
+        switch (value.getBsonType()) {
+            case DOCUMENT: {
+                Map<String, @Nullable Object> map = new LinkedHashMap<>();
+                for (Map.Entry<String, BsonValue> e : value.asDocument().entrySet()) {
+                    map.put(e.getKey(), toJava(e.getValue(), what, path + "." + e.getKey()));
+                }
+                return map;
             }
-            return value.bitLength() < 64 ? (Object) value.longValue() : new BigDecimal(value);
+            case ARRAY: {
+                List<BsonValue> items = value.asArray().getValues();
+                List<@Nullable Object> list = new ArrayList<>(items.size());
+                for (int i = 0; i < items.size(); i++) {
+                    list.add(toJava(items.get(i), what, path + "[" + i + "]"));
+                }
+                return list;
+            }
+            case STRING:
+                return value.asString().getValue();
+            case INT32:
+                return value.asInt32().getValue();
+            case INT64:
+                return value.asInt64().getValue();
+            case DOUBLE:
+                return value.asDouble().getValue();
+            case DECIMAL128:
+                return value.asDecimal128().getValue();
+            case BOOLEAN:
+                return value.asBoolean().getValue();
+            case NULL:
+                return null;
+            case OBJECT_ID:
+                return value.asObjectId().getValue();
+            case DATE_TIME:
+                return Instant.ofEpochMilli(value.asDateTime().getValue());
+            case BINARY: {
+                BsonBinary binary = value.asBinary();
+                if (binary.getType() == BsonBinarySubType.BINARY.getValue()) {
+                    return binary.getData();
+                }
+                if (binary.getType() == BsonBinarySubType.UUID_STANDARD.getValue()) {
+                    return binary.asUuid();
+                }
+                throw new UsageException("unsupported value in " + what + " at " + path + ": binary subtype "
+                        + binary.getType() + " (the lake stores subtype 0, generic bytes, and $uuid)");
+            }
+            default:
+                throw new UsageException("unsupported value in " + what + " at " + path + ": BSON type "
+                        + value.getBsonType() + " (the lake stores JSON values, $oid, $date, $numberLong,"
+                        + " $numberDecimal, $binary and $uuid)");
         }
-        if (node.isNumber()) {
-            return node.doubleValue();
-        }
-        return node.asText();
     }
 
     /**
@@ -145,7 +288,15 @@ public final class Json {
             }
             return list;
         }
-        if (value instanceof ObjectId || value instanceof Instant) {
+        if (value instanceof Decimal128) {
+            Decimal128 decimal = (Decimal128) value;
+            try {
+                return decimal.isNaN() || decimal.isInfinite() ? decimal.toString() : decimal.bigDecimalValue();
+            } catch (ArithmeticException negativeZero) {
+                return decimal.toString();
+            }
+        }
+        if (value instanceof ObjectId || value instanceof Instant || value instanceof UUID) {
             // ObjectId.toString() is its hex form; Instant.toString() is ISO-8601.
             return value.toString();
         }
@@ -195,6 +346,38 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * Writes a value as JSON with object keys sorted, so two equal values give equal text whatever their key order
+     * and number classes.
+     *
+     * @param value a JSON-like value
+     * @return the canonical JSON text
+     */
+    public static String canonical(@Nullable Object value) {
+        try {
+            return SORTED.writeValueAsString(normalizeNumbers(toJsonable(value)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static @Nullable Object normalizeNumbers(@Nullable Object value) {
+        if (value instanceof Map) {
+            Map<String, @Nullable Object> map = new LinkedHashMap<>();
+            ((Map<?, ?>) value).forEach((k, v) -> map.put(String.valueOf(k), normalizeNumbers(v)));
+            return map;
+        }
+        if (value instanceof List) {
+            List<@Nullable Object> list = new ArrayList<>();
+            ((List<?>) value).forEach(v -> list.add(normalizeNumbers(v)));
+            return list;
+        }
+        if (value instanceof Integer || value instanceof Long) {
+            return ((Number) value).longValue();
+        }
+        return value;
     }
 
     static String abbreviate(String text) {

@@ -1,6 +1,7 @@
 package io.datalake.cli.internal;
 
 import io.datalake.Datalake;
+import io.datalake.Datum;
 import io.datalake.query.Query;
 import io.datalake.query.QueryOptions;
 import io.datalake.query.QueryPlan;
@@ -13,7 +14,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.bson.types.ObjectId;
@@ -21,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import reactor.core.publisher.Flux;
 
 /** {@code datalake query}: runs a multi-level query and prints its rows as they are resolved. */
 @Command(
@@ -37,7 +41,8 @@ import picocli.CommandLine.Parameters;
             "    {\"data.type\": \"label\", \"derived_from\": \"image\", \"column\": \"label\"}]'",
             "  datalake query --file unlabelled.json --limit 100 --format csv > todo.csv",
             "  datalake query --file q.json --explain",
-            "  cat q.json | datalake query --transpose --format json"
+            "  cat q.json | datalake query --transpose --format json",
+            "  datalake query --file q.json --show image=metadata.filename,label=data.label"
         })
 final class QueryCommand extends LakeCommand {
     /** Output formats of query rows. */
@@ -62,12 +67,29 @@ final class QueryCommand extends LakeCommand {
     @Option(names = "--seed", paramLabel = "N", description = "Seed for the 'random' strategy, for repeatable picks.")
     @Nullable Long seed;
 
+    @Option(names = "--show", paramLabel = "COLUMN=PATH", split = ",",
+            description = "Also print a field of a column's datum, e.g. image=metadata.filename or label=data.label"
+                    + " (paths: id, added_at, derived_from, registry_uri, registry_key, payload.*, metadata.*,"
+                    + " data.*). Datums are read in batches of " + SHOW_BATCH + " rows.")
+    List<String> show = new ArrayList<>();
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
             description = "table, json, jsonl or csv (default: ${DEFAULT-VALUE}).")
     Format format = Format.TABLE;
 
+    /** Rows whose datums are read with one {@code getData} call when fields are shown. */
+    static final int SHOW_BATCH = 200;
+    /** Top-level fields a {@code --show} path may start with. */
+    private static final List<String> DATUM_FIELDS = List.of("id", "added_at", "derived_from", "registry_uri",
+            "registry_key", "payload", "metadata", "data");
+
     private @Nullable Query query;
     private @Nullable QueryOptions options;
+    /** The fields to show: output name, column, path. */
+    private final List<Shown> shown = new ArrayList<>();
+
+    private record Shown(String name, String column, String[] path) {
+    }
 
     @Override
     void validate() {
@@ -92,9 +114,42 @@ final class QueryCommand extends LakeCommand {
         if (text.isBlank()) {
             throw new UsageException("no query: give it as QUERY, with --file or on standard input");
         }
+        // The same checks as add's JSON (numbers that do not fit, lone surrogates, depth) before the driver's
+        // Extended JSON parser, which the query and add share.
+        Json.check(text, "the query");
         // Validation happens here, before any connection: InvalidQueryException exits with 2.
-        query = Query.fromJson(text);
+        Query q = Query.fromJson(text);
+        query = q;
         options = QueryOptions.builder().datumsWanted(limit).seed(seed).build();
+        parseShow(q.outputColumns());
+    }
+
+    private void parseShow(List<String> columns) {
+        if (show.isEmpty()) {
+            return;
+        }
+        if (transpose || explain) {
+            throw new UsageException("--show prints fields of rows; it does not go with " + (transpose
+                    ? "--transpose" : "--explain"));
+        }
+        for (String spec : show) {
+            int eq = spec.indexOf('=');
+            String column = eq < 0 ? "" : spec.substring(0, eq).strip();
+            String path = eq < 0 ? "" : spec.substring(eq + 1).strip();
+            if (column.isEmpty() || path.isEmpty()) {
+                throw new UsageException("--show " + spec + ": expected COLUMN=PATH, e.g. image=metadata.filename");
+            }
+            if (!columns.contains(column)) {
+                throw new UsageException("--show " + spec + ": '" + column + "' is not an output column of the"
+                        + " query (columns: " + String.join(", ", columns) + ")");
+            }
+            String[] parts = path.split("\\.", -1);
+            if (!DATUM_FIELDS.contains(parts[0]) || java.util.Arrays.asList(parts).contains("")) {
+                throw new UsageException("--show " + spec + ": the path must start with one of "
+                        + String.join(", ", DATUM_FIELDS) + " (e.g. metadata.filename)");
+            }
+            shown.add(new Shown(column + "." + path, column, parts));
+        }
     }
 
     @Override
@@ -125,12 +180,14 @@ final class QueryCommand extends LakeCommand {
     private void printRows(Datalake lake, Query q, QueryOptions o, List<String> columns) {
         PrintStream out = out();
         AtomicLong rows = new AtomicLong();
+        List<String> header = new ArrayList<>(columns);
+        shown.forEach(f -> header.add(f.name()));
         switch (format) {
             case TABLE:
-                out.println(columns.stream().map(QueryCommand::pad).collect(Collectors.joining("  ")).stripTrailing());
+                out.println(header.stream().map(QueryCommand::pad).collect(Collectors.joining("  ")).stripTrailing());
                 break;
             case CSV:
-                out.println(columns.stream().map(QueryCommand::csv).collect(Collectors.joining(",")));
+                out.println(header.stream().map(QueryCommand::csv).collect(Collectors.joining(",")));
                 break;
             case JSON:
                 out.print("[");
@@ -138,21 +195,25 @@ final class QueryCommand extends LakeCommand {
             default:
                 break;
         }
-        lake.queryRows(q, o).doOnNext(row -> {
+        Flux<Map<String, @Nullable Object>> printable = shown.isEmpty()
+                ? lake.queryRows(q, o).map(row -> rowMap(columns, row))
+                // One getData per batch of rows, not one read per datum.
+                : lake.queryRows(q, o).buffer(SHOW_BATCH).concatMap(batch -> withFields(lake, columns, batch));
+        printable.doOnNext(row -> {
             long n = rows.incrementAndGet();
             switch (format) {
                 case TABLE:
-                    out.println(columns.stream().map(c -> pad(row.get(c).toHexString()))
+                    out.println(row.values().stream().map(v -> pad(cell(v)))
                             .collect(Collectors.joining("  ")).stripTrailing());
                     break;
                 case CSV:
-                    out.println(columns.stream().map(c -> row.get(c).toHexString()).collect(Collectors.joining(",")));
+                    out.println(row.values().stream().map(v -> csv(cell(v))).collect(Collectors.joining(",")));
                     break;
                 case JSON:
-                    out.print((n == 1 ? "\n  " : ",\n  ") + Json.write(rowMap(columns, row), false));
+                    out.print((n == 1 ? "\n  " : ",\n  ") + Json.write(row, false));
                     break;
                 default:
-                    out.println(Json.write(rowMap(columns, row), false));
+                    out.println(Json.write(row, false));
                     break;
             }
         }).blockLast();
@@ -212,12 +273,59 @@ final class QueryCommand extends LakeCommand {
         return out.toString();
     }
 
-    private static Map<String, String> rowMap(List<String> columns, Map<String, ObjectId> row) {
-        Map<String, String> map = new LinkedHashMap<>();
+    private static Map<String, @Nullable Object> rowMap(List<String> columns, Map<String, ObjectId> row) {
+        Map<String, @Nullable Object> map = new LinkedHashMap<>();
         for (String column : columns) {
             map.put(column, row.get(column).toHexString());
         }
         return map;
+    }
+
+    private Flux<Map<String, @Nullable Object>> withFields(Datalake lake, List<String> columns,
+            List<Map<String, ObjectId>> batch) {
+        Set<ObjectId> wanted = new LinkedHashSet<>();
+        for (Map<String, ObjectId> row : batch) {
+            shown.forEach(f -> wanted.add(row.get(f.column())));
+        }
+        return lake.getData(new ArrayList<>(wanted), false).collectMap(Datum::id, GetCommand::describe)
+                .flatMapIterable(datums -> {
+                    List<Map<String, @Nullable Object>> printable = new ArrayList<>(batch.size());
+                    for (Map<String, ObjectId> row : batch) {
+                        Map<String, @Nullable Object> map = rowMap(columns, row);
+                        for (Shown field : shown) {
+                            map.put(field.name(), Json.toJsonable(
+                                    lookup(datums.get(row.get(field.column())), field.path())));
+                        }
+                        printable.add(map);
+                    }
+                    return printable;
+                });
+    }
+
+    /** The value at a dotted path of a datum's JSON form, or null where the path leads nowhere. */
+    static @Nullable Object lookup(@Nullable Object value, String[] path) {
+        Object current = value;
+        for (String part : path) {
+            if (current instanceof Map) {
+                current = ((Map<?, ?>) current).get(part);
+            } else if (current instanceof List && part.chars().allMatch(Character::isDigit) && part.length() < 10) {
+                List<?> list = (List<?>) current;
+                int index = Integer.parseInt(part);
+                current = index < list.size() ? list.get(index) : null;
+            } else {
+                return null;
+            }
+        }
+        return current;
+    }
+
+    /** A value as one table or CSV cell: strings as they are, other values as compact JSON, null as empty. */
+    private static String cell(@Nullable Object value) {
+        if (value == null) {
+            return "";
+        }
+        String text = value instanceof String ? (String) value : Json.write(value, false);
+        return text.replaceAll("\\R", " ");
     }
 
     private static String pad(String s) {

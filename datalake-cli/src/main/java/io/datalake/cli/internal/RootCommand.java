@@ -1,6 +1,7 @@
 package io.datalake.cli.internal;
 
 import io.datalake.Datalake;
+import com.mongodb.ConnectionString;
 import io.datalake.DatalakeSettings;
 import io.datalake.RegistrySettings;
 import io.datalake.mongo.Datalakes;
@@ -46,7 +47,8 @@ import picocli.CommandLine.Spec;
             "  id=$(datalake add --payload cat.jpg --metadata '{\"type\": \"image\"}')",
             "  datalake lineage $id --format dot | dot -Tpng > lineage.png",
             "",
-            "Exit codes: 0 success, 1 runtime failure, 2 bad usage or invalid query.",
+            "Exit codes: 0 success, 1 runtime failure, 2 bad usage or invalid input,",
+            "130 interrupted (Ctrl-C).",
             "Environment: DATALAKE_MONGO_URI, DATALAKE_DATABASE, DATALAKE_REGISTRY."
         })
 public final class RootCommand implements Runnable {
@@ -154,6 +156,7 @@ public final class RootCommand implements Runnable {
         DatalakeSettings.Builder builder = DatalakeSettings.builder();
         String uri = mongoUri();
         if (uri != null) {
+            checkMongoUri(uri);
             builder.mongoUri(withDefaultTimeout(uri));
         } else if (announceEmbedded) {
             context.err().println("datalake: note: no --mongo-uri or " + ENV_MONGO_URI
@@ -165,10 +168,25 @@ public final class RootCommand implements Runnable {
         }
         String registry = registry();
         if (registry != null) {
-            // Reads open only allowed registries: the one the user named is, so 'get' reads what 'add' stored.
-            builder.registry(RegistrySettings.builder().allow(registry).build());
+            // Values too large to keep inline go to the registry the user named, as the library does with its
+            // default registry; without one they fail with a message that says to pass --registry. The default
+            // registry is also on the read allow-list, so 'get' reads what 'add' stored there.
+            builder.registry(RegistrySettings.builder().defaultRegistry(registry).build());
         }
         return builder;
+    }
+
+    /** Names a malformed connection string's problem before the driver turns it into a settings dump. */
+    private static void checkMongoUri(String uri) {
+        if (!uri.startsWith("mongodb://") && !uri.startsWith("mongodb+srv://")) {
+            return;
+        }
+        try {
+            new ConnectionString(uri);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--mongo-uri " + DatalakeSettings.redact(uri) + ": " + e.getMessage()
+                    + " (see https://www.mongodb.com/docs/manual/reference/connection-string/)");
+        }
     }
 
     /** Fails fast on an unreachable server: the driver would otherwise wait 30 seconds. */

@@ -1,6 +1,7 @@
 package io.datalake.mongo.internal;
 
 import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.IndexOptions;
 import dev.morphia.annotations.Field;
 import dev.morphia.annotations.Index;
 import dev.morphia.annotations.Indexes;
@@ -12,9 +13,13 @@ import org.bson.Document;
 /**
  * Turns the Morphia {@link Indexes} declared on {@link DatumEntity} into driver index models, so the annotations
  * stay the single source of truth while the indexes are created on the configured collection (Morphia's own
- * {@code ensureIndexes} only knows the annotated collection name and needs a synchronous client).
+ * {@code ensureIndexes} only knows the annotated collection name and needs a synchronous client). One index is added
+ * here rather than annotated: the sparse {@value #IMPORT_PATH} index, whose option the conversion does not carry.
  */
 final class IndexDefinitions {
+    /** Field the command line's {@code import} records each file's path in, relative to the imported folder. */
+    static final String IMPORT_PATH = "metadata.path";
+
     private IndexDefinitions() {
     }
 
@@ -28,6 +33,9 @@ final class IndexDefinitions {
             }
             models.add(new IndexModel(keys));
         }
+        // The command line's import finds files it already imported by metadata.path, a batch at a time. Sparse:
+        // datums without the field cost nothing. Not partial: the embedded server ignores partial filters.
+        models.add(new IndexModel(new Document(IMPORT_PATH, 1), new IndexOptions().sparse(true)));
         return models;
     }
 }

@@ -167,7 +167,7 @@ final class PayloadStore implements AutoCloseable {
                     return storeBson(uri, encoded, storable).map(Placement::new);
                 }
             }
-            return store(uri, data).map(Placement::new);
+            return store(uri, data, datum.contentType()).map(Placement::new);
         });
     }
 
@@ -210,30 +210,43 @@ final class PayloadStore implements AutoCloseable {
         }
     }
 
-    private Mono<Stored> store(String uri, @Nullable Object data) {
+    /** Stores data in a registry; a byte payload's type is {@code contentType}, else detected from its head. */
+    private Mono<Stored> store(String uri, @Nullable Object data, @Nullable String contentType) {
         ContentAddressedRegistry registry = new ContentAddressedRegistry(registries.resolve(uri),
                 settings.spoolDirectory());
         if (data instanceof byte[]) {
             byte[] bytes = (byte[]) data;
-            return registry.put(BlobSource.ofBytes(bytes)).map(blob -> stored(blob, PayloadInfo.BYTES, bytes));
+            String type = ContentTypes.of(bytes, 0, bytes.length, contentType);
+            return registry.put(BlobSource.ofBytes(bytes)).map(blob -> stored(blob, type, bytes));
         }
         if (data instanceof ByteBuffer) {
             ByteBuffer buffer = ((ByteBuffer) data).duplicate();
             byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
-            return registry.put(BlobSource.ofBytes(bytes)).map(blob -> stored(blob, PayloadInfo.BYTES, bytes));
+            String type = ContentTypes.of(bytes, 0, bytes.length, contentType);
+            return registry.put(BlobSource.ofBytes(bytes)).map(blob -> stored(blob, type, bytes));
         }
         if (data instanceof InputStream) {
             InputStream stream = (InputStream) data;
-            return Mono.fromRunnable(() -> claim(stream))
-                    .then(registry.put(stream))
-                    .map(blob -> stored(blob, PayloadInfo.BYTES, null));
+            return Mono.fromCallable(() -> {
+                claim(stream);
+                return ContentTypes.peek(stream, contentType);
+            }).flatMap(peeked -> registry.put(peeked.stream())
+                    .map(blob -> stored(blob, peeked.contentType(), null)));
         }
         if (data instanceof Path || data instanceof File) {
             Path file = data instanceof File ? ((File) data).toPath() : (Path) data;
             return Mono.fromCallable(() -> BlobSource.ofFile(file))
-                    .flatMap(registry::put)
-                    .map(blob -> stored(blob, PayloadInfo.BYTES, null));
+                    .flatMap(source -> {
+                        String type = ContentTypes.of(file, contentType);
+                        return registry.put(source).map(blob -> stored(blob, type, null));
+                    });
+        }
+        if (contentType != null) {
+            return Mono.error(new DatumValidationException("contentType " + contentType + ": applies to byte"
+                    + " payloads (byte[], ByteBuffer, InputStream, Path, File); a "
+                    + (data == null ? "null" : data.getClass().getName()) + " value is stored as "
+                    + PayloadInfo.JSON));
         }
         byte[] encoded;
         try {

@@ -77,7 +77,7 @@ class FileRegistryLakeTest {
     void inlineAndRegistryDatumsRoundTripTogetherInOneGetData() throws Exception {
         BlockingDatalake lake = lake();
         String registry = dir.resolve("reg").toString();
-        byte[] image = "not really a png".getBytes(StandardCharsets.UTF_8);
+        byte[] image = "not really a png".getBytes(StandardCharsets.UTF_8); // detected as text/plain
         byte[] streamed = "streamed bytes".getBytes(StandardCharsets.UTF_8);
         Path file = Files.write(dir.resolve("payload.bin"), "file bytes".getBytes(StandardCharsets.UTF_8));
         Map<String, Object> json = Map.of("label", "cat", "boxes", List.of(1, 2.5, "x"), "nested", Map.of("ok", true));
@@ -100,7 +100,7 @@ class FileRegistryLakeTest {
         assertThat(stream.data()).as("a stream is not held in memory by addDatum").isNull();
 
         assertThat(bytes.registryUri()).isEqualTo("file://" + dir.resolve("reg"));
-        assertThat(bytes.payload()).isEqualTo(new PayloadInfo(PayloadInfo.BYTES, image.length, sha256(image)));
+        assertThat(bytes.payload()).isEqualTo(new PayloadInfo("text/plain", image.length, sha256(image)));
         assertThat(bytes.registryKey()).isEqualTo(sha256(image).substring(0, 2) + "/" + sha256(image).substring(2, 4)
                 + "/" + sha256(image));
         assertThat(pojo.payload().contentType()).isEqualTo(PayloadInfo.JSON);
@@ -113,7 +113,7 @@ class FileRegistryLakeTest {
         assertThat(stored.getString("registry_uri")).isEqualTo(bytes.registryUri());
         assertThat(stored.getString("registry_key")).isEqualTo(bytes.registryKey());
         assertThat(stored.get("payload", Document.class))
-                .containsEntry("content_type", PayloadInfo.BYTES)
+                .containsEntry("content_type", "text/plain")
                 .containsEntry("size", (long) image.length)
                 .containsEntry("sha256", sha256(image));
         assertThat(Files.readAllBytes(dir.resolve("reg").resolve(bytes.registryKey()))).isEqualTo(image);
