@@ -14,6 +14,7 @@ import io.datalake.InvalidArgumentException;
 import io.datalake.InvalidQueryException;
 import io.datalake.PayloadInfo;
 import io.datalake.RegistryException;
+import io.datalake.RegistrySettings;
 import io.datalake.cli.internal.UsageException;
 import io.datalake.mongo.Datalakes;
 import io.datalake.mongo.TestLakes;
@@ -49,8 +50,11 @@ class CliInputTest {
     }
 
     private BlockingDatalake lake() {
+        // Reads open only allowed registries: the test's lake trusts the one the command line was given.
         BlockingDatalake lake = Datalakes.create(DatalakeSettings.builder()
-                .mongoUri(TestLakes.connectionString()).database(cli.database).build()).blocking();
+                .mongoUri(TestLakes.connectionString()).database(cli.database)
+                .registry(RegistrySettings.builder().allow(temp.resolve("reg").toString()).build())
+                .build()).blocking();
         toClose.add(lake);
         return lake;
     }
