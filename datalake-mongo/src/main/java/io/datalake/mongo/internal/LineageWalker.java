@@ -147,7 +147,7 @@ final class LineageWalker {
                         .projection(NODE_FIELDS)
                         .sort(ascending(DatumEntity.ADDED_AT, DatumEntity.ID))))
                 .onErrorMap(e -> StoreErrors.translate("getLineage: reading level " + depth, e))
-                .filter(doc -> isDatum(doc, "getLineage") && !walk.contains(doc.getObjectId(DatumEntity.ID)))
+                .filter(doc -> isChild(doc, "getLineage") && !walk.contains(doc.getObjectId(DatumEntity.ID)))
                 .map(doc -> toNode(doc, depth))
                 // One more than there is room for tells whether the limit cut the level; the rest is never read.
                 .take(room + 1L, true)
@@ -193,6 +193,25 @@ final class LineageWalker {
         }
         return true;
     }
+
+    /**
+     * A document found by a {@code derived_from} lookup is a child only with an ObjectId {@code _id} and an
+     * ObjectId {@code derived_from}: a foreign array such as {@code [parent]} also matches the lookup. Skipped the
+     * same way as the scan of {@link DescendantWalker} skips it, with one warning naming the document.
+     */
+    static boolean isChild(Document doc, String operation) {
+        if (!isDatum(doc, operation)) {
+            return false;
+        }
+        if (derivedFrom(doc) == null) {
+            ForeignDocuments.skipped(operation, doc.get(DatumEntity.ID), NOT_AN_OBJECT_ID_PARENT);
+            return false;
+        }
+        return true;
+    }
+
+    /** Why a document with a foreign {@code derived_from} is skipped, worded alike on every path. */
+    static final String NOT_AN_OBJECT_ID_PARENT = "its derived_from is not an ObjectId";
 
     private static @Nullable ObjectId derivedFrom(Document doc) {
         Object parent = doc.get(DatumEntity.DERIVED_FROM);
