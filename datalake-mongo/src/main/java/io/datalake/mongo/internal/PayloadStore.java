@@ -425,7 +425,8 @@ final class PayloadStore implements AutoCloseable {
 
             /**
              * The array a datum may keep: the cached array once (to a datum whose value is the array itself), a
-             * copy after that; decoders that only read it get the cached array.
+             * copy after that; decoders that only read it get the cached array. {@code getData} emits no datum
+             * before all are loaded, so no caller can change the handed-out array while another datum decodes it.
              */
             byte[] claim(byte[] cached, @Nullable PayloadInfo info) {
                 if (decodesToValue(info)) {
