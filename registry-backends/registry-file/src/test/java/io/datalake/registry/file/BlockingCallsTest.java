@@ -38,15 +38,18 @@ import reactor.core.scheduler.Schedulers;
  * <p>BlockHound is installed with Reactor's integration only, so the threads it checks are Reactor's non-blocking
  * ones ({@code parallel}, {@code single}): the embedded server's Netty event loops and the MongoDB driver's own
  * threads are deliberately not checked (Netty's integration is not loaded), since they are not ours and the
- * embedded server does blocking work by design. Besides BlockHound's built-in blocking methods (socket and stream
- * I/O, sleeping, parking), the JDK's file-system primitives are marked blocking: opening, stat, creating
- * directories, renaming, deleting and reading or writing file channels. Runs in the {@code blockhound} execution
- * of this module's pom, which adds the JVM flag BlockHound needs on JDK 13 and later.
+ * embedded server does blocking work by design. The MongoDB driver's short in-memory locks
+ * ({@code com.mongodb.internal.Locks}), which park a thread only while another one holds them, are allowed too.
+ * Besides BlockHound's built-in blocking methods (socket and stream I/O, sleeping, parking), the JDK's file-system
+ * primitives are marked blocking: opening, stat, creating directories, renaming, deleting and reading or writing
+ * file channels. Runs in the {@code blockhound} execution of this module's pom, which adds the JVM flag BlockHound
+ * needs on JDK 13 and later.
  */
 class BlockingCallsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String UNIX_DISPATCHER = "sun.nio.fs.UnixNativeDispatcher";
     private static final String FILE_DISPATCHER = "sun.nio.ch.FileDispatcherImpl";
+    private static final String MONGO_LOCKS = "com.mongodb.internal.Locks";
     private static final String QUERY = "[{\"column\": \"image\", \"data.type\": \"image\"},"
             + " {\"column\": \"label\", \"derived_from\": \"image\", \"data.type\": \"label\"}]";
 
@@ -73,6 +76,11 @@ class BlockingCallsTest {
                 .markAsBlocking(FILE_DISPATCHER, "read0", "(Ljava/io/FileDescriptor;JI)I")
                 .markAsBlocking(FILE_DISPATCHER, "write0", "(Ljava/io/FileDescriptor;JI)I")
                 .markAsBlocking(FILE_DISPATCHER, "force0", "(Ljava/io/FileDescriptor;Z)I")
+                // The driver's in-memory locks (its connection pool's work queue, ...) park a thread only under
+                // contention, for as long as another thread updates that state: the driver's own concern.
+                .allowBlockingCallsInside(MONGO_LOCKS, "checkedWithLock")
+                .allowBlockingCallsInside(MONGO_LOCKS, "checkedWithInterruptibleLock")
+                .allowBlockingCallsInside(MONGO_LOCKS, "lockInterruptibly")
                 .blockingMethodCallback(method -> BLOCKED.add(new Error("blocking call " + method)))
                 .install();
     }
