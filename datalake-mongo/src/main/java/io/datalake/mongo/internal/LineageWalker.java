@@ -39,6 +39,9 @@ final class LineageWalker {
     private static final Comparator<LineageNode> OLDEST_FIRST =
             Comparator.comparing(LineageNode::addedAt).thenComparing(LineageNode::id);
 
+    /** Why a document with a foreign {@code derived_from} is skipped, worded alike on every path. */
+    static final String NOT_AN_OBJECT_ID_PARENT = "its derived_from is not an ObjectId";
+
     private final MongoCollection<Document> documents;
     private final int batchSize;
 
@@ -209,9 +212,6 @@ final class LineageWalker {
         }
         return true;
     }
-
-    /** Why a document with a foreign {@code derived_from} is skipped, worded alike on every path. */
-    static final String NOT_AN_OBJECT_ID_PARENT = "its derived_from is not an ObjectId";
 
     private static @Nullable ObjectId derivedFrom(Document doc) {
         Object parent = doc.get(DatumEntity.DERIVED_FROM);
