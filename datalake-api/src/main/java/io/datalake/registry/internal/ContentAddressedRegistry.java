@@ -5,7 +5,6 @@ import io.datalake.RegistryException;
 import io.datalake.registry.BlobChangedException;
 import io.datalake.registry.BlobSource;
 import io.datalake.registry.RegistryBackend;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +14,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +45,8 @@ import reactor.core.scheduler.Schedulers;
 public final class ContentAddressedRegistry {
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final int COPY_BUFFER = 64 * 1024;
+    /** First buffer of {@link #getBytes}; it grows by doubling as bytes arrive. */
+    private static final int INITIAL_BUFFER = 8 * 1024;
     /** Largest payload {@link #getBytes} can return: the largest Java array. */
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
@@ -126,20 +128,105 @@ public final class ContentAddressedRegistry {
 
     /**
      * Stores a stream under its hash: reads it to the end into a temporary file while hashing, closes it, uploads
-     * the file unless a verified identical object exists, and deletes the file.
+     * the file unless a verified identical object exists, and deletes the file. The temporary file is created and
+     * written off the caller's thread.
+     *
+     * <p>The stream is read once and closed in every outcome, including a cancellation before reading started (it
+     * is then closed without being read). A cancellation while spooling stops the copy at the next buffer and
+     * deletes the temporary file; no spool file outlives the call.
      *
      * @param stream the bytes; read once and closed
      * @return where they were stored
      */
     public Mono<StoredBlob> put(InputStream stream) {
-        return Mono.using(
-                () -> spoolDirectory != null
+        return Mono.defer(() -> {
+            Spool spool = new Spool(stream);
+            return Mono.fromCallable(spool::write)
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .flatMap(hashes -> Mono.defer(() -> putHashed(BlobSource.ofFile(spool.file), hashes))
+                            // Deleted before the outcome is signalled, so no spool file outlives a finished call.
+                            .flatMap(blob -> spool.delete().thenReturn(blob))
+                            // A failure caused by the release deleting the file under the upload reaches no one.
+                            .onErrorResume(e -> spool.delete().then(spool.released ? Mono.empty() : Mono.error(e))))
+                    .doFinally(signal -> spool.release());
+        });
+    }
+
+    /**
+     * One stream's trip through a temporary file. Whichever of {@link #write} and {@link #release} comes second
+     * cleans up after the other: the stream is closed by the writer once it started, else by the release; the file is
+     * deleted by the release, or by the writer when the release came first. Release never blocks the caller's
+     * thread: a file it must delete is deleted on the bounded-elastic scheduler.
+     */
+    private final class Spool {
+        private final InputStream stream;
+        /** Claimed by the first of the writer (to read the stream) and the release (to close it unread). */
+        private final AtomicBoolean streamClaimed = new AtomicBoolean();
+        private volatile boolean released;
+        private volatile @Nullable Path file;
+
+        Spool(InputStream stream) {
+            this.stream = stream;
+        }
+
+        /**
+         * Spools the stream; returns null (the call completes empty, unseen by the cancelled subscriber) when the
+         * call was released first, so a cancellation does not surface as a dropped error.
+         */
+        @Nullable Hashes write() throws IOException {
+            if (!streamClaimed.compareAndSet(false, true)) {
+                return null;
+            }
+            try (InputStream in = stream) {
+                Path created = spoolDirectory != null
                         ? Files.createTempFile(spoolDirectory, "datalake-spool-", ".bin")
-                        : Files.createTempFile("datalake-spool-", ".bin"),
-                spool -> Mono.fromCallable(() -> spool(stream, spool))
-                        .subscribeOn(Schedulers.boundedElastic())
-                        .flatMap(hashes -> putHashed(BlobSource.ofFile(spool), hashes)),
-                ContentAddressedRegistry::deleteQuietly);
+                        : Files.createTempFile("datalake-spool-", ".bin");
+                file = created;
+                MessageDigest digest = newDigest();
+                CRC32C crc = new CRC32C();
+                try (OutputStream out = Files.newOutputStream(created)) {
+                    byte[] buffer = new byte[COPY_BUFFER];
+                    for (int n; !released && (n = in.read(buffer)) >= 0; ) {
+                        digest.update(buffer, 0, n);
+                        crc.update(buffer, 0, n);
+                        out.write(buffer, 0, n);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    deleteQuietly(created);
+                    if (released) {
+                        return null; // interrupted by the cancellation itself
+                    }
+                    throw e;
+                }
+                if (released) {
+                    deleteQuietly(created);
+                    return null;
+                }
+                return new Hashes(HexFormat.of().formatHex(digest.digest()), crc32cHex(crc));
+            }
+        }
+
+        /** Deletes the spool file off the caller's thread. */
+        Mono<Void> delete() {
+            Path written = file;
+            return written == null ? Mono.empty()
+                    : Mono.<Void>fromRunnable(() -> deleteQuietly(written)).subscribeOn(Schedulers.boundedElastic());
+        }
+
+        void release() {
+            released = true;
+            if (streamClaimed.compareAndSet(false, true)) {
+                try {
+                    stream.close();
+                } catch (IOException e) {
+                    // Nothing was read from it; the call's own outcome is what the caller learns.
+                }
+            }
+            Path written = file;
+            if (written != null) {
+                Schedulers.boundedElastic().schedule(() -> deleteQuietly(written));
+            }
+        }
     }
 
     private Mono<StoredBlob> putHashed(BlobSource hashedSource, Hashes hashes) {
@@ -235,12 +322,15 @@ public final class ContentAddressedRegistry {
     }
 
     /**
-     * Reads a whole payload into memory, verified as {@link #get} does; corrupt bytes are never returned.
+     * Reads a whole payload into memory, verified as {@link #get} does; corrupt bytes are never returned. The
+     * recorded size is not trusted for allocation (it comes from a stored document): the buffer grows with the bytes
+     * actually read, and reading stops with an error as soon as they exceed the recorded size.
      *
      * @param key the key
      * @param sha256 the expected SHA-256, or null to derive it from the key
      * @param size the expected size, or negative when unknown
-     * @return the bytes
+     * @return the bytes; fails with {@link RegistryException} when the payload differs from its recorded size or
+     *     hash, has more bytes than one array can hold, or does not fit in the memory left
      */
     public Mono<byte[]> getBytes(String key, @Nullable String sha256, long size) {
         if (size > MAX_ARRAY) {
@@ -248,8 +338,53 @@ public final class ContentAddressedRegistry {
                     + " bytes, too many for one array; stream it instead"));
         }
         return get(key, sha256, size)
-                .collect(() -> new ByteArrayOutputStream(size > 0 ? (int) size : 32), ContentAddressedRegistry::append)
-                .map(ByteArrayOutputStream::toByteArray);
+                .collect(() -> new Accumulator(key), Accumulator::append)
+                .map(Accumulator::toByteArray);
+    }
+
+    /**
+     * Collects buffers into one array, growing it as bytes arrive. An allocation the heap cannot satisfy becomes a
+     * {@link RegistryException}: Reactor treats {@link OutOfMemoryError} as fatal and would never signal the
+     * subscriber, so a read would hang instead of failing.
+     */
+    private final class Accumulator {
+        private final String key;
+        private byte[] bytes = new byte[INITIAL_BUFFER];
+        private int count;
+
+        Accumulator(String key) {
+            this.key = key;
+        }
+
+        void append(ByteBuffer buffer) {
+            int n = buffer.remaining();
+            if (n > MAX_ARRAY - count) {
+                throw new RegistryException("payload " + backend.uri() + " key " + key + " has more than " + MAX_ARRAY
+                        + " bytes, too many for one array; stream it instead");
+            }
+            if (count + n > bytes.length) {
+                long grown = Math.max(count + n, Math.min(MAX_ARRAY, 2L * bytes.length));
+                bytes = allocate(grown, count, bytes);
+            }
+            buffer.duplicate().get(bytes, count, n);
+            count += n;
+        }
+
+        byte[] toByteArray() {
+            return count == bytes.length ? bytes : allocate(count, count, bytes);
+        }
+
+        private byte[] allocate(long length, int keep, byte[] from) {
+            byte[] to;
+            try {
+                to = new byte[(int) length];
+            } catch (OutOfMemoryError e) {
+                throw new RegistryException("payload " + backend.uri() + " key " + key + " does not fit in memory ("
+                        + length + " bytes needed after reading " + keep + "); stream it instead", e);
+            }
+            System.arraycopy(from, 0, to, 0, keep);
+            return to;
+        }
     }
 
     /**
@@ -296,36 +431,12 @@ public final class ContentAddressedRegistry {
         return String.format("%08x", crc.getValue());
     }
 
-    private static Hashes spool(InputStream stream, Path spool) throws IOException {
-        MessageDigest digest = newDigest();
-        CRC32C crc = new CRC32C();
-        try (InputStream in = stream; OutputStream out = Files.newOutputStream(spool)) {
-            byte[] buffer = new byte[COPY_BUFFER];
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                digest.update(buffer, 0, n);
-                crc.update(buffer, 0, n);
-                out.write(buffer, 0, n);
-            }
-        }
-        return new Hashes(HexFormat.of().formatHex(digest.digest()), crc32cHex(crc));
-    }
-
     /** The content's checksums from the hashing pass. */
     private record Hashes(String sha256, String crc32c) {
     }
 
     /** A source and its checksums, where the source is the one that was hashed. */
     private record Hashed(BlobSource source, Hashes hashes) {
-    }
-
-    private static void append(ByteArrayOutputStream out, ByteBuffer buffer) {
-        if (buffer.hasArray()) {
-            out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
-        } else {
-            byte[] copy = new byte[buffer.remaining()];
-            buffer.duplicate().get(copy);
-            out.write(copy, 0, copy.length);
-        }
     }
 
     private RegistryException corrupt(String key, String what) {

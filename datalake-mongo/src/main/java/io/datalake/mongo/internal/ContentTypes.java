@@ -1,7 +1,6 @@
 package io.datalake.mongo.internal;
 
 import io.datalake.PayloadInfo;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The media type of a byte payload, from its first bytes (magic numbers) with Apache Tika's detector, unless the
  * caller chose one. Only the head of the payload is read: all of a byte array is at hand, a file's head is read
- * once more (a few KiB, never the whole file), a stream's head is buffered and handed on with the stream.
+ * once more (a few KiB, never the whole file), a stream's head is recorded as the registry reads it.
  *
  * <p>Never returns {@link PayloadInfo#JSON} or {@link PayloadInfo#BSON}: those types make a reader decode the
  * payload, and raw bytes must read back as bytes.
@@ -34,10 +33,6 @@ final class ContentTypes {
     /** Tika's mime-type table, parsed once on first use (about 0.2 s). */
     private static final class Detector {
         static final MimeTypes TYPES = MimeTypes.getDefaultMimeTypes();
-    }
-
-    /** A stream whose head has been read for detection, and the stream to read the whole payload from. */
-    record Peeked(InputStream stream, String contentType) {
     }
 
     static String of(byte[] bytes, int offset, int length, @Nullable String override) {
@@ -58,22 +53,6 @@ final class ContentTypes {
             // The upload reads the file again and reports its own error; the type is not worth failing for.
             LOG.debug("cannot read the head of {} to detect its type: {}", file, e.toString());
             return PayloadInfo.BYTES;
-        }
-    }
-
-    static Peeked peek(InputStream stream, @Nullable String override) {
-        if (override != null) {
-            return new Peeked(stream, override);
-        }
-        BufferedInputStream buffered = new BufferedInputStream(stream, HEAD_BYTES);
-        try {
-            buffered.mark(HEAD_BYTES);
-            byte[] head = buffered.readNBytes(HEAD_BYTES);
-            buffered.reset();
-            return new Peeked(buffered, detect(new ByteArrayInputStream(head)));
-        } catch (IOException e) {
-            LOG.debug("cannot read the head of a stream to detect its type: {}", e.toString());
-            return new Peeked(buffered, PayloadInfo.BYTES);
         }
     }
 

@@ -78,7 +78,7 @@ final class DescendantWalker {
     private Mono<List<ObjectId>> lookupLevel(List<ObjectId> level, Map<ObjectId, Node> reached) {
         return Flux.fromIterable(MongoDatalake.partition(level, batchSize))
                 .concatMap(batch -> Flux.from(documents.find(childrenOf(batch)).projection(PROJECTION)))
-                .filter(doc -> LineageWalker.isDatum(doc, "getIndirectlyDerivedData"))
+                .filter(doc -> LineageWalker.isChild(doc, "getIndirectlyDerivedData"))
                 .map(DescendantWalker::node)
                 .filter(node -> reached.putIfAbsent(node.id, node) == null)
                 .map(node -> node.id)
@@ -123,7 +123,7 @@ final class DescendantWalker {
                         ObjectId parent = StoredDatums.objectId(doc.get(DatumEntity.DERIVED_FROM));
                         if (id == null || parent == null) {
                             ForeignDocuments.skipped("getIndirectlyDerivedData", doc.get(DatumEntity.ID),
-                                    id == null ? "its _id is not an ObjectId" : "its derived_from is not an ObjectId");
+                                    id == null ? "its _id is not an ObjectId" : LineageWalker.NOT_AN_OBJECT_ID_PARENT);
                             return;
                         }
                         if (reached.containsKey(id)) {

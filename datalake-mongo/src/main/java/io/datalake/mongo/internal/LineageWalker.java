@@ -39,6 +39,9 @@ final class LineageWalker {
     private static final Comparator<LineageNode> OLDEST_FIRST =
             Comparator.comparing(LineageNode::addedAt).thenComparing(LineageNode::id);
 
+    /** Why a document with a foreign {@code derived_from} is skipped, worded alike on every path. */
+    static final String NOT_AN_OBJECT_ID_PARENT = "its derived_from is not an ObjectId";
+
     private final MongoCollection<Document> documents;
     private final int batchSize;
 
@@ -147,7 +150,7 @@ final class LineageWalker {
                         .projection(NODE_FIELDS)
                         .sort(ascending(DatumEntity.ADDED_AT, DatumEntity.ID))))
                 .onErrorMap(e -> StoreErrors.translate("getLineage: reading level " + depth, e))
-                .filter(doc -> isDatum(doc, "getLineage") && !walk.contains(doc.getObjectId(DatumEntity.ID)))
+                .filter(doc -> isChild(doc, "getLineage") && !walk.contains(doc.getObjectId(DatumEntity.ID)))
                 .map(doc -> toNode(doc, depth))
                 // One more than there is room for tells whether the limit cut the level; the rest is never read.
                 .take(room + 1L, true)
@@ -189,6 +192,22 @@ final class LineageWalker {
     static boolean isDatum(Document doc, String operation) {
         if (StoredDatums.objectId(doc.get(DatumEntity.ID)) == null) {
             ForeignDocuments.skipped(operation, doc.get(DatumEntity.ID), "its _id is not an ObjectId");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * A document found by a {@code derived_from} lookup is a child only with an ObjectId {@code _id} and an
+     * ObjectId {@code derived_from}: a foreign array such as {@code [parent]} also matches the lookup. Skipped the
+     * same way as the scan of {@link DescendantWalker} skips it, with one warning naming the document.
+     */
+    static boolean isChild(Document doc, String operation) {
+        if (!isDatum(doc, operation)) {
+            return false;
+        }
+        if (derivedFrom(doc) == null) {
+            ForeignDocuments.skipped(operation, doc.get(DatumEntity.ID), NOT_AN_OBJECT_ID_PARENT);
             return false;
         }
         return true;

@@ -403,7 +403,7 @@ public final class MongoDatalake implements Datalake {
                         if (!loadPayloads) {
                             return Flux.fromIterable(ids).map(found::get);
                         }
-                        Map<String, Mono<@Nullable Object>> cache = PayloadStore.newCache();
+                        PayloadStore.PayloadCache cache = PayloadStore.newCache();
                         return Flux.fromIterable(found.values())
                                 .flatMap(datum -> payloads.load(datum, cache), payloads.concurrency())
                                 .collectMap(Datum::id)

@@ -18,6 +18,7 @@ import io.datalake.registry.internal.ContentAddressedRegistry;
 import io.datalake.registry.internal.Registries;
 import io.datalake.registry.internal.StoredBlob;
 import java.io.File;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.BsonBinaryReader;
 import org.bson.BsonInvalidOperationException;
 import org.bson.BsonSerializationException;
@@ -44,8 +46,11 @@ import org.bson.codecs.DecoderContext;
 import org.bson.codecs.configuration.CodecRegistries;
 import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Moves datum payloads between the lake and its registries: decides whether data stays inline or goes to a
@@ -55,6 +60,7 @@ import reactor.core.publisher.Mono;
  * the lake's registry handles.
  */
 final class PayloadStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PayloadStore.class);
     /** Name of the stored sub-document describing a registry payload. */
     static final String PAYLOAD = "payload";
     private static final String CONTENT_TYPE = "content_type";
@@ -191,13 +197,29 @@ final class PayloadStore implements AutoCloseable {
     }
 
     private Mono<Stored> storeBson(String uri, RawBsonDocument encoded, @Nullable Object storable) {
-        ContentAddressedRegistry registry = new ContentAddressedRegistry(registries.resolve(uri),
-                settings.spoolDirectory());
         ByteBuffer buffer = encoded.getByteBuffer().asNIO();
         byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
         Object value = BsonValues.fromStored(storable);
-        return registry.put(BlobSource.ofBytes(bytes)).map(blob -> stored(blob, PayloadInfo.BSON, value));
+        return registry(uri).flatMap(registry -> registry.put(BlobSource.ofBytes(bytes)))
+                .map(blob -> stored(blob, PayloadInfo.BSON, value));
+    }
+
+    /**
+     * The content-addressed registry a caller named, opened off the caller's thread: opening may touch the file
+     * system (a file registry's canonical path) or build a cloud client, and the caller may be on a non-blocking
+     * thread.
+     */
+    private Mono<ContentAddressedRegistry> registry(String uri) {
+        return Mono.fromCallable(() -> new ContentAddressedRegistry(registries.resolve(uri), settings.spoolDirectory()))
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** The registry a stored datum names, resolved against the allow-list off the caller's thread. */
+    private Mono<ContentAddressedRegistry> storedRegistry(String uri) {
+        // A stored document is untrusted: its registry URI only selects one of the lake's allowed registries.
+        return Mono.fromCallable(() -> new ContentAddressedRegistry(registries.resolveStored(uri)))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     private static @Nullable Object decodeBson(byte[] bytes, String where) {
@@ -212,35 +234,52 @@ final class PayloadStore implements AutoCloseable {
 
     /** Stores data in a registry; a byte payload's type is {@code contentType}, else detected from its head. */
     private Mono<Stored> store(String uri, @Nullable Object data, @Nullable String contentType) {
-        ContentAddressedRegistry registry = new ContentAddressedRegistry(registries.resolve(uri),
-                settings.spoolDirectory());
-        if (data instanceof byte[]) {
-            byte[] bytes = (byte[]) data;
-            String type = ContentTypes.of(bytes, 0, bytes.length, contentType);
-            return registry.put(BlobSource.ofBytes(bytes)).map(blob -> stored(blob, type, bytes));
-        }
-        if (data instanceof ByteBuffer) {
-            ByteBuffer buffer = ((ByteBuffer) data).duplicate();
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.get(bytes);
-            String type = ContentTypes.of(bytes, 0, bytes.length, contentType);
-            return registry.put(BlobSource.ofBytes(bytes)).map(blob -> stored(blob, type, bytes));
+        if (data instanceof byte[] || data instanceof ByteBuffer) {
+            byte[] bytes;
+            if (data instanceof byte[]) {
+                bytes = (byte[]) data;
+            } else {
+                ByteBuffer buffer = ((ByteBuffer) data).duplicate();
+                bytes = new byte[buffer.remaining()];
+                buffer.get(bytes);
+            }
+            // Detection runs with the upload's preparation off the caller's thread: its first use loads Tika's
+            // tables from the class path.
+            return registry(uri).flatMap(registry -> {
+                String type = ContentTypes.of(bytes, 0, bytes.length, contentType);
+                return registry.put(BlobSource.ofBytes(bytes)).map(blob -> stored(blob, type, bytes));
+            });
         }
         if (data instanceof InputStream) {
             InputStream stream = (InputStream) data;
-            return Mono.fromCallable(() -> {
+            return Mono.defer(() -> {
                 claim(stream);
-                return ContentTypes.peek(stream, contentType);
-            }).flatMap(peeked -> registry.put(peeked.stream())
-                    .map(blob -> stored(blob, peeked.contentType(), null)));
+                // The registry owns the stream from here: it reads it once and closes it, even when cancelled
+                // before it starts; its head is recorded on the way to detect the type.
+                HeadRecorder recorder = new HeadRecorder(stream, contentType == null ? ContentTypes.HEAD_BYTES : 0);
+                // Exactly one of the upload (once subscribed) and this guard closes the stream: the guard when the
+                // call ends (cancelled, failed) before the upload took it.
+                AtomicBoolean owned = new AtomicBoolean();
+                return registry(uri)
+                        .flatMap(registry -> owned.compareAndSet(false, true) ? registry.put(recorder)
+                                : Mono.<StoredBlob>empty())
+                        .doFinally(signal -> {
+                            if (owned.compareAndSet(false, true)) {
+                                recorder.closeQuietly();
+                            }
+                        })
+                        .map(blob -> stored(blob, contentType != null ? contentType
+                                : ContentTypes.of(recorder.head(), 0, recorder.headLength(), null), null));
+            });
         }
         if (data instanceof Path || data instanceof File) {
             Path file = data instanceof File ? ((File) data).toPath() : (Path) data;
-            return Mono.fromCallable(() -> BlobSource.ofFile(file))
-                    .flatMap(source -> {
-                        String type = ContentTypes.of(file, contentType);
-                        return registry.put(source).map(blob -> stored(blob, type, null));
-                    });
+            return registry(uri).flatMap(registry -> {
+                // Still on the bounded-elastic thread that opened the registry: these read the file system.
+                BlobSource source = BlobSource.ofFile(file);
+                String type = ContentTypes.of(file, contentType);
+                return registry.put(source).map(blob -> stored(blob, type, null));
+            });
         }
         if (contentType != null) {
             return Mono.error(new DatumValidationException("contentType " + contentType + ": applies to byte"
@@ -259,7 +298,70 @@ final class PayloadStore implements AutoCloseable {
                             : e.toString()), e));
         }
         Object decoded = decodeJson(encoded, uri);
-        return registry.put(BlobSource.ofBytes(encoded)).map(blob -> stored(blob, PayloadInfo.JSON, decoded));
+        return registry(uri).flatMap(registry -> registry.put(BlobSource.ofBytes(encoded)))
+                .map(blob -> stored(blob, PayloadInfo.JSON, decoded));
+    }
+
+    /**
+     * Passes a stream through and keeps a copy of its first bytes, so the payload's type is detected from the bytes
+     * the registry read instead of from a separate read ahead that a cancellation could strand.
+     */
+    private static final class HeadRecorder extends FilterInputStream {
+        private final byte[] head;
+        private int headLength;
+
+        HeadRecorder(InputStream in, int headBytes) {
+            super(in);
+            this.head = new byte[headBytes];
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0 && headLength < head.length) {
+                head[headLength++] = (byte) b;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = in.read(buffer, offset, length);
+            if (n > 0 && headLength < head.length) {
+                int kept = Math.min(n, head.length - headLength);
+                System.arraycopy(buffer, offset, head, headLength, kept);
+                headLength += kept;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // Skipped bytes would escape the head; the registry reads every byte anyway.
+            byte[] sink = new byte[(int) Math.min(Math.max(n, 0), 8192)];
+            return Math.max(read(sink, 0, sink.length), 0);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        byte[] head() {
+            return head;
+        }
+
+        int headLength() {
+            return headLength;
+        }
+
+        void closeQuietly() {
+            try {
+                close();
+            } catch (IOException e) {
+                LOG.debug("closing a payload stream failed: {}", e.toString());
+            }
+        }
     }
 
     /** Marks a stream as being read; a stream can be stored once, since its bytes are gone after that. */
@@ -280,40 +382,81 @@ final class PayloadStore implements AutoCloseable {
      * are.
      *
      * @param datum a datum read from MongoDB
-     * @param cache payloads already fetched by this call, by URI and key, or null
+     * @param cache payloads already fetched by this call, or null
      */
-    Mono<Datum> load(Datum datum, @Nullable Map<String, Mono<@Nullable Object>> cache) {
+    Mono<Datum> load(Datum datum, @Nullable PayloadCache cache) {
         String uri = datum.registryUri();
         String key = datum.registryKey();
         if (uri == null || key == null) {
             return Mono.just(datum);
         }
-        Mono<@Nullable Object> fetch = Mono.defer(() -> fetch(datum, uri, key));
-        if (cache != null) {
-            fetch = cache.computeIfAbsent(uri + "\n" + key, k -> Mono.defer(() -> fetch(datum, uri, key)).cache());
-        }
-        return fetch.map(Wrapper::new)
-                .defaultIfEmpty(new Wrapper(null))
-                .map(w -> datum.withData(w.value))
-                .onErrorMap(RegistryException.class, e -> ofDatum(datum, e));
-    }
-
-    /** Lets a null payload value (JSON {@code null}) travel through a Mono, which cannot carry null. */
-    private record Wrapper(@Nullable Object value) {
-    }
-
-    private Mono<@Nullable Object> fetch(Datum datum, String uri, String key) {
         PayloadInfo info = datum.payload();
-        // A stored document is untrusted: its registry URI only selects one of the lake's allowed registries.
-        ContentAddressedRegistry registry = new ContentAddressedRegistry(registries.resolveStored(uri));
-        return registry.getBytes(key, info != null ? info.sha256() : null, info != null ? info.size() : -1)
-                .mapNotNull(bytes -> {
-                    String type = info != null ? info.contentType() : PayloadInfo.BYTES;
-                    if (PayloadInfo.JSON.equals(type)) {
-                        return decodeJson(bytes, uri + " key " + key);
-                    }
-                    return PayloadInfo.BSON.equals(type) ? decodeBson(bytes, uri + " key " + key) : bytes;
-                });
+        String sha256 = info != null ? info.sha256() : null;
+        long size = info != null ? info.size() : -1;
+        Mono<Datum> loaded;
+        if (cache == null) {
+            loaded = fetch(uri, key, sha256, size).map(bytes -> datum.withData(decode(bytes, info, uri, key)));
+        } else {
+            // The cache holds verified bytes only, keyed by everything their verification depends on; each datum
+            // decodes them by its own content type, so two datums sharing bytes never share a decoded value, and
+            // only one of them may receive the cached array itself.
+            PayloadCache.Entry entry = cache.entries.computeIfAbsent(new BlobKey(uri, key, sha256, size),
+                    k -> new PayloadCache.Entry(fetch(uri, key, sha256, size).cache()));
+            loaded = entry.bytes.map(bytes -> datum.withData(decode(entry.claim(bytes, info), info, uri, key)));
+        }
+        return loaded.onErrorMap(RegistryException.class, e -> ofDatum(datum, e));
+    }
+
+    /**
+     * Payloads fetched by one read, so a payload shared by many datums of that read is fetched and verified once.
+     * Thread-safe.
+     */
+    static final class PayloadCache {
+        private final Map<BlobKey, Entry> entries = new ConcurrentHashMap<>();
+
+        /** The bytes of one stored object, and whether the array itself has been handed to a datum. */
+        private static final class Entry {
+            private final Mono<byte[]> bytes;
+            private final AtomicBoolean handedOut = new AtomicBoolean();
+
+            Entry(Mono<byte[]> bytes) {
+                this.bytes = bytes;
+            }
+
+            /**
+             * The array a datum may keep: the cached array once (to a datum whose value is the array itself), a
+             * copy after that; decoders that only read it get the cached array. {@code getData} emits no datum
+             * before all are loaded, so no caller can change the handed-out array while another datum decodes it.
+             */
+            byte[] claim(byte[] cached, @Nullable PayloadInfo info) {
+                if (decodesToValue(info)) {
+                    return cached;
+                }
+                return handedOut.compareAndSet(false, true) ? cached : cached.clone();
+            }
+        }
+    }
+
+    /** Everything a fetch's outcome depends on: where the object is and what it must hash to and measure. */
+    private record BlobKey(String uri, String key, @Nullable String sha256, long size) {
+    }
+
+    private static boolean decodesToValue(@Nullable PayloadInfo info) {
+        String type = info != null ? info.contentType() : PayloadInfo.BYTES;
+        return PayloadInfo.JSON.equals(type) || PayloadInfo.BSON.equals(type);
+    }
+
+    /** The payload's value for a datum: JSON and BSON payloads decoded to fresh values, other types as bytes. */
+    private @Nullable Object decode(byte[] bytes, @Nullable PayloadInfo info, String uri, String key) {
+        String type = info != null ? info.contentType() : PayloadInfo.BYTES;
+        if (PayloadInfo.JSON.equals(type)) {
+            return decodeJson(bytes, uri + " key " + key);
+        }
+        return PayloadInfo.BSON.equals(type) ? decodeBson(bytes, uri + " key " + key) : bytes;
+    }
+
+    private Mono<byte[]> fetch(String uri, String key, @Nullable String sha256, long size) {
+        return storedRegistry(uri).flatMap(registry -> registry.getBytes(key, sha256, size));
     }
 
     /** Streams a registry datum's payload, verified as it passes. */
@@ -325,8 +468,9 @@ final class PayloadStore implements AutoCloseable {
                     + " has no registry payload: its data is inline"));
         }
         PayloadInfo info = datum.payload();
-        return Flux.defer(() -> new ContentAddressedRegistry(registries.resolveStored(uri))
-                        .get(key, info != null ? info.sha256() : null, info != null ? info.size() : -1))
+        return storedRegistry(uri)
+                .flatMapMany(registry -> registry.get(key, info != null ? info.sha256() : null,
+                        info != null ? info.size() : -1))
                 .onErrorMap(RegistryException.class, e -> ofDatum(datum, e));
     }
 
@@ -339,8 +483,8 @@ final class PayloadStore implements AutoCloseable {
     }
 
     /** A fresh per-call cache so a payload shared by many datums of one read is fetched once. */
-    static Map<String, Mono<@Nullable Object>> newCache() {
-        return new ConcurrentHashMap<>();
+    static PayloadCache newCache() {
+        return new PayloadCache();
     }
 
     private @Nullable Object decodeJson(byte[] bytes, String where) {

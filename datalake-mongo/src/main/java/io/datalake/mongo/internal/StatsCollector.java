@@ -110,7 +110,10 @@ final class StatsCollector {
     private Mono<List<ObjectId>> children(List<ObjectId> level) {
         return Flux.fromIterable(MongoDatalake.partition(level, batchSize))
                 .concatMap(batch -> Flux.from(documents.find(in(DatumEntity.DERIVED_FROM, batch))
-                        .projection(include(DatumEntity.ID))))
+                        .projection(include(DatumEntity.ID, DatumEntity.DERIVED_FROM))))
+                // A foreign array such as [parent] matches too; only an ObjectId parent makes a link (and an array
+                // naming its own document would otherwise make the chain endless).
+                .filter(doc -> LineageWalker.isChild(doc, "getStats"))
                 .mapNotNull(StatsCollector::datumId)
                 .collectList()
                 .filter(ids -> !ids.isEmpty());
