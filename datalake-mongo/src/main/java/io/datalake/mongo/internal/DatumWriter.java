@@ -287,8 +287,8 @@ final class DatumWriter {
 
     private static void reportKept(Throwable error, Set<ObjectId> kept) {
         if (!kept.isEmpty()) {
-            LOG.warn("a failed write kept {} of its datums because other datums derive from them: {}",
-                    kept.size(), kept);
+            LOG.warn("a failed write kept {} of its datums because other datums derive from them, e.g. {}",
+                    kept.size(), kept.iterator().next());
             error.addSuppressed(new UndoIncompleteException(new ArrayList<>(kept)));
         }
     }

@@ -85,6 +85,31 @@ class WritePathTest {
     }
 
     @Test
+    void aBatchCancelledWhileItsInsertSucceedsIsStoredWholeAndFoundByItsIds() throws Exception {
+        CountDownLatch inserting = new CountDownLatch(1);
+        DatalakeSettings settings = TestLakes.freshSettings().batchSize(5_000).build();
+        Datalake lake = open(settings, (docs, insert) -> {
+            inserting.countDown();
+            return insert.apply(docs);
+        });
+        List<ObjectId> ids = new ArrayList<>();
+        List<NewDatum> data = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            ids.add(new ObjectId());
+            data.add(NewDatum.builder().id(ids.get(i)).data(i).build());
+        }
+
+        Disposable subscription = lake.addData(Flux.fromIterable(data)).subscribe(d -> { }, e -> { });
+        assertThat(inserting.await(60, TimeUnit.SECONDS)).isTrue();
+        subscription.dispose();
+
+        assertThat(settlesAt(raw(settings), 5_000)).as("the first batch, wholly; the second is never read").isTrue();
+        assertThatThrownBy(() -> lake.blocking().getData(ids))
+                .isInstanceOfSatisfying(DatumNotFoundException.class,
+                        e -> assertThat(e.ids()).isEqualTo(ids.subList(5_000, 10_000)));
+    }
+
+    @Test
     void anInsertOfUnknownOutcomeLeavesAnotherWritersDatumWithTheSameId() {
         ObjectId shared = new ObjectId();
         DatalakeSettings settings = TestLakes.freshSettings().build();
