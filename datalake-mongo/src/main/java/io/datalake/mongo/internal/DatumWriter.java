@@ -1,9 +1,12 @@
 package io.datalake.mongo.internal;
 
+import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Projections.include;
 
 import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.datalake.Datum;
@@ -394,10 +397,17 @@ final class DatumWriter {
                 });
     }
 
+    /**
+     * One bulk of single-id deletes rather than {@code deleteMany($in)}: the same to real MongoDB, but the embedded
+     * server answers each by its {@code _id} index where it scans the collection for an {@code $in} (23 s against
+     * under a second for 30,000 ids).
+     */
     private Mono<Void> deleteAll(Set<ObjectId> ids) {
-        return Flux.fromIterable(MongoDatalake.partition(new ArrayList<>(ids), batchSize))
-                .concatMap(part -> Mono.from(documents.deleteMany(in(DatumEntity.ID, part))))
-                .then();
+        List<DeleteOneModel<Document>> deletes = new ArrayList<>(ids.size());
+        for (ObjectId id : ids) {
+            deletes.add(new DeleteOneModel<>(eq(DatumEntity.ID, id)));
+        }
+        return Mono.from(documents.bulkWrite(deletes, new BulkWriteOptions().ordered(false))).then();
     }
 
     private RawBsonDocument encode(DatumEntity entity) {
