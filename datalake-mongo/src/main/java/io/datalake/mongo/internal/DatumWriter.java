@@ -40,7 +40,9 @@ import reactor.core.publisher.Mono;
  * The write path of {@link MongoDatalake}: validates, places payloads, inserts a batch, and undoes a batch that
  * failed.
  *
- * <p>Without multi-document transactions a batch is made all-or-nothing by compensation, under three rules:
+ * <p>A batch is made all-or-nothing by compensation, on every kind of server. Not by transactions: the embedded
+ * server and standalone servers have none, and a transaction's time limit (60 s by default) would make large batches
+ * fail that succeed without one. Three rules:
  * <ul>
  *   <li>The insert and its compensation run to their end whatever the subscriber does: a cancel (a {@code timeout},
  *       a {@code dispose}) while {@code insertMany} is in flight does not stop the driver from writing, so the
