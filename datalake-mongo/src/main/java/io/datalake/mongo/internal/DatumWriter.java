@@ -16,6 +16,7 @@ import io.datalake.InvalidArgumentException;
 import io.datalake.NewDatum;
 import io.datalake.UndoIncompleteException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -25,6 +26,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.Codec;
@@ -69,9 +74,13 @@ final class DatumWriter {
     private final Clock clock;
     private final int batchSize;
     private final Runnable requireOpen;
+    /** Inserts (with their re-checks and undos) still running, shared by a lake and its views; close awaits them. */
+    private final Set<CompletableFuture<Void>> pending;
 
     DatumWriter(MongoCollection<Document> documents, MongoCollection<RawBsonDocument> encodedDocuments,
-            Codec<DatumEntity> entityCodec, PayloadStore payloads, Clock clock, int batchSize, Runnable requireOpen) {
+            Codec<DatumEntity> entityCodec, PayloadStore payloads, Clock clock, int batchSize, Runnable requireOpen,
+            Set<CompletableFuture<Void>> pending) {
+        this.pending = pending;
         this.documents = documents;
         this.encodedDocuments = encodedDocuments;
         this.entityCodec = entityCodec;
@@ -187,10 +196,15 @@ final class DatumWriter {
 
     /** The subset of {@code ids} that exist, with one {@code _id $in} query per batch. */
     Mono<Set<ObjectId>> existingIds(List<ObjectId> ids) {
-        return Flux.defer(() -> {
-                    requireOpen.run();
-                    return Flux.fromIterable(MongoDatalake.partition(ids, batchSize));
-                })
+        return Mono.defer(() -> {
+            requireOpen.run();
+            return existingIdsOfAnyLake(ids);
+        });
+    }
+
+    /** As {@link #existingIds}, also while the lake closes: the re-check of an insert that close awaits. */
+    private Mono<Set<ObjectId>> existingIdsOfAnyLake(List<ObjectId> ids) {
+        return Flux.fromIterable(MongoDatalake.partition(ids, batchSize))
                 .concatMap(batch -> Flux.from(documents.find(in(DatumEntity.ID, batch)).projection(include("_id"))))
                 .map(doc -> doc.getObjectId(DatumEntity.ID))
                 .collect(HashSet<ObjectId>::new, Set::add);
@@ -228,12 +242,13 @@ final class DatumWriter {
                 .onErrorResume(error -> error instanceof DatumNotFoundException
                         ? Mono.error(error) // the re-check already undid the batch
                         : undoFailedInsert(entities, encoded, error, context));
-        // A second, never-cancelled subscriber to the cached work keeps it running to its end when the caller
-        // cancels; the caller's subscription only observes the outcome. After a cancel nobody is told the outcome,
-        // so it is logged.
+        // A second, never-cancelled subscriber to the cached work (the future close() awaits) keeps it running to
+        // its end when the caller cancels; the caller's subscription only observes the outcome.
         return Mono.defer(() -> {
             Mono<Void> shared = work.cache();
-            shared.subscribe(null, e -> LOG.debug("{}: {}", context, e.toString()));
+            CompletableFuture<Void> running = shared.toFuture();
+            pending.add(running);
+            running.whenComplete((ignored, e) -> pending.remove(running));
             return shared;
         });
     }
@@ -248,7 +263,7 @@ final class DatumWriter {
         if (externalParents.isEmpty()) {
             return Mono.empty();
         }
-        return existingIds(externalParents).flatMap(found -> {
+        return existingIdsOfAnyLake(externalParents).flatMap(found -> {
             List<ObjectId> gone = missing(externalParents, found);
             if (gone.isEmpty()) {
                 return Mono.empty();
@@ -410,6 +425,27 @@ final class DatumWriter {
             deletes.add(new DeleteOneModel<>(eq(DatumEntity.ID, id)));
         }
         return Mono.from(documents.bulkWrite(deletes, new BulkWriteOptions().ordered(false))).then();
+    }
+
+    /**
+     * Waits until the inserts under way, with their re-checks and undos, have ended, at most {@code limit}: closing
+     * the client under them would leave a failed batch's datums stored.
+     */
+    static void awaitPending(Set<CompletableFuture<Void>> pending, Duration limit) {
+        CompletableFuture<?>[] running = pending.toArray(new CompletableFuture<?>[0]);
+        if (running.length == 0) {
+            return;
+        }
+        try {
+            CompletableFuture.allOf(running).handle((ignored, e) -> null).get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("closing while {} writes are still under way after {}: their batches may stay half-written",
+                    pending.size(), limit);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("unreachable: failures are handled", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private RawBsonDocument encode(DatumEntity entity) {

@@ -40,6 +40,9 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
@@ -60,6 +63,11 @@ import reactor.core.publisher.Mono;
 public final class MongoDatalake implements Datalake {
     /** Concurrent {@code $in} batches of one getData call; small so one call cannot hog the pool. */
     private static final int READ_CONCURRENCY = 4;
+    /**
+     * Close waits this many operation timeouts for writes under way: an insert, its parent re-check and an undo's
+     * few steps are each bounded by one.
+     */
+    private static final int CLOSE_WAIT_TIMEOUTS = 3;
 
     private final DatalakeSettings settings;
     private final @Nullable EmbeddedMongo embedded;
@@ -80,11 +88,14 @@ public final class MongoDatalake implements Datalake {
     /** Wraps the collection writes go through; the identity except in tests that inject failures. */
     private final UnaryOperator<MongoCollection<RawBsonDocument>> writeInterceptor;
     private final DatumWriter writer;
+    /** Writes under way in this lake and its views (see {@link DatumWriter}); shared so close awaits them all. */
+    private final Set<CompletableFuture<Void>> pendingWrites;
 
     private MongoDatalake(DatalakeSettings settings, @Nullable EmbeddedMongo embedded, String uri,
             UnaryOperator<MongoCollection<RawBsonDocument>> writeInterceptor) {
         this.settings = settings;
         this.writeInterceptor = writeInterceptor;
+        this.pendingWrites = ConcurrentHashMap.newKeySet();
         this.embedded = embedded;
         this.clock = settings.clock();
         this.batchSize = settings.batchSize();
@@ -148,6 +159,7 @@ public final class MongoDatalake implements Datalake {
         this.documents = lake.documents.withTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         this.encodedDocuments = lake.encodedDocuments.withTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         this.writeInterceptor = lake.writeInterceptor;
+        this.pendingWrites = lake.pendingWrites;
         this.writer = newWriter();
         this.queryEngine = new QueryEngine(documents, EngineTuning.withBatchSize(batchSize));
     }
@@ -192,7 +204,7 @@ public final class MongoDatalake implements Datalake {
 
     private DatumWriter newWriter() {
         return new DatumWriter(documents, writeInterceptor.apply(encodedDocuments), entityCodec, payloads, clock,
-                batchSize, this::requireOpen);
+                batchSize, this::requireOpen, pendingWrites);
     }
 
     private Mono<Void> createIndexes() {
@@ -441,6 +453,8 @@ public final class MongoDatalake implements Datalake {
     public void close() {
         if (owner && closed.compareAndSet(false, true)) {
             try {
+                // New calls fail from here on; a batch already being inserted ends, and is undone if it failed.
+                DatumWriter.awaitPending(pendingWrites, settings.operationTimeout().multipliedBy(CLOSE_WAIT_TIMEOUTS));
                 client.close();
                 morphiaClient.close();
                 payloads.close();

@@ -85,6 +85,30 @@ class WritePathTest {
     }
 
     @Test
+    void closingTheLakeWaitsForAFailingBatchToBeUndone() throws Exception {
+        CountDownLatch inserting = new CountDownLatch(1);
+        DatalakeSettings settings = TestLakes.freshSettings().batchSize(10_000).build();
+        Datalake lake = open(settings, (docs, insert) -> {
+            inserting.countDown();
+            return insert.apply(docs);
+        });
+        MongoCollection<Document> raw = raw(settings);
+        raw.createIndex(new Document("metadata.k", 1), new IndexOptions().unique(true));
+        lake.addDatum("existing", Map.of("k", "taken")).block();
+        List<NewDatum> batch = new ArrayList<>();
+        for (int i = 0; i < 9_999; i++) {
+            batch.add(NewDatum.of(i, Map.of("k", "k" + i)));
+        }
+        batch.add(NewDatum.of("late clash", Map.of("k", "taken")));
+
+        lake.addData(Flux.fromIterable(batch)).subscribe(d -> { }, e -> { });
+        assertThat(inserting.await(60, TimeUnit.SECONDS)).isTrue();
+        lake.close();
+
+        assertThat(raw.countDocuments()).as("closed only once the failed batch was undone").isEqualTo(1);
+    }
+
+    @Test
     void aBatchCancelledWhileItsInsertSucceedsIsStoredWholeAndFoundByItsIds() throws Exception {
         CountDownLatch inserting = new CountDownLatch(1);
         DatalakeSettings settings = TestLakes.freshSettings().batchSize(5_000).build();
