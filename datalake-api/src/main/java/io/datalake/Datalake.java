@@ -95,8 +95,8 @@ public interface Datalake extends AutoCloseable {
      * stays stored although its datums were never emitted. So after a cancel, every batch is stored wholly or not
      * at all, and datums not emitted may exist. To find out which: give each datum an id
      * ({@link NewDatum.Builder#id}) and, once the in-flight batch has settled (each server call of it is bounded
-     * by the operation timeout), call {@code getData(ids, false)}; its {@link DatumNotFoundException#ids()} are the
-     * datums not stored, safe to add again.
+     * by the operation timeout; {@link #close()} waits for it), call {@code getData(ids, false)}; its
+     * {@link DatumNotFoundException#ids()} are the datums not stored, safe to add again.
      *
      * @param data the datums to add
      * @return the stored datums in input order
@@ -355,8 +355,9 @@ public interface Datalake extends AutoCloseable {
     Datalake withOperationTimeout(Duration timeout);
 
     /**
-     * Closes the lake: its MongoDB client, its registry handles and, for an embedded lake, its server.
-     * Idempotent.
+     * Closes the lake: its MongoDB client, its registry handles and, for an embedded lake, its server. Inserts
+     * still under way (of cancelled calls, too) are first awaited, at most three operation timeouts, so that a
+     * failed batch is undone before the connection goes. Idempotent.
      */
     @Override
     void close();
