@@ -57,7 +57,8 @@ public interface BlockingDatalake extends AutoCloseable {
     Datum addDatum(NewDatum datum);
 
     /**
-     * Adds many datums in batches.
+     * Adds many datums in batches. A batch that fails is undone before the exception is thrown, except datums that
+     * others derive from by now (see {@link Datalake#addData} and {@link UndoIncompleteException}).
      *
      * @param data the datums to add
      * @return the stored datums in input order

@@ -65,8 +65,14 @@ public interface Datalake extends AutoCloseable {
     /**
      * Adds one datum.
      *
+     * <p>If the datum's parent is deleted while the datum is being written (a concurrent {@code addData} undoing a
+     * failed batch), the datum is removed again and the call fails with {@link DatumNotFoundException}: no datum is
+     * left pointing at a parent that is gone. Cancelling the returned Mono while the insert is in flight does not
+     * stop the insert: the datum may be stored, or not; look it up by its {@linkplain NewDatum#id() chosen id}.
+     *
      * @param datum the datum to add
-     * @return the stored datum; fails as {@link #addDatum(Object, Map, String, ObjectId)} does
+     * @return the stored datum; fails as {@link #addDatum(Object, Map, String, ObjectId)} does, and with
+     *     {@link DatumValidationException} naming the index and key if the id or a user's own unique index clashes
      */
     Mono<Datum> addDatum(NewDatum datum);
 
@@ -76,6 +82,21 @@ public interface Datalake extends AutoCloseable {
      *
      * <p>Each batch is validated as a whole before it is written: a bad datum or an unknown parent fails the call
      * and nothing of its batch is written; earlier batches stay written (they are complete, valid datums).
+     *
+     * <p>A batch the server refuses part-way (a user's unique index, a lost connection, a timeout) is undone before
+     * the error is signalled, with two exceptions that the error reports: a datum of the batch that another writer
+     * has meanwhile derived a datum from is kept, so that no one's datum loses its parent (listed by an
+     * {@link UndoIncompleteException} among the error's {@linkplain Throwable#getSuppressed() suppressed}
+     * exceptions); and when the outcome of the insert is unknown, a document under a caller-chosen id that is not
+     * exactly the one this call sent belongs to another writer and is left alone.
+     *
+     * <p>Cancelling (a {@code timeout}, {@code dispose}, {@code take}) stops reading {@code data} at once, but the
+     * batch whose insert is in flight runs to its end: if the insert fails it is undone as above, if it succeeds it
+     * stays stored although its datums were never emitted. So after a cancel, every batch is stored wholly or not
+     * at all, and datums not emitted may exist. To find out which: give each datum an id
+     * ({@link NewDatum.Builder#id}) and, once the in-flight batch has settled (each server call of it is bounded
+     * by the operation timeout; {@link #close()} waits for it), call {@code getData(ids, false)}; its
+     * {@link DatumNotFoundException#ids()} are the datums not stored, safe to add again.
      *
      * @param data the datums to add
      * @return the stored datums in input order
@@ -334,8 +355,9 @@ public interface Datalake extends AutoCloseable {
     Datalake withOperationTimeout(Duration timeout);
 
     /**
-     * Closes the lake: its MongoDB client, its registry handles and, for an embedded lake, its server.
-     * Idempotent.
+     * Closes the lake: its MongoDB client, its registry handles and, for an embedded lake, its server. Inserts
+     * still under way (of cancelled calls, too) are first awaited, at most three operation timeouts, so that a
+     * failed batch is undone before the connection goes. Idempotent.
      */
     @Override
     void close();

@@ -561,6 +561,28 @@ abstract class DatalakeContract {
     }
 
     @Test
+    void aClashOnAUsersOwnUniqueIndexNamesTheIndexAndTheKey() {
+        Datalake lake = lake();
+        raw().createIndex(new Document("metadata.key", 1), new com.mongodb.client.model.IndexOptions().unique(true));
+        lake.addDatum("existing", Map.of("key", "taken")).block();
+
+        assertThatThrownBy(() -> lake.blocking().addDatum("clash", Map.of("key", "taken")))
+                .isInstanceOf(DatumValidationException.class)
+                .hasMessageContaining("metadata.key_1")
+                .hasMessageContaining("taken")
+                .hasMessageNotContaining("a datum with this id already exists");
+        assertThatThrownBy(() -> lake.blocking().addData(List.of(NewDatum.of("clash", Map.of("key", "taken")))))
+                .isInstanceOf(DatumValidationException.class)
+                .hasMessageContaining("unique index metadata.key_1")
+                .hasMessageNotContaining("a datum with this id already exists");
+        ObjectId id = lake.addDatum("first", null).block().id();
+        assertThatThrownBy(() -> lake.blocking().addDatum(NewDatum.builder().id(id).data("again").build()))
+                .isInstanceOf(DatumValidationException.class)
+                .hasMessageContaining("a datum with this id already exists")
+                .hasMessageContaining(id.toHexString());
+    }
+
+    @Test
     void closedLakeFailsClearly() {
         Datalake lake = lake();
         lake.close();

@@ -6,7 +6,6 @@ import static com.mongodb.client.model.Projections.include;
 import static com.mongodb.client.model.Sorts.ascending;
 
 import com.mongodb.ConnectionString;
-import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
@@ -20,7 +19,6 @@ import io.datalake.DatalakeException;
 import io.datalake.DatalakeSettings;
 import io.datalake.Datum;
 import io.datalake.DatumNotFoundException;
-import io.datalake.DatumValidationException;
 import io.datalake.InvalidArgumentException;
 import io.datalake.LakeStats;
 import io.datalake.NewDatum;
@@ -35,7 +33,6 @@ import io.datalake.query.engine.QueryEngine;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,8 +41,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.Codec;
@@ -63,6 +63,11 @@ import reactor.core.publisher.Mono;
 public final class MongoDatalake implements Datalake {
     /** Concurrent {@code $in} batches of one getData call; small so one call cannot hog the pool. */
     private static final int READ_CONCURRENCY = 4;
+    /**
+     * Close waits this many operation timeouts for writes under way: an insert, its parent re-check and an undo's
+     * few steps are each bounded by one.
+     */
+    private static final int CLOSE_WAIT_TIMEOUTS = 3;
 
     private final DatalakeSettings settings;
     private final @Nullable EmbeddedMongo embedded;
@@ -80,9 +85,17 @@ public final class MongoDatalake implements Datalake {
     /** Morphia's codec of the entity: each new datum is encoded once, measured, then written as raw BSON. */
     private final Codec<DatumEntity> entityCodec;
     private final MongoCollection<RawBsonDocument> encodedDocuments;
+    /** Wraps the collection writes go through; the identity except in tests that inject failures. */
+    private final UnaryOperator<MongoCollection<RawBsonDocument>> writeInterceptor;
+    private final DatumWriter writer;
+    /** Writes under way in this lake and its views (see {@link DatumWriter}); shared so close awaits them all. */
+    private final Set<CompletableFuture<Void>> pendingWrites;
 
-    private MongoDatalake(DatalakeSettings settings, @Nullable EmbeddedMongo embedded, String uri) {
+    private MongoDatalake(DatalakeSettings settings, @Nullable EmbeddedMongo embedded, String uri,
+            UnaryOperator<MongoCollection<RawBsonDocument>> writeInterceptor) {
         this.settings = settings;
+        this.writeInterceptor = writeInterceptor;
+        this.pendingWrites = ConcurrentHashMap.newKeySet();
         this.embedded = embedded;
         this.clock = settings.clock();
         this.batchSize = settings.batchSize();
@@ -116,6 +129,7 @@ public final class MongoDatalake implements Datalake {
             this.queryEngine = new QueryEngine(documents, EngineTuning.withBatchSize(batchSize));
             this.entityCodec = datastore.getCodecRegistry().get(DatumEntity.class);
             this.encodedDocuments = documents.withDocumentClass(RawBsonDocument.class);
+            this.writer = newWriter();
         } catch (RuntimeException e) {
             // Nothing half-opened may outlive a failed open: close what was created, newest first.
             for (int i = opened.size() - 1; i >= 0; i--) {
@@ -144,6 +158,9 @@ public final class MongoDatalake implements Datalake {
         this.entityCodec = lake.entityCodec;
         this.documents = lake.documents.withTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         this.encodedDocuments = lake.encodedDocuments.withTimeout(timeoutMs, TimeUnit.MILLISECONDS);
+        this.writeInterceptor = lake.writeInterceptor;
+        this.pendingWrites = lake.pendingWrites;
+        this.writer = newWriter();
         this.queryEngine = new QueryEngine(documents, EngineTuning.withBatchSize(batchSize));
     }
 
@@ -155,11 +172,17 @@ public final class MongoDatalake implements Datalake {
      * @throws DatalakeException if the server cannot be started or reached or the indexes cannot be created
      */
     public static MongoDatalake open(DatalakeSettings settings) {
+        return open(settings, UnaryOperator.identity());
+    }
+
+    /** Opens a lake whose writes go through {@code writeInterceptor(collection)}: for tests that inject failures. */
+    static MongoDatalake open(DatalakeSettings settings,
+            UnaryOperator<MongoCollection<RawBsonDocument>> writeInterceptor) {
         EmbeddedMongo embedded = settings.mongoUri() == null ? EmbeddedMongo.start() : null;
         String uri = embedded != null ? embedded.connectionString() : settings.mongoUri();
         MongoDatalake lake;
         try {
-            lake = new MongoDatalake(settings, embedded, uri);
+            lake = new MongoDatalake(settings, embedded, uri, writeInterceptor);
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
@@ -177,6 +200,11 @@ public final class MongoDatalake implements Datalake {
             throw e instanceof DatalakeException ? e : new DatalakeException("could not open the lake", e);
         }
         return lake;
+    }
+
+    private DatumWriter newWriter() {
+        return new DatumWriter(documents, writeInterceptor.apply(encodedDocuments), entityCodec, payloads, clock,
+                batchSize, this::requireOpen, pendingWrites);
     }
 
     private Mono<Void> createIndexes() {
@@ -206,22 +234,7 @@ public final class MongoDatalake implements Datalake {
 
     @Override
     public Mono<Datum> addDatum(NewDatum datum) {
-        return Mono.defer(() -> {
-            requireOpen();
-            PreparedDatum prepared = prepare(requireNonNull(datum, "datum"), now());
-            Mono<Void> parentCheck = prepared.entity.derivedFrom == null
-                    ? Mono.empty()
-                    : requireExisting(List.of(prepared.entity.derivedFrom), "derivedFrom parent");
-            RawBsonDocument encoded = encode(prepared.entity);
-            // Payload before datum: a datum never points at a payload that was not written.
-            return parentCheck
-                    .then(payloads.place(datum, encodedSize(encoded)))
-                    .map(placement -> attach(prepared, placement))
-                    .flatMap(ready -> Mono.from(encodedDocuments.insertOne(
-                                    ready == prepared ? encoded : encode(ready.entity)))
-                            .thenReturn(ready.datum))
-                    .onErrorMap(e -> StoreErrors.translate("addDatum " + prepared.entity.id, e));
-        });
+        return writer.addDatum(datum);
     }
 
     @Override
@@ -229,123 +242,7 @@ public final class MongoDatalake implements Datalake {
         if (data == null) {
             return Flux.error(new InvalidArgumentException("addData: data must not be null"));
         }
-        // concatMap with prefetch 1 keeps at most one batch buffered beyond the one being written.
-        return Flux.from(data).buffer(batchSize).concatMap(this::insertBatch, 1);
-    }
-
-    private Flux<Datum> insertBatch(List<NewDatum> batch) {
-        return Flux.defer(() -> {
-            requireOpen();
-            Instant addedAt = now();
-            List<DatumEntity> toInsert = new ArrayList<>(batch.size());
-            List<Datum> result = new ArrayList<>(batch.size());
-            Set<ObjectId> idsInBatch = new HashSet<>();
-            Set<ObjectId> externalParents = new LinkedHashSet<>();
-            for (int i = 0; i < batch.size(); i++) {
-                NewDatum item = batch.get(i);
-                if (item == null) {
-                    throw new InvalidArgumentException("addData: element " + i + " of the batch is null");
-                }
-                PreparedDatum prepared = prepare(item, addedAt);
-                ObjectId parent = prepared.entity.derivedFrom;
-                if (parent != null && !idsInBatch.contains(parent)) {
-                    externalParents.add(parent);
-                }
-                if (!idsInBatch.add(prepared.entity.id)) {
-                    throw new DatumValidationException("addData: id " + prepared.entity.id
-                            + " appears more than once in the batch");
-                }
-                toInsert.add(prepared.entity);
-                result.add(prepared.datum);
-            }
-            List<RawBsonDocument> encoded = new ArrayList<>(toInsert.size());
-            for (DatumEntity entity : toInsert) {
-                encoded.add(encode(entity));
-            }
-            Mono<Void> parentCheck = externalParents.isEmpty()
-                    ? Mono.empty()
-                    : requireExisting(new ArrayList<>(externalParents), "derivedFrom parent");
-            // Payloads before datums: a datum never points at a payload that was not written.
-            return Mono.when(parentCheck, requireNew(callerChosenIds(batch)))
-                    .thenMany(Flux.range(0, batch.size())
-                            .flatMapSequential(i -> payloads.place(batch.get(i), encodedSize(encoded.get(i))),
-                                    payloads.concurrency()))
-                    .collectList()
-                    .flatMapMany(placements -> {
-                        for (int i = 0; i < placements.size(); i++) {
-                            if (placements.get(i).stored() != null) {
-                                PreparedDatum ready = attach(new PreparedDatum(toInsert.get(i), result.get(i)),
-                                        placements.get(i));
-                                toInsert.set(i, ready.entity);
-                                encoded.set(i, encode(ready.entity));
-                                result.set(i, ready.datum);
-                            }
-                        }
-                        return insertAllOrNothing(toInsert, encoded).thenMany(Flux.fromIterable(result));
-                    })
-                    .onErrorMap(e -> StoreErrors.translate("addData batch of " + toInsert.size(), e));
-        });
-    }
-
-    private static List<ObjectId> callerChosenIds(List<NewDatum> batch) {
-        List<ObjectId> ids = new ArrayList<>();
-        for (NewDatum datum : batch) {
-            if (datum.id() != null) {
-                ids.add(datum.id());
-            }
-        }
-        return ids;
-    }
-
-    /** Fails with {@link DatumValidationException} naming the ids that already exist; empty when none do. */
-    private Mono<Void> requireNew(List<ObjectId> ids) {
-        if (ids.isEmpty()) {
-            return Mono.empty();
-        }
-        return existingIds(ids).flatMap(existing -> existing.isEmpty()
-                ? Mono.empty()
-                : Mono.error(new DatumValidationException(
-                        "addData: datums with these ids already exist: " + existing)));
-    }
-
-    /** The subset of {@code ids} that exist, with one {@code _id $in} query per batch. */
-    private Mono<Set<ObjectId>> existingIds(List<ObjectId> ids) {
-        return Flux.defer(() -> {
-                    requireOpen();
-                    return Flux.fromIterable(partition(ids, batchSize));
-                })
-                .concatMap(batch -> Flux.from(documents.find(in(DatumEntity.ID, batch)).projection(include("_id"))))
-                .map(doc -> doc.getObjectId(DatumEntity.ID))
-                .collect(HashSet<ObjectId>::new, Set::add);
-    }
-
-    /**
-     * Inserts one batch so that it is either fully stored or not at all. MongoDB has no multi-document atomicity
-     * without transactions (which the embedded server and many deployments lack), so a failed ordered
-     * {@code insertMany} is compensated: the datums it did store are deleted before the error is reported. Every id
-     * of the batch is known not to have existed before (generated, or checked by {@link #requireNew}), so the
-     * compensation deletes only what this call wrote.
-     */
-    private Mono<Void> insertAllOrNothing(List<DatumEntity> toInsert, List<RawBsonDocument> encoded) {
-        return Mono.from(encodedDocuments.insertMany(encoded)).then().onErrorResume(error -> {
-            List<ObjectId> written = new ArrayList<>();
-            int firstFailure = error instanceof MongoBulkWriteException
-                    && !((MongoBulkWriteException) error).getWriteErrors().isEmpty()
-                    ? ((MongoBulkWriteException) error).getWriteErrors().get(0).getIndex()
-                    : toInsert.size(); // outcome unknown (e.g. a network error): any of them may be stored
-            for (int i = 0; i < firstFailure; i++) {
-                written.add(toInsert.get(i).id);
-            }
-            if (written.isEmpty()) {
-                return Mono.error(error);
-            }
-            return Mono.from(documents.deleteMany(in(DatumEntity.ID, written)))
-                    .onErrorResume(cleanupFailure -> {
-                        error.addSuppressed(cleanupFailure);
-                        return Mono.empty();
-                    })
-                    .then(Mono.error(error));
-        });
+        return writer.addData(data);
     }
 
     @Override
@@ -490,67 +387,13 @@ public final class MongoDatalake implements Datalake {
 
     /** Completes empty when every id exists, else fails with {@link DatumNotFoundException} naming the missing. */
     private Mono<Void> requireExisting(List<ObjectId> ids, String context) {
-        return existingIds(ids)
-                .onErrorMap(e -> StoreErrors.translate(context, e))
-                .flatMap(found -> {
-                    List<ObjectId> missing = new ArrayList<>();
-                    for (ObjectId id : ids) {
-                        if (!found.contains(id)) {
-                            missing.add(id);
-                        }
-                    }
-                    return missing.isEmpty() ? Mono.empty() : Mono.error(new DatumNotFoundException(context, missing));
-                });
-    }
-
-    private RawBsonDocument encode(DatumEntity entity) {
-        return new RawBsonDocument(entity, entityCodec);
-    }
-
-    private static long encodedSize(RawBsonDocument document) {
-        return document.getByteBuffer().remaining();
+        return writer.requireExisting(ids, context);
     }
 
     private void requireOpen() {
         if (closed.get()) {
             throw new DatalakeException("this lake is closed: " + this);
         }
-    }
-
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    private static PreparedDatum prepare(NewDatum datum, Instant addedAt) {
-        DatumEntity entity = new DatumEntity();
-        entity.id = datum.id() != null ? datum.id() : new ObjectId();
-        // A registry payload may be any value (stream, file, POJO); PayloadStore encodes it, not BSON. Its maps and
-        // lists obey the inline rules all the same (an inline value may be offloaded, and must mean the same).
-        if (datum.registryUri() != null) {
-            BsonValues.check(datum.data(), "data");
-        }
-        entity.data = datum.registryUri() != null ? null : BsonValues.toStorable(datum.data(), "data");
-        entity.metadata = BsonValues.toDocument(datum.metadata(), "metadata");
-        entity.derivedFrom = datum.derivedFrom();
-        entity.addedAt = addedAt;
-        if (entity.id.equals(entity.derivedFrom)) {
-            throw new DatumValidationException("datum " + entity.id + " cannot be derived from itself");
-        }
-        return new PreparedDatum(entity, toDatum(entity));
-    }
-
-    /** Points a prepared datum at the payload that {@link PayloadStore#place} wrote, if it wrote one. */
-    private static PreparedDatum attach(PreparedDatum prepared, PayloadStore.Placement placement) {
-        PayloadStore.Stored stored = placement.stored();
-        if (stored == null) {
-            return prepared;
-        }
-        DatumEntity entity = prepared.entity;
-        entity.data = null;
-        entity.registryUri = stored.blob().registryUri();
-        entity.registryKey = stored.blob().key();
-        entity.payload = PayloadStore.toDocument(stored.info());
-        return new PreparedDatum(entity, toDatum(entity).withData(stored.data()));
     }
 
     /**
@@ -584,13 +427,6 @@ public final class MongoDatalake implements Datalake {
         return settings.database() + "." + settings.collection();
     }
 
-    private static <T> T requireNonNull(@Nullable T value, String name) {
-        if (value == null) {
-            throw new InvalidArgumentException(name + " must not be null");
-        }
-        return value;
-    }
-
     private static int indexOfNull(List<?> list) {
         for (int i = 0; i < list.size(); i++) {
             if (list.get(i) == null) {
@@ -617,6 +453,8 @@ public final class MongoDatalake implements Datalake {
     public void close() {
         if (owner && closed.compareAndSet(false, true)) {
             try {
+                // New calls fail from here on; a batch already being inserted ends, and is undone if it failed.
+                DatumWriter.awaitPending(pendingWrites, settings.operationTimeout().multipliedBy(CLOSE_WAIT_TIMEOUTS));
                 client.close();
                 morphiaClient.close();
                 payloads.close();
@@ -632,15 +470,5 @@ public final class MongoDatalake implements Datalake {
     public String toString() {
         return "MongoDatalake{" + settings + (embedded != null ? ", embedded=" + embedded : "")
                 + (owner ? "" : ", view") + "}";
-    }
-
-    private static final class PreparedDatum {
-        final DatumEntity entity;
-        final Datum datum;
-
-        PreparedDatum(DatumEntity entity, Datum datum) {
-            this.entity = entity;
-            this.datum = datum;
-        }
     }
 }

@@ -3,12 +3,25 @@ package io.datalake.mongo.internal;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
+import com.mongodb.WriteError;
+import com.mongodb.bulk.BulkWriteError;
 import io.datalake.DatalakeException;
 import io.datalake.DatumValidationException;
 import io.datalake.query.engine.internal.DriverTimeouts;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Maps driver failures to datalake exceptions, keeping the driver's exception as the cause. */
 final class StoreErrors {
+    /** The index that makes {@code _id} unique; a clash on any other index is a user's own unique index. */
+    static final String ID_INDEX = "_id_";
+    /**
+     * The server's duplicate-key message, e.g. {@code E11000 duplicate key error collection: db.c index: k_1 dup
+     * key: { k: "x" }}; real MongoDB and the embedded server both say it this way.
+     */
+    private static final Pattern DUPLICATE_KEY = Pattern.compile("index: (\\S+) dup key: (\\{.*})", Pattern.DOTALL);
+
     private StoreErrors() {
     }
 
@@ -20,21 +33,42 @@ final class StoreErrors {
         if (timeout != null) {
             return timeout;
         }
-        if (isDuplicateKey(error)) {
-            return new DatumValidationException(context + ": a datum with this id already exists ("
-                    + error.getMessage() + ")", error);
+        WriteError duplicate = duplicateKey(error);
+        if (duplicate != null) {
+            return new DatumValidationException(context + ": " + describeDuplicate(duplicate), error);
         }
         return new DatalakeException(context + " failed: " + error.getMessage(), error);
     }
 
-    private static boolean isDuplicateKey(Throwable error) {
+    /**
+     * Says which unique index refused which key: {@code _id} clashes are "a datum with this id already exists",
+     * others name the index and the key, so a user's own unique index is not mistaken for an id clash.
+     */
+    static String describeDuplicate(WriteError error) {
+        Matcher m = DUPLICATE_KEY.matcher(String.valueOf(error.getMessage()));
+        if (!m.find()) {
+            return "duplicate key (" + error.getMessage() + ")";
+        }
+        String index = m.group(1);
+        String key = m.group(2).trim();
+        if (ID_INDEX.equals(index)) {
+            return "a datum with this id already exists (index " + index + ", key " + key + ")";
+        }
+        return "unique index " + index + " already holds key " + key + " (" + error.getMessage() + ")";
+    }
+
+    private static @Nullable WriteError duplicateKey(Throwable error) {
         if (error instanceof MongoWriteException) {
-            return ((MongoWriteException) error).getError().getCategory() == ErrorCategory.DUPLICATE_KEY;
+            WriteError e = ((MongoWriteException) error).getError();
+            return e.getCategory() == ErrorCategory.DUPLICATE_KEY ? e : null;
         }
         if (error instanceof MongoBulkWriteException) {
-            return ((MongoBulkWriteException) error).getWriteErrors().stream()
-                    .anyMatch(e -> e.getCategory() == ErrorCategory.DUPLICATE_KEY);
+            for (BulkWriteError e : ((MongoBulkWriteException) error).getWriteErrors()) {
+                if (e.getCategory() == ErrorCategory.DUPLICATE_KEY) {
+                    return e;
+                }
+            }
         }
-        return false;
+        return null;
     }
 }
