@@ -110,7 +110,19 @@ final class DatumWriter {
                                     "addDatum " + prepared.entity.id)
                             .thenReturn(ready.datum))
                     .onErrorMap(e -> StoreErrors.translate("addDatum " + prepared.entity.id, e));
-        });
+        }).doOnError(e -> releaseUnread(List.of(datum))).doOnCancel(() -> releaseUnread(List.of(datum)));
+    }
+
+    /**
+     * An add that failed or was cancelled before its payload's turn still closes the streams it was handed; done
+     * before the error reaches the caller, so a caller who sees the error finds the stream closed.
+     */
+    private void releaseUnread(List<NewDatum> data) {
+        for (NewDatum datum : data) {
+            if (datum != null) {
+                payloads.releaseUnread(datum);
+            }
+        }
     }
 
     Flux<Datum> addData(Publisher<NewDatum> data) {
@@ -170,7 +182,7 @@ final class DatumWriter {
                                 .thenMany(Flux.fromIterable(result));
                     })
                     .onErrorMap(e -> StoreErrors.translate(context, e));
-        });
+        }).doOnError(e -> releaseUnread(batch)).doOnCancel(() -> releaseUnread(batch));
     }
 
     private static List<ObjectId> callerChosenIds(List<NewDatum> batch) {

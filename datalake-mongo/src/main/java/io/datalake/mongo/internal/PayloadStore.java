@@ -364,6 +364,22 @@ final class PayloadStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes a datum's payload stream that the store never started to read, because the add ended (cancelled,
+     * failed on its parent check) before its payload's turn: the caller handed the stream over to be read once and
+     * closed. The stream is marked as read, so a second attempt fails clearly instead of reading a closed stream;
+     * a stream the upload has claimed is left to the upload, which closes it.
+     */
+    void releaseUnread(NewDatum datum) {
+        if (datum.data() instanceof InputStream && readStreams.add((InputStream) datum.data())) {
+            try {
+                ((InputStream) datum.data()).close();
+            } catch (IOException e) {
+                LOG.debug("closing an unread payload stream failed: {}", e.toString());
+            }
+        }
+    }
+
     /** Marks a stream as being read; a stream can be stored once, since its bytes are gone after that. */
     private void claim(InputStream stream) {
         if (!readStreams.add(stream)) {

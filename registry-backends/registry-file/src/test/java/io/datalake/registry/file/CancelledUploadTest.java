@@ -1,9 +1,11 @@
 package io.datalake.registry.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datalake.Datalake;
 import io.datalake.Datum;
+import io.datalake.DatumNotFoundException;
 import io.datalake.RegistrySettings;
 import io.datalake.mongo.TestLakes;
 import io.datalake.registry.internal.ContentAddressedRegistry;
@@ -15,11 +17,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
@@ -125,11 +129,18 @@ class CancelledUploadTest {
         String registry = dir.resolve("reg").toString();
         Datalake lake = TestLakes.newLake(s -> s.registry(RegistrySettings.builder().spoolDirectory(spool).build()));
         try {
-            List<TrackedStream> streams = cancelAtRandom(stream -> lake.addDatum(stream, null, registry, null));
+            // With a parent, addDatum checks it before its payload step: some calls are cancelled there.
+            Datum parent = lake.addDatum(Map.of("type", "image"), null).block(Duration.ofSeconds(30));
+            List<TrackedStream> streams = cancelAtRandom(
+                    stream -> lake.addDatum(stream, null, registry, parent.id()));
 
-            // The lake closes every stream its payload step took; a call cancelled before that step (while an
-            // earlier step of addDatum ran) leaves the stream unread, to its caller.
-            awaitClean(streams.stream().filter(s -> s.read.get()).toList(), spool);
+            // Every stream handed over is closed: by the upload that read it, or unread by a call that ended
+            // before its payload's turn.
+            awaitClean(streams, spool);
+            TrackedStream orphan = new TrackedStream(new byte[] {1, 2, 3});
+            assertThatThrownBy(() -> lake.addDatum(orphan, null, registry, new ObjectId()).block())
+                    .isInstanceOf(DatumNotFoundException.class);
+            assertThat(orphan.closed).as("a stream whose add failed its parent check is closed").isTrue();
             // A stream that is not cancelled is still stored whole, its type detected from the bytes read.
             byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0};
             TrackedStream stream = new TrackedStream(png);
