@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -110,7 +111,7 @@ final class DatumWriter {
                                     "addDatum " + prepared.entity.id)
                             .thenReturn(ready.datum))
                     .onErrorMap(e -> StoreErrors.translate("addDatum " + prepared.entity.id, e));
-        }).doOnError(e -> releaseUnread(List.of(datum))).doOnCancel(() -> releaseUnread(List.of(datum)));
+        }).doOnError(e -> releaseUnread(Collections.singletonList(datum))).doOnCancel(() -> releaseUnread(Collections.singletonList(datum)));
     }
 
     /**
