@@ -365,7 +365,7 @@ final class DatumWriter {
         return keepParentsOfOutsiders(candidates, kept)
                 .then(Mono.defer(() -> candidates.isEmpty() ? Mono.empty() : deleteAll(candidates)))
                 .then(Mono.defer(() -> restoreParentsOfLateChildren(candidates, ours, kept)))
-                .then(Mono.fromCallable(() -> (Set<ObjectId>) kept));
+                .then(Mono.fromCallable(() -> kept));
     }
 
     private Mono<Void> keepParentsOfOutsiders(Set<ObjectId> candidates, Set<ObjectId> kept) {
