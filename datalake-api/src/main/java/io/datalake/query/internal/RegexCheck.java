@@ -34,6 +34,53 @@ final class RegexCheck {
      * @return a short reason, or null when the pattern may be valid
      */
     static @Nullable String certainError(String pattern, String options) {
+        int depth = groupDepth(pattern);
+        if (depth > MAX_GROUP_DEPTH) {
+            return "its groups are nested " + depth + " levels deep; PCRE refuses more than " + MAX_GROUP_DEPTH
+                    + " (parentheses are too deeply nested)";
+        }
+        try {
+            return checked(pattern, options);
+        } catch (StackOverflowError e) {
+            // Chained quantifiers such as a{1}{1}{1}... nest without parentheses; the scans here recurse.
+            return "it is too deeply nested to check for catastrophic backtracking; simplify it";
+        }
+    }
+
+    /** PCRE2's default limit on the nesting of parentheses ({@code PARENS_NEST_LIMIT}), MongoDB's too. */
+    static final int MAX_GROUP_DEPTH = 250;
+
+    /** The deepest nesting of parentheses, scanned without recursion (escapes, quoting and classes skipped). */
+    private static int groupDepth(String p) {
+        int depth = 0;
+        int max = 0;
+        int i = 0;
+        int n = p.length();
+        while (i < n) {
+            char c = p.charAt(i);
+            if (c == '\\') {
+                if (i + 1 < n && p.charAt(i + 1) == 'Q') {
+                    int end = p.indexOf("\\E", i + 2);
+                    i = end < 0 ? n : end + 2;
+                } else {
+                    i += 2;
+                }
+            } else if (c == '[') {
+                int end = skipClass(p, i);
+                i = end < 0 ? n : end;
+            } else {
+                if (c == '(') {
+                    max = Math.max(max, ++depth);
+                } else if (c == ')' && depth > 0) {
+                    depth--;
+                }
+                i++;
+            }
+        }
+        return max;
+    }
+
+    private static @Nullable String checked(String pattern, String options) {
         // Extended mode gives whitespace and '#' meanings the structural scan does not model; leave it to the server.
         if (options.indexOf('x') >= 0 || INLINE_EXTENDED.matcher(pattern).find()) {
             return backtrackingRisk(pattern, INLINE_EXTENDED.matcher(pattern).find() ? options + "x" : options);
@@ -204,46 +251,77 @@ final class RegexCheck {
             return null;
         }
         List<Node> alternatives = ((Alternation) node).alternatives;
-        for (int i = 0; i < alternatives.size(); i++) {
-            for (int j = i + 1; j < alternatives.size(); j++) {
-                if (overlap(alternatives.get(i), alternatives.get(j), pattern, caseInsensitive)) {
-                    return "'" + pattern.substring(alternatives.get(i).start, alternatives.get(i).end) + "' and '"
-                            + pattern.substring(alternatives.get(j).start, alternatives.get(j).end) + "'";
+        // Linear-ish in the number of alternatives: a query may hold thousands, and comparing every pair (each
+        // comparison trying every sample character) would take the client minutes.
+        int n = alternatives.size();
+        String[] texts = new String[n];
+        List<Integer> literals = new ArrayList<>();
+        List<Integer> others = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String text = literalText(alternatives.get(i));
+            if (text != null) {
+                texts[i] = caseInsensitive ? text.toLowerCase(Locale.ROOT) : text;
+                literals.add(i);
+            } else {
+                others.add(i);
+            }
+        }
+        // Plain text: if one alternative is a prefix of another, it is a prefix of its successor in sorted order.
+        literals.sort((a, b) -> texts[a].compareTo(texts[b]));
+        for (int k = 0; k + 1 < literals.size(); k++) {
+            if (texts[literals.get(k + 1)].startsWith(texts[literals.get(k)])) {
+                return pair(alternatives, literals.get(k), literals.get(k + 1), pattern);
+            }
+        }
+        if (others.isEmpty()) {
+            return null;
+        }
+        // Any other alternative: its first character must not be one another alternative can start with.
+        int flags = (caseInsensitive ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0) | Pattern.DOTALL;
+        java.util.Map<Character, Integer> owner = new java.util.HashMap<>();
+        java.util.TreeSet<Character> tried = new java.util.TreeSet<>();
+        for (char c = 0; c < SAMPLE_CHARS; c++) {
+            tried.add(c);
+        }
+        for (int i : literals) {
+            char c = texts[i].charAt(0);
+            tried.add(c);
+            owner.putIfAbsent(c, i); // plain-text alternatives may share a first character: (cat|car)+ is fine
+        }
+        if ((long) others.size() * tried.size() > MAX_CHECKS) {
+            return "'" + pattern.substring(node.start, node.end) + "' (" + n + " alternatives, too many to compare)";
+        }
+        for (int i : others) {
+            Atom firstI = firstAtom(alternatives.get(i));
+            Pattern first;
+            try {
+                first = firstI == null ? null : Pattern.compile(pattern.substring(firstI.start, firstI.end), flags);
+            } catch (PatternSyntaxException e) {
+                first = null;
+            }
+            if (first == null) {
+                // It may start with anything: it overlaps whatever other alternative there is.
+                return pair(alternatives, i == 0 ? 1 : 0, i, pattern);
+            }
+            for (char c : tried) {
+                if (first.matcher(String.valueOf(c)).matches()) {
+                    Integer previous = owner.putIfAbsent(c, i);
+                    if (previous != null && previous != i) {
+                        return pair(alternatives, Math.min(previous, i), Math.max(previous, i), pattern);
+                    }
                 }
             }
         }
         return null;
     }
 
-    private static boolean overlap(Node a, Node b, String pattern, boolean caseInsensitive) {
-        String textA = literalText(a);
-        String textB = literalText(b);
-        if (textA != null && textB != null) {
-            if (caseInsensitive) {
-                textA = textA.toLowerCase(Locale.ROOT);
-                textB = textB.toLowerCase(Locale.ROOT);
-            }
-            return textA.startsWith(textB) || textB.startsWith(textA);
-        }
-        Atom firstA = firstAtom(a);
-        Atom firstB = firstAtom(b);
-        if (firstA == null || firstB == null) {
-            return true;
-        }
-        try {
-            int flags = caseInsensitive ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0;
-            Pattern pa = Pattern.compile(pattern.substring(firstA.start, firstA.end), flags | Pattern.DOTALL);
-            Pattern pb = Pattern.compile(pattern.substring(firstB.start, firstB.end), flags | Pattern.DOTALL);
-            for (int c = 0; c < SAMPLE_CHARS; c++) {
-                String s = String.valueOf((char) c);
-                if (pa.matcher(s).matches() && pb.matcher(s).matches()) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (PatternSyntaxException e) {
-            return true;
-        }
+    /** Bound on (alternatives that are not plain text) x (characters tried), about a second of matching. */
+    private static final long MAX_CHECKS = 5_000_000;
+
+    private static String pair(List<Node> alternatives, int i, int j, String pattern) {
+        Node a = alternatives.get(Math.min(i, j));
+        Node b = alternatives.get(Math.max(i, j));
+        return "'" + pattern.substring(a.start, a.end) + "' and '" + pattern.substring(b.start, b.end) + "'";
     }
 
     /** Characters tried when comparing two first atoms: Latin-1 and the Latin, Greek and Cyrillic blocks. */

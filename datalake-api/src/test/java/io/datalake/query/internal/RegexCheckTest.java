@@ -55,4 +55,32 @@ class RegexCheckTest {
         assertThat(RegexCheck.certainError("^x(.*a){20}x", ""))
                 .contains("'(.*a)'").contains("'{20}'").contains("'*'");
     }
+
+    @org.junit.jupiter.api.Test
+    void deeplyNestedGroupsAreRefusedWithPcresLimitInsteadOfOverflowingTheStack() {
+        String deep = "(".repeat(30_000) + "a" + ")".repeat(30_000);
+        assertThat(RegexCheck.certainError(deep, "")).contains("nested 30000 levels deep", "250");
+        assertThat(RegexCheck.certainError(deep, "x")).contains("nested 30000 levels deep");
+        String atTheLimit = "(".repeat(RegexCheck.MAX_GROUP_DEPTH) + "a" + ")".repeat(RegexCheck.MAX_GROUP_DEPTH);
+        assertThat(RegexCheck.certainError(atTheLimit, "")).isNull();
+        assertThat(RegexCheck.certainError("\\(".repeat(1000) + "[(((]", "")).isNull();
+    }
+
+    @org.junit.jupiter.api.Test
+    void chainedQuantifiersGetAnAnswerNotAStackOverflow() {
+        org.assertj.core.api.Assertions.assertThatCode(() -> RegexCheck.certainError("a" + "{1}".repeat(50_000), ""))
+                .doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"(\u30a2|[\u30a2]x)+", "(\u30a2b|[\u30a0-\u30ff])*", "(x|[a-z]y|[k]z)+"})
+    void alternativesStartingWithTheSameCharacterBeyondTheSampleAreRefused(String pattern) {
+        assertThat(RegexCheck.certainError(pattern, "")).contains("catastrophic backtracking");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"(\u30a2|[\u30a3]x)+", "(cat|car|[0-9]x|dog)*", "(abc|abd|x[a-z])+"})
+    void alternativesWithDistinctBeginningsPass(String pattern) {
+        assertThat(RegexCheck.certainError(pattern, "")).isNull();
+    }
 }
