@@ -157,6 +157,9 @@ final class RegexCheck {
      *       {@code (cat|car)+} are not); otherwise their first characters must differ ({@code (\d|\w)+} and
      *       {@code (.|\s)*} are refused).</li>
      * </ol>
+     * Written out without a group, the same bomb is a run of variable repetitions of single characters that can
+     * each match what the previous one matches ({@code .*.*.*.*.*.*x}, {@code a?a?a?a?a?a?aaaaaa}): more than
+     * {@link #MAX_AMBIGUOUS_RUN} in a row are refused as well.
      * The rule is conservative: a pattern it refuses may still be fast on some inputs (for example
      * {@code ([a-z]+\.)+}), but every pattern it accepts repeats only unambiguous groups. Possessive quantifiers and
      * atomic groups are not treated specially.
@@ -198,6 +201,12 @@ final class RegexCheck {
                 }
             }
         }
+        if (node instanceof Sequence) {
+            String chain = chainRisk((Sequence) node, pattern, caseInsensitive);
+            if (chain != null) {
+                return chain;
+            }
+        }
         for (Node child : node.children()) {
             String found = risk(child, pattern, caseInsensitive);
             if (found != null) {
@@ -205,6 +214,102 @@ final class RegexCheck {
             }
         }
         return null;
+    }
+
+    /**
+     * Longest run of variable-length repetitions of single characters ({@code .*}, {@code \w+}, {@code a?},
+     * {@code x{0,3}}) in one sequence, each able to match what the previous one matches, that is accepted. Such a
+     * run is the nested-quantifier bomb written out: {@code .*.*.*.*.*.*.*.*.*.*.*.*x} on 40 characters ran for
+     * minutes just like {@code (.*){12}x}, because the engine tries every way of splitting the text between the
+     * repetitions (a polynomial of the run's length as degree; {@code a?a?...a?aa...a} is exponential).
+     * {@code .*cat.*dog.*} (a run of 3) and five words {@code \w+\s*\w+\s*...} pass.
+     */
+    static final int MAX_AMBIGUOUS_RUN = 5;
+
+    /**
+     * Finds a run of more than {@link #MAX_AMBIGUOUS_RUN} overlapping variable repetitions in a sequence. Between
+     * two of them, characters the earlier one can also match and repetitions that may match nothing keep the run
+     * going; anything else (a character it cannot match, a group, an alternation) ends it.
+     */
+    private static @Nullable String chainRisk(Sequence sequence, String pattern, boolean caseInsensitive) {
+        List<Node> items = new ArrayList<>();
+        for (Node item : sequence.items) {
+            if (item instanceof Sequence) {
+                items.addAll(((Sequence) item).items); // a \Q...\E run: its characters one by one
+            } else {
+                items.add(item);
+            }
+        }
+        int flags = (caseInsensitive ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0) | Pattern.DOTALL;
+        int run = 0;
+        int runStart = 0;
+        @Nullable Pattern previous = null;
+        java.util.Map<String, Boolean> compared = new java.util.HashMap<>(); // long patterns repeat their atoms
+        for (Node item : items) {
+            Node node = unwrap(item);
+            if (node instanceof Atom && ((Atom) node).zeroWidth) {
+                continue;
+            }
+            Repeat repeat = node instanceof Repeat ? (Repeat) node : null;
+            Node single = repeat != null ? unwrap(repeat.body) : node;
+            if (!(single instanceof Atom) || ((Atom) single).zeroWidth) {
+                run = 0;
+                previous = null;
+                continue;
+            }
+            Pattern atom;
+            try {
+                atom = Pattern.compile(pattern.substring(single.start, single.end), flags);
+            } catch (PatternSyntaxException e) {
+                run = 0;
+                previous = null;
+                continue;
+            }
+            boolean variable = repeat != null && repeat.min != repeat.max;
+            Pattern earlier = previous;
+            boolean overlaps = earlier != null && compared.computeIfAbsent(
+                    earlier.pattern() + "\u0000" + atom.pattern(), k -> sameCharacter(earlier, atom));
+            if (variable && overlaps) {
+                run++;
+                previous = atom;
+                if (run > MAX_AMBIGUOUS_RUN) {
+                    return "its " + run + " repetitions in a row '" + pattern.substring(runStart, item.end)
+                            + "' can each match the same characters, so a failing match tries every way of"
+                            + " splitting the text between them (" + MAX_AMBIGUOUS_RUN + " are accepted)" + RISK;
+                }
+            } else if (variable && repeat.min == 0 && previous != null) {
+                continue; // it may match nothing: the run goes on across it
+            } else if (variable) {
+                run = 1;
+                runStart = item.start;
+                previous = atom;
+            } else if (!overlaps) {
+                run = 0;
+                previous = null;
+            }
+        }
+        return null;
+    }
+
+    /** A group that only holds one item (non-capturing or not, not a lookaround), seen as that item. */
+    private static Node unwrap(Node node) {
+        Node current = node;
+        while (current instanceof Group && !((Group) current).lookaround
+                || current instanceof Sequence && ((Sequence) current).items.size() == 1) {
+            current = current instanceof Group ? ((Group) current).body : ((Sequence) current).items.get(0);
+        }
+        return current;
+    }
+
+    /** Whether two single-character patterns match a common character of the sampled blocks. */
+    private static boolean sameCharacter(Pattern a, Pattern b) {
+        for (char c = 0; c < SAMPLE_CHARS; c++) {
+            String text = String.valueOf(c);
+            if (a.matcher(text).matches() && b.matcher(text).matches()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final String RISK = ": nested or ambiguous repetition can take exponential time to fail"
