@@ -47,6 +47,9 @@ final class RegexCheck {
         }
     }
 
+    /** The largest count PCRE accepts in a {@code {n,m}} quantifier. */
+    static final int MAX_COUNT = 65535;
+
     /** PCRE2's default limit on the nesting of parentheses ({@code PARENS_NEST_LIMIT}), MongoDB's too. */
     static final int MAX_GROUP_DEPTH = 250;
 
@@ -170,10 +173,15 @@ final class RegexCheck {
      */
     static @Nullable String backtrackingRisk(String pattern, String options) {
         Node root;
+        Parser parser = new Parser(pattern, options.indexOf('x') >= 0);
         try {
-            root = new Parser(pattern, options.indexOf('x') >= 0).parse();
+            root = parser.parse();
         } catch (RuntimeException e) {
             return null; // not a structure this scan models: left to the server and its time limit
+        }
+        if (parser.tooLarge != null) {
+            return "the quantifier '" + parser.tooLarge + "' counts beyond " + MAX_COUNT + ", PCRE's limit (number"
+                    + " too big in {} quantifier)";
         }
         // An inline (?i) anywhere counts for the whole pattern: that can only find more overlaps, never fewer.
         return risk(root, pattern, options.indexOf('i') >= 0 || INLINE_CASELESS.matcher(pattern).find());
@@ -566,6 +574,8 @@ final class RegexCheck {
         private final String p;
         private final boolean extended;
         private int i;
+        /** A counted quantifier beyond PCRE's limit, if one was seen. */
+        @Nullable String tooLarge;
 
         Parser(String pattern, boolean extended) {
             this.p = pattern;
@@ -628,8 +638,15 @@ final class RegexCheck {
                     if (!m.lookingAt()) {
                         return node; // a literal '{'
                     }
-                    min = Integer.parseInt(m.group(1));
-                    max = m.group(2) == null ? min : m.group(3).isEmpty() ? -1 : Integer.parseInt(m.group(3));
+                    String low = m.group(1);
+                    String high = m.group(2) == null ? low : m.group(3);
+                    if (low.length() > 5 || Integer.parseInt(low) > MAX_COUNT
+                            || high.length() > 5 || !high.isEmpty() && Integer.parseInt(high) > MAX_COUNT) {
+                        tooLarge = m.group();
+                    }
+                    min = (int) Math.min(Long.parseLong(low.length() > 9 ? "999999999" : low), MAX_COUNT);
+                    max = high.isEmpty() ? -1
+                            : (int) Math.min(Long.parseLong(high.length() > 9 ? "999999999" : high), MAX_COUNT);
                     i = m.end();
                 } else {
                     return node;
