@@ -130,6 +130,15 @@ class CliOutputTest {
     }
 
     @Test
+    void helpNeverSplitsAUriAcrossLines() {
+        for (String command : List.of("--help", "add", "get", "query", "import", "lineage", "stats", "children")) {
+            CliRunner.Result help = command.equals("--help") ? cli.runRaw("--help") : cli.runRaw(command, "--help");
+            assertThat(help.out.lines()).as(command + " --help")
+                    .noneMatch(line -> line.strip().startsWith("//") || line.matches(".*\\b(s3|gs|file|mongodb):$"));
+        }
+    }
+
+    @Test
     void aCorruptPayloadNeverReachesStandardOutputOrTheFile() throws IOException {
         Path registry = temp.resolve("reg");
         Path file = Files.write(temp.resolve("payload.bin"), "precious bytes".repeat(1000).getBytes());
