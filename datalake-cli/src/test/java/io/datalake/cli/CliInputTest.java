@@ -206,6 +206,31 @@ class CliInputTest {
     }
 
     @Test
+    void aValueTheLakeWouldRefuseOnALaterJsonlLineIsNamedByItsLineBeforeAnyBatchIsWritten() throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i <= 1500; i++) {
+            lines.append(i == 1200 ? "{\"data\": {\"$set\": 1}}" : "{\"data\": " + i + "}").append('\n');
+        }
+        cli.stdin = lines.toString();
+        assertOneLineError(cli.run("add", "--jsonl", "-"), 2, "line 1200", "$set");
+        cli.stdin = "{\"data\": 1}\n{\"data\": 2, \"metadata\": {\"a.b\": 1}}\n";
+        assertOneLineError(cli.run("add", "--jsonl", "-"), 2, "line 2", "a.b");
+        assertThat(datums()).as("nothing written, so the same file can be fixed and added again").isZero();
+    }
+
+    @Test
+    void inputThatIsNotUtf8IsRefusedInsteadOfStoredChanged() throws IOException {
+        cli.stdinBytes = new byte[] {'"', 'a', (byte) 0xff, (byte) 0xfe, '"'};
+        assertOneLineError(cli.run("add", "-"), 2, "UTF-8", "standard input");
+        cli.stdinBytes = new byte[] {'{', '"', 'd', 'a', 't', 'a', '"', ':', '"', (byte) 0xc3, '"', '}', '\n'};
+        assertOneLineError(cli.run("add", "--jsonl", "-"), 2, "UTF-8");
+        cli.stdinBytes = new byte[] {'[', '{', '"', 'c', 'o', 'l', 'u', 'm', 'n', '"', ':', '"', (byte) 0xff, '"',
+            '}', ']'};
+        assertOneLineError(cli.run("query"), 2, "UTF-8");
+        assertThat(datums()).isZero();
+    }
+
+    @Test
     void everyKindOfFailureGetsItsExitCodeAndAMessage() {
         assertThat(DatalakeCli.exitCode(new UsageException("x"))).isEqualTo(2);
         assertThat(DatalakeCli.exitCode(new InvalidArgumentException("x"))).isEqualTo(2);

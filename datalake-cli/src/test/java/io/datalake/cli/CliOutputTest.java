@@ -130,6 +130,15 @@ class CliOutputTest {
     }
 
     @Test
+    void helpNeverSplitsAUriAcrossLines() {
+        for (String command : List.of("--help", "add", "get", "query", "import", "lineage", "stats", "children")) {
+            CliRunner.Result help = command.equals("--help") ? cli.runRaw("--help") : cli.runRaw(command, "--help");
+            assertThat(help.out.lines()).as(command + " --help")
+                    .noneMatch(line -> line.strip().startsWith("//") || line.matches(".*\\b(s3|gs|file|mongodb):$"));
+        }
+    }
+
+    @Test
     void aCorruptPayloadNeverReachesStandardOutputOrTheFile() throws IOException {
         Path registry = temp.resolve("reg");
         Path file = Files.write(temp.resolve("payload.bin"), "precious bytes".repeat(1000).getBytes());
@@ -156,6 +165,66 @@ class CliOutputTest {
         try (Stream<Path> left = Files.list(target.getParent())) {
             assertThat(left).as("neither the file nor a temporary file is left").isEmpty();
         }
+    }
+
+    @Test
+    void payloadOutWritesIntoAPipeOrDeviceInsteadOfReplacingIt() throws Exception {
+        Path registry = temp.resolve("reg");
+        Path file = Files.writeString(temp.resolve("x.txt"), "through the pipe");
+        String id = cli.run("add", "--payload", file.toString(), "--registry", registry.toString()).out.strip();
+        Path fifo = temp.resolve("fifo");
+        // A FIFO stands for /dev/null and friends, which a test must not risk replacing.
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is available");
+        java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return Files.readAllBytes(fifo);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+
+        CliRunner.Result result = cli.run("get", id, "--payload-out", fifo.toString(), "--registry",
+                registry.toString());
+
+        assertThat(result.code).as(result.toString()).isZero();
+        assertThat(Files.isRegularFile(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                .as("the pipe is still a pipe").isFalse();
+        assertThat(new String(read.get(30, java.util.concurrent.TimeUnit.SECONDS))).isEqualTo("through the pipe");
+        try (Stream<Path> left = Files.list(temp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
+        }
+    }
+
+    @Test
+    void payloadOutKeepsTheFilesPermissionsAndWritesThroughASymbolicLink() throws IOException {
+        Path registry = temp.resolve("reg");
+        Path file = Files.writeString(temp.resolve("x.txt"), "shared");
+        String id = cli.run("add", "--payload", file.toString(), "--registry", registry.toString()).out.strip();
+        Path out = temp.resolve("out");
+        Files.createDirectories(out);
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.getFileStore(out).supportsFileAttributeView("posix"), "a POSIX file system");
+        Path reference = Files.createFile(out.resolve("reference"));
+
+        Path fresh = out.resolve("fresh.bin");
+        assertThat(cli.run("get", id, "--payload-out", fresh.toString(), "--registry", registry.toString()).code).isZero();
+        assertThat(Files.getPosixFilePermissions(fresh)).as("the permissions any new file gets here")
+                .isEqualTo(Files.getPosixFilePermissions(reference));
+
+        Path existing = Files.writeString(out.resolve("existing.bin"), "old");
+        Files.setPosixFilePermissions(existing, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(cli.run("get", id, "--payload-out", existing.toString(), "--registry", registry.toString()).code).isZero();
+        assertThat(Files.readString(existing)).isEqualTo("shared");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(existing)))
+                .isEqualTo("rw-r-----");
+
+        Path link = Files.createSymbolicLink(out.resolve("link.bin"), existing);
+        Files.writeString(existing, "old");
+        assertThat(cli.run("get", id, "--payload-out", link.toString(), "--registry", registry.toString()).code).isZero();
+        assertThat(Files.isSymbolicLink(link)).as("the link is kept").isTrue();
+        assertThat(Files.readString(existing)).isEqualTo("shared");
     }
 
     @Test

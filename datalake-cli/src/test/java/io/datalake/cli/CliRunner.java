@@ -19,6 +19,8 @@ final class CliRunner {
     final String database = "cli_" + DATABASES.incrementAndGet();
     final Map<String, String> env = new HashMap<>();
     String stdin = "";
+    /** Raw bytes for standard input, when set: used instead of {@link #stdin}. */
+    byte[] stdinBytes;
 
     /** The outcome of one command. */
     static final class Result {
@@ -55,7 +57,7 @@ final class CliRunner {
         int code;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
                 PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = DatalakeCli.execute(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), o, e,
+            code = DatalakeCli.execute(env, new ByteArrayInputStream(stdinBytes != null ? stdinBytes : stdin.getBytes(StandardCharsets.UTF_8)), o, e,
                     args);
         }
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

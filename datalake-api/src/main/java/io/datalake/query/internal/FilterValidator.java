@@ -1,6 +1,7 @@
 package io.datalake.query.internal;
 
 import io.datalake.InvalidQueryException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bson.BsonArray;
@@ -194,10 +195,29 @@ public final class FilterValidator {
                     if (!ops.containsKey("$regex")) {
                         throw error(opAt, "is only valid together with $regex");
                     }
+                    regexOptions(operand, opAt);
                     break;
                 case "$mod":
-                    if (!operand.isArray() || operand.asArray().size() != 2) {
-                        throw error(opAt, "needs an array [divisor, remainder], got " + describe(operand));
+                    if (!operand.isArray() || operand.asArray().size() != 2
+                            || !operand.asArray().get(0).isNumber() || !operand.asArray().get(1).isNumber()) {
+                        throw error(opAt, "needs an array of two numbers [divisor, remainder], got "
+                                + describe(operand));
+                    }
+                    if (operand.asArray().get(0).asNumber().doubleValue() == 0) {
+                        throw error(opAt, "divisor must not be 0, got " + describe(operand));
+                    }
+                    break;
+                case "$type":
+                    for (BsonValue type : operand.isArray() ? operand.asArray() : List.of(operand)) {
+                        if (!(type.isString() && TYPE_ALIASES.contains(type.asString().getValue())
+                                || type.isNumber() && TYPE_CODES.contains(type.asNumber().doubleValue()))) {
+                            throw error(opAt, "unknown BSON type " + describe(type) + "; use an alias such as"
+                                    + " \"string\", \"int\", \"double\", \"number\", \"object\", \"array\", \"date\""
+                                    + " or \"null\", or a type number");
+                        }
+                    }
+                    if (operand.isArray() && operand.asArray().isEmpty()) {
+                        throw error(opAt, "needs at least one type");
                     }
                     break;
                 default:
@@ -224,7 +244,30 @@ public final class FilterValidator {
         }
     }
 
+    /** The aliases {@code $type} accepts (MongoDB's list); other strings are refused by the server. */
+    private static final Set<String> TYPE_ALIASES = Set.of("double", "string", "object", "array", "binData",
+            "undefined", "objectId", "bool", "date", "null", "regex", "dbPointer", "javascript", "symbol",
+            "javascriptWithScope", "int", "timestamp", "long", "decimal", "minKey", "maxKey", "number");
+    /** The type numbers {@code $type} accepts. */
+    private static final Set<Double> TYPE_CODES = Set.of(1d, 2d, 3d, 4d, 5d, 6d, 7d, 8d, 9d, 10d, 11d, 12d, 13d,
+            14d, 15d, 16d, 17d, 18d, 19d, -1d, 127d);
+    /** The option letters MongoDB's {@code $regex} accepts. */
+    private static final String REGEX_OPTIONS = "imxsu";
+
+    private void regexOptions(BsonValue options, String at) {
+        if (!options.isString()) {
+            throw error(at, "needs a string of option letters (" + REGEX_OPTIONS + "), got " + describe(options));
+        }
+        for (char c : options.asString().getValue().toCharArray()) {
+            if (REGEX_OPTIONS.indexOf(c) < 0) {
+                throw error(at, "invalid regular expression option '" + c + "'; the options are i (case-insensitive),"
+                        + " m (multi-line), x (extended), s (dot matches newline) and u");
+            }
+        }
+    }
+
     private void regex(String pattern, String options, String at) {
+        regexOptions(new BsonString(options), at);
         String problem = RegexCheck.certainError(pattern, options);
         if (problem != null) {
             throw error(at, "invalid regular expression " + describe(new BsonString(pattern)) + ": "

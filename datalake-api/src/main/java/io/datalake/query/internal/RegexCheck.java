@@ -34,6 +34,56 @@ final class RegexCheck {
      * @return a short reason, or null when the pattern may be valid
      */
     static @Nullable String certainError(String pattern, String options) {
+        int depth = groupDepth(pattern);
+        if (depth > MAX_GROUP_DEPTH) {
+            return "its groups are nested " + depth + " levels deep; PCRE refuses more than " + MAX_GROUP_DEPTH
+                    + " (parentheses are too deeply nested)";
+        }
+        try {
+            return checked(pattern, options);
+        } catch (StackOverflowError e) {
+            // Chained quantifiers such as a{1}{1}{1}... nest without parentheses; the scans here recurse.
+            return "it is too deeply nested to check for catastrophic backtracking; simplify it";
+        }
+    }
+
+    /** The largest count PCRE accepts in a {@code {n,m}} quantifier. */
+    static final int MAX_COUNT = 65535;
+
+    /** PCRE2's default limit on the nesting of parentheses ({@code PARENS_NEST_LIMIT}), MongoDB's too. */
+    static final int MAX_GROUP_DEPTH = 250;
+
+    /** The deepest nesting of parentheses, scanned without recursion (escapes, quoting and classes skipped). */
+    private static int groupDepth(String p) {
+        int depth = 0;
+        int max = 0;
+        int i = 0;
+        int n = p.length();
+        while (i < n) {
+            char c = p.charAt(i);
+            if (c == '\\') {
+                if (i + 1 < n && p.charAt(i + 1) == 'Q') {
+                    int end = p.indexOf("\\E", i + 2);
+                    i = end < 0 ? n : end + 2;
+                } else {
+                    i += 2;
+                }
+            } else if (c == '[') {
+                int end = skipClass(p, i);
+                i = end < 0 ? n : end;
+            } else {
+                if (c == '(') {
+                    max = Math.max(max, ++depth);
+                } else if (c == ')' && depth > 0) {
+                    depth--;
+                }
+                i++;
+            }
+        }
+        return max;
+    }
+
+    private static @Nullable String checked(String pattern, String options) {
         // Extended mode gives whitespace and '#' meanings the structural scan does not model; leave it to the server.
         if (options.indexOf('x') >= 0 || INLINE_EXTENDED.matcher(pattern).find()) {
             return backtrackingRisk(pattern, INLINE_EXTENDED.matcher(pattern).find() ? options + "x" : options);
@@ -110,6 +160,9 @@ final class RegexCheck {
      *       {@code (cat|car)+} are not); otherwise their first characters must differ ({@code (\d|\w)+} and
      *       {@code (.|\s)*} are refused).</li>
      * </ol>
+     * Written out without a group, the same bomb is a run of variable repetitions of single characters that can
+     * each match what the previous one matches ({@code .*.*.*.*.*.*x}, {@code a?a?a?a?a?a?aaaaaa}): more than
+     * {@link #MAX_AMBIGUOUS_RUN} in a row are refused as well.
      * The rule is conservative: a pattern it refuses may still be fast on some inputs (for example
      * {@code ([a-z]+\.)+}), but every pattern it accepts repeats only unambiguous groups. Possessive quantifiers and
      * atomic groups are not treated specially.
@@ -120,10 +173,15 @@ final class RegexCheck {
      */
     static @Nullable String backtrackingRisk(String pattern, String options) {
         Node root;
+        Parser parser = new Parser(pattern, options.indexOf('x') >= 0);
         try {
-            root = new Parser(pattern, options.indexOf('x') >= 0).parse();
+            root = parser.parse();
         } catch (RuntimeException e) {
             return null; // not a structure this scan models: left to the server and its time limit
+        }
+        if (parser.tooLarge != null) {
+            return "the quantifier '" + parser.tooLarge + "' counts beyond " + MAX_COUNT + ", PCRE's limit (number"
+                    + " too big in {} quantifier)";
         }
         // An inline (?i) anywhere counts for the whole pattern: that can only find more overlaps, never fewer.
         return risk(root, pattern, options.indexOf('i') >= 0 || INLINE_CASELESS.matcher(pattern).find());
@@ -151,6 +209,12 @@ final class RegexCheck {
                 }
             }
         }
+        if (node instanceof Sequence) {
+            String chain = chainRisk((Sequence) node, pattern, caseInsensitive);
+            if (chain != null) {
+                return chain;
+            }
+        }
         for (Node child : node.children()) {
             String found = risk(child, pattern, caseInsensitive);
             if (found != null) {
@@ -158,6 +222,102 @@ final class RegexCheck {
             }
         }
         return null;
+    }
+
+    /**
+     * Longest run of variable-length repetitions of single characters ({@code .*}, {@code \w+}, {@code a?},
+     * {@code x{0,3}}) in one sequence, each able to match what the previous one matches, that is accepted. Such a
+     * run is the nested-quantifier bomb written out: {@code .*.*.*.*.*.*.*.*.*.*.*.*x} on 40 characters ran for
+     * minutes just like {@code (.*){12}x}, because the engine tries every way of splitting the text between the
+     * repetitions (a polynomial of the run's length as degree; {@code a?a?...a?aa...a} is exponential).
+     * {@code .*cat.*dog.*} (a run of 3) and five words {@code \w+\s*\w+\s*...} pass.
+     */
+    static final int MAX_AMBIGUOUS_RUN = 5;
+
+    /**
+     * Finds a run of more than {@link #MAX_AMBIGUOUS_RUN} overlapping variable repetitions in a sequence. Between
+     * two of them, characters the earlier one can also match and repetitions that may match nothing keep the run
+     * going; anything else (a character it cannot match, a group, an alternation) ends it.
+     */
+    private static @Nullable String chainRisk(Sequence sequence, String pattern, boolean caseInsensitive) {
+        List<Node> items = new ArrayList<>();
+        for (Node item : sequence.items) {
+            if (item instanceof Sequence) {
+                items.addAll(((Sequence) item).items); // a \Q...\E run: its characters one by one
+            } else {
+                items.add(item);
+            }
+        }
+        int flags = (caseInsensitive ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0) | Pattern.DOTALL;
+        int run = 0;
+        int runStart = 0;
+        @Nullable Pattern previous = null;
+        java.util.Map<String, Boolean> compared = new java.util.HashMap<>(); // long patterns repeat their atoms
+        for (Node item : items) {
+            Node node = unwrap(item);
+            if (node instanceof Atom && ((Atom) node).zeroWidth) {
+                continue;
+            }
+            Repeat repeat = node instanceof Repeat ? (Repeat) node : null;
+            Node single = repeat != null ? unwrap(repeat.body) : node;
+            if (!(single instanceof Atom) || ((Atom) single).zeroWidth) {
+                run = 0;
+                previous = null;
+                continue;
+            }
+            Pattern atom;
+            try {
+                atom = Pattern.compile(pattern.substring(single.start, single.end), flags);
+            } catch (PatternSyntaxException e) {
+                run = 0;
+                previous = null;
+                continue;
+            }
+            boolean variable = repeat != null && repeat.min != repeat.max;
+            Pattern earlier = previous;
+            boolean overlaps = earlier != null && compared.computeIfAbsent(
+                    earlier.pattern() + "\u0000" + atom.pattern(), k -> sameCharacter(earlier, atom));
+            if (variable && overlaps) {
+                run++;
+                previous = atom;
+                if (run > MAX_AMBIGUOUS_RUN) {
+                    return "its " + run + " repetitions in a row '" + pattern.substring(runStart, item.end)
+                            + "' can each match the same characters, so a failing match tries every way of"
+                            + " splitting the text between them (" + MAX_AMBIGUOUS_RUN + " are accepted)" + RISK;
+                }
+            } else if (variable && repeat.min == 0 && previous != null) {
+                continue; // it may match nothing: the run goes on across it
+            } else if (variable) {
+                run = 1;
+                runStart = item.start;
+                previous = atom;
+            } else if (!overlaps) {
+                run = 0;
+                previous = null;
+            }
+        }
+        return null;
+    }
+
+    /** A group that only holds one item (non-capturing or not, not a lookaround), seen as that item. */
+    private static Node unwrap(Node node) {
+        Node current = node;
+        while (current instanceof Group && !((Group) current).lookaround
+                || current instanceof Sequence && ((Sequence) current).items.size() == 1) {
+            current = current instanceof Group ? ((Group) current).body : ((Sequence) current).items.get(0);
+        }
+        return current;
+    }
+
+    /** Whether two single-character patterns match a common character of the sampled blocks. */
+    private static boolean sameCharacter(Pattern a, Pattern b) {
+        for (char c = 0; c < SAMPLE_CHARS; c++) {
+            String text = String.valueOf(c);
+            if (a.matcher(text).matches() && b.matcher(text).matches()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final String RISK = ": nested or ambiguous repetition can take exponential time to fail"
@@ -204,46 +364,77 @@ final class RegexCheck {
             return null;
         }
         List<Node> alternatives = ((Alternation) node).alternatives;
-        for (int i = 0; i < alternatives.size(); i++) {
-            for (int j = i + 1; j < alternatives.size(); j++) {
-                if (overlap(alternatives.get(i), alternatives.get(j), pattern, caseInsensitive)) {
-                    return "'" + pattern.substring(alternatives.get(i).start, alternatives.get(i).end) + "' and '"
-                            + pattern.substring(alternatives.get(j).start, alternatives.get(j).end) + "'";
+        // Linear-ish in the number of alternatives: a query may hold thousands, and comparing every pair (each
+        // comparison trying every sample character) would take the client minutes.
+        int n = alternatives.size();
+        String[] texts = new String[n];
+        List<Integer> literals = new ArrayList<>();
+        List<Integer> others = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String text = literalText(alternatives.get(i));
+            if (text != null) {
+                texts[i] = caseInsensitive ? text.toLowerCase(Locale.ROOT) : text;
+                literals.add(i);
+            } else {
+                others.add(i);
+            }
+        }
+        // Plain text: if one alternative is a prefix of another, it is a prefix of its successor in sorted order.
+        literals.sort((a, b) -> texts[a].compareTo(texts[b]));
+        for (int k = 0; k + 1 < literals.size(); k++) {
+            if (texts[literals.get(k + 1)].startsWith(texts[literals.get(k)])) {
+                return pair(alternatives, literals.get(k), literals.get(k + 1), pattern);
+            }
+        }
+        if (others.isEmpty()) {
+            return null;
+        }
+        // Any other alternative: its first character must not be one another alternative can start with.
+        int flags = (caseInsensitive ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0) | Pattern.DOTALL;
+        java.util.Map<Character, Integer> owner = new java.util.HashMap<>();
+        java.util.TreeSet<Character> tried = new java.util.TreeSet<>();
+        for (char c = 0; c < SAMPLE_CHARS; c++) {
+            tried.add(c);
+        }
+        for (int i : literals) {
+            char c = texts[i].charAt(0);
+            tried.add(c);
+            owner.putIfAbsent(c, i); // plain-text alternatives may share a first character: (cat|car)+ is fine
+        }
+        if ((long) others.size() * tried.size() > MAX_CHECKS) {
+            return "'" + pattern.substring(node.start, node.end) + "' (" + n + " alternatives, too many to compare)";
+        }
+        for (int i : others) {
+            Atom firstI = firstAtom(alternatives.get(i));
+            Pattern first;
+            try {
+                first = firstI == null ? null : Pattern.compile(pattern.substring(firstI.start, firstI.end), flags);
+            } catch (PatternSyntaxException e) {
+                first = null;
+            }
+            if (first == null) {
+                // It may start with anything: it overlaps whatever other alternative there is.
+                return pair(alternatives, i == 0 ? 1 : 0, i, pattern);
+            }
+            for (char c : tried) {
+                if (first.matcher(String.valueOf(c)).matches()) {
+                    Integer previous = owner.putIfAbsent(c, i);
+                    if (previous != null && previous != i) {
+                        return pair(alternatives, Math.min(previous, i), Math.max(previous, i), pattern);
+                    }
                 }
             }
         }
         return null;
     }
 
-    private static boolean overlap(Node a, Node b, String pattern, boolean caseInsensitive) {
-        String textA = literalText(a);
-        String textB = literalText(b);
-        if (textA != null && textB != null) {
-            if (caseInsensitive) {
-                textA = textA.toLowerCase(Locale.ROOT);
-                textB = textB.toLowerCase(Locale.ROOT);
-            }
-            return textA.startsWith(textB) || textB.startsWith(textA);
-        }
-        Atom firstA = firstAtom(a);
-        Atom firstB = firstAtom(b);
-        if (firstA == null || firstB == null) {
-            return true;
-        }
-        try {
-            int flags = caseInsensitive ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0;
-            Pattern pa = Pattern.compile(pattern.substring(firstA.start, firstA.end), flags | Pattern.DOTALL);
-            Pattern pb = Pattern.compile(pattern.substring(firstB.start, firstB.end), flags | Pattern.DOTALL);
-            for (int c = 0; c < SAMPLE_CHARS; c++) {
-                String s = String.valueOf((char) c);
-                if (pa.matcher(s).matches() && pb.matcher(s).matches()) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (PatternSyntaxException e) {
-            return true;
-        }
+    /** Bound on (alternatives that are not plain text) x (characters tried), about a second of matching. */
+    private static final long MAX_CHECKS = 5_000_000;
+
+    private static String pair(List<Node> alternatives, int i, int j, String pattern) {
+        Node a = alternatives.get(Math.min(i, j));
+        Node b = alternatives.get(Math.max(i, j));
+        return "'" + pattern.substring(a.start, a.end) + "' and '" + pattern.substring(b.start, b.end) + "'";
     }
 
     /** Characters tried when comparing two first atoms: Latin-1 and the Latin, Greek and Cyrillic blocks. */
@@ -383,6 +574,8 @@ final class RegexCheck {
         private final String p;
         private final boolean extended;
         private int i;
+        /** A counted quantifier beyond PCRE's limit, if one was seen. */
+        @Nullable String tooLarge;
 
         Parser(String pattern, boolean extended) {
             this.p = pattern;
@@ -445,8 +638,15 @@ final class RegexCheck {
                     if (!m.lookingAt()) {
                         return node; // a literal '{'
                     }
-                    min = Integer.parseInt(m.group(1));
-                    max = m.group(2) == null ? min : m.group(3).isEmpty() ? -1 : Integer.parseInt(m.group(3));
+                    String low = m.group(1);
+                    String high = m.group(2) == null ? low : m.group(3);
+                    if (low.length() > 5 || Integer.parseInt(low) > MAX_COUNT
+                            || high.length() > 5 || !high.isEmpty() && Integer.parseInt(high) > MAX_COUNT) {
+                        tooLarge = m.group();
+                    }
+                    min = (int) Math.min(Long.parseLong(low.length() > 9 ? "999999999" : low), MAX_COUNT);
+                    max = high.isEmpty() ? -1
+                            : (int) Math.min(Long.parseLong(high.length() > 9 ? "999999999" : high), MAX_COUNT);
                     i = m.end();
                 } else {
                     return node;

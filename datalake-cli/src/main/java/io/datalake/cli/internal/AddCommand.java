@@ -5,8 +5,15 @@ import io.datalake.Datum;
 import io.datalake.DatumValidationException;
 import io.datalake.InvalidArgumentException;
 import io.datalake.NewDatum;
+import io.datalake.internal.Values;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,7 +143,7 @@ final class AddCommand extends LakeCommand {
             Path file = Path.of(source);
             checkReadableFile(file, "--jsonl");
             try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
+                text = decodeUtf8(Files.readAllBytes(file), "--jsonl " + source);
             } catch (IOException e) {
                 throw new UsageException("cannot read --jsonl " + source + ": " + e.getMessage());
             }
@@ -165,6 +172,15 @@ final class AddCommand extends LakeCommand {
             }
             @SuppressWarnings("unchecked")
             Map<String, @Nullable Object> metaMap = (Map<String, @Nullable Object>) meta;
+            // The lake checks the same when the line's batch is written; checking every line first names the line
+            // and writes nothing, instead of failing a later batch after earlier ones were written.
+            String problem = Values.nestingProblem(line.get("data"), "data", 2, Values.Keys.STORED);
+            if (problem == null) {
+                problem = Values.nestingProblem(metaMap, "metadata", 2, Values.Keys.STORED);
+            }
+            if (problem != null) {
+                throw new UsageException(what + ": " + problem);
+            }
             try {
                 datums.add(NewDatum.builder()
                         .id(line.containsKey("id") ? id(line.get("id"), what + ": 'id'") : null)
@@ -240,10 +256,36 @@ final class AddCommand extends LakeCommand {
     }
 
     static String readStdin(InputStream in) {
+        byte[] bytes;
         try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            bytes = in.readAllBytes();
         } catch (IOException e) {
             throw new UsageException("cannot read standard input: " + e.getMessage());
+        }
+        return decodeUtf8(bytes, "standard input");
+    }
+
+    /**
+     * Decodes UTF-8 strictly: a malformed byte would otherwise become U+FFFD and be stored changed, without a word.
+     */
+    static String decodeUtf8(byte[] bytes, String what) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            int at = 0;
+            CharsetDecoder probe = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            CoderResult result = probe.decode(in, CharBuffer.allocate(bytes.length + 1), true);
+            if (result.isError()) {
+                at = in.position();
+            }
+            throw new UsageException(what + " is not valid UTF-8 text (a malformed byte sequence at byte offset "
+                    + at + "); give JSON as UTF-8, and binary data as a payload file (--payload FILE)");
         }
     }
 }

@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bson.types.ObjectId;
@@ -117,15 +119,20 @@ final class GetCommand extends LakeCommand {
             return bytes.length;
         }
         // The payload is verified only when its stream completes, so no byte is shown before that: standard
-        // output gets a spooled copy once it is verified; a file is written beside its target and moved in place.
-        Path target = toStdout ? null : Path.of(payloadOut).toAbsolutePath();
+        // output, and an existing device, pipe or socket (/dev/null, a FIFO), get a spooled copy once it is
+        // verified, written into them (renaming onto a device would replace it with a regular file); a regular
+        // file is written beside its target (through a symbolic link) and moved in place.
+        Path named = toStdout ? null : Path.of(payloadOut).toAbsolutePath();
+        boolean special = named != null && Files.exists(named) && !Files.isRegularFile(named);
+        Path target = named == null || special ? named : realTarget(named);
         Path temp;
         try {
-            temp = target == null
+            temp = target == null || special
                     ? Files.createTempFile("datalake-get-", ".part")
-                    : Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
+                    : besideTarget(target);
         } catch (IOException e) {
-            throw cannotWrite(target == null ? "a temporary file in " + System.getProperty("java.io.tmpdir")
+            throw cannotWrite(target == null || special ? "a temporary file in "
+                    + System.getProperty("java.io.tmpdir")
                     + " (set TMPDIR or DATALAKE_JAVA_OPTS=-Djava.io.tmpdir=DIR)" : payloadOut, e);
         }
         try {
@@ -133,11 +140,17 @@ final class GetCommand extends LakeCommand {
             try (OutputStream file = Files.newOutputStream(temp)) {
                 written = stream(lake, Channels.newChannel(file));
             } catch (IOException e) {
-                throw cannotWrite(target == null ? temp.toString() : payloadOut, e);
+                throw cannotWrite(target == null || special ? temp.toString() : payloadOut, e);
             }
             if (target == null) {
                 Files.copy(temp, out());
                 out().flush();
+            } else if (special) {
+                try (OutputStream device = Files.newOutputStream(target, StandardOpenOption.WRITE)) {
+                    Files.copy(temp, device);
+                } catch (IOException e) {
+                    throw cannotWrite(payloadOut, e);
+                }
             } else {
                 try {
                     Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
@@ -149,6 +162,35 @@ final class GetCommand extends LakeCommand {
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /** The file a name leads to: a symbolic link to a file is written through, as cp and shell redirection do. */
+    private static Path realTarget(Path named) {
+        try {
+            return Files.exists(named) ? named.toRealPath() : named;
+        } catch (IOException e) {
+            return named;
+        }
+    }
+
+    /**
+     * A new temporary file beside the target. It gets the existing target's permissions, or else the permissions a
+     * new file gets from the umask (like shell redirection), not the owner-only ones of a JDK temporary file, so
+     * the renamed result is what the user expects to find.
+     */
+    private static Path besideTarget(Path target) throws IOException {
+        Path parent = target.getParent();
+        String name = "." + target.getFileName() + "." + Long.toUnsignedString(new SecureRandom().nextLong(), 36)
+                + ".part";
+        Path temp = Files.createFile(parent == null ? Path.of(name) : parent.resolve(name));
+        try {
+            if (Files.isRegularFile(target)) {
+                Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(target));
+            }
+        } catch (UnsupportedOperationException | IOException e) {
+            // Not a POSIX file system, or the target's permissions cannot be read: the default ones stay.
+        }
+        return temp;
     }
 
     /** An I/O failure on the output, naming the file and the reason (the JDK's message is often just a path). */

@@ -8,7 +8,6 @@ import io.datalake.query.QueryPlan;
 import io.datalake.query.QueryResult;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,7 +101,7 @@ final class QueryCommand extends LakeCommand {
         String text;
         if (file != null) {
             try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
+                text = AddCommand.decodeUtf8(Files.readAllBytes(file), "--file " + file);
             } catch (IOException e) {
                 throw new UsageException("cannot read --file " + file + ": " + e.getMessage());
             }

@@ -76,8 +76,9 @@ public final class RootCommand implements Runnable {
     @Nullable String database;
 
     @Option(names = "--registry", paramLabel = "URI", scope = ScopeType.INHERIT,
-            description = "Registry for payloads: file:///abs/path, /abs/path, s3://bucket/prefix, gs://bucket/prefix"
-                    + " (default: $DATALAKE_REGISTRY).")
+            // One URI form a line: a wrapped description would break a URI after "s3:" and it could not be pasted.
+            description = {"Registry for payloads (default: $DATALAKE_REGISTRY), one of:", "  /abs/path",
+                "  file:///abs/path", "  s3://bucket/prefix", "  gs://bucket/prefix"})
     @Nullable String registry;
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,

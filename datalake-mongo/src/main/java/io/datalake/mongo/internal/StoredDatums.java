@@ -1,7 +1,9 @@
 package io.datalake.mongo.internal;
 
 import io.datalake.Datum;
+import io.datalake.InvalidArgumentException;
 import io.datalake.MalformedDatumException;
+import io.datalake.registry.RegistryKeys;
 import org.bson.BsonBinaryReader;
 import org.bson.BsonType;
 import org.bson.BsonValue;
@@ -43,11 +45,23 @@ final class StoredDatums {
         } catch (RuntimeException e) {
             throw new MalformedDatumException(idOf(raw), "it cannot be decoded: " + e.getMessage(), e);
         }
+        Datum datum;
         try {
-            return MongoDatalake.toDatum(entity);
+            datum = MongoDatalake.toDatum(entity);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new MalformedDatumException(idOf(raw), e.getMessage(), e);
         }
+        if (datum.registryKey() != null) {
+            // A key another client wrote must not reach a backend as if the reader had passed a bad argument:
+            // it is the document that is wrong (and a '..' or absolute key must never be resolved anywhere).
+            try {
+                RegistryKeys.validate(datum.registryKey());
+            } catch (InvalidArgumentException e) {
+                throw new MalformedDatumException(idOf(raw), "its registry_key is not a valid key: "
+                        + e.getMessage(), e);
+            }
+        }
+        return datum;
     }
 
     /**

@@ -228,9 +228,15 @@ public final class FileRegistryBackend implements RegistryBackend {
     private FileChannel open(String key) {
         Path path = checkedPath(key);
         try {
-            if (Files.isDirectory(path)) {
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            if (attributes.isDirectory()) {
                 throw new RegistryException("no payload in registry " + uri + " under key " + key
                         + " (it is a directory)");
+            }
+            if (!attributes.isRegularFile()) {
+                // A FIFO would block the read until someone writes to it, a device could stream for ever.
+                throw new RegistryException("key " + key + " in registry " + uri + " is not a regular file (a pipe,"
+                        + " device or socket); refused: a registry's objects are regular files");
             }
             return FileChannel.open(path, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {

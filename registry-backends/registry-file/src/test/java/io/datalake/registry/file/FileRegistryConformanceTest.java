@@ -48,6 +48,20 @@ class FileRegistryConformanceTest extends RegistryBackendConformance {
     }
 
     @Test
+    void aPipeUnderAKeyIsRefusedInsteadOfBlockingTheRead() throws Exception {
+        FileRegistryBackend file = (FileRegistryBackend) backend;
+        Path fifo = file.root().resolve("ab/pipe");
+        Files.createDirectories(fifo.getParent());
+        // Anyone who may write the registry directory can plant a FIFO: opening it for reading waits for a writer.
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is available");
+        assertThatThrownBy(() -> file.get("ab/pipe").blockLast(java.time.Duration.ofSeconds(20)))
+                .isInstanceOf(RegistryException.class).hasMessageContaining("ab/pipe")
+                .hasMessageContaining("not a regular file");
+        assertThat(file.exists("ab/pipe").block(TIMEOUT)).isFalse();
+    }
+
+    @Test
     void leftoverTemporaryFilesAreInvisible() throws IOException {
         FileRegistryBackend file = (FileRegistryBackend) backend;
         Files.createDirectories(file.root().resolve("d"));

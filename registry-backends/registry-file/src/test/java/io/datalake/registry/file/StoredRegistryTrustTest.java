@@ -119,4 +119,23 @@ class StoredRegistryTrustTest {
             assertThat(reader.getData(List.of(id)).blockLast().data()).isEqualTo(image);
         }
     }
+
+    @Test
+    void aForeignKeyThatCouldLeaveItsRegistryIsAMalformedDatumNotTheReadersBadInput() throws Exception {
+        Path registry = dir.resolve("reg");
+        byte[] secret = "secret".getBytes(StandardCharsets.UTF_8);
+        String key = plantObject(dir.resolve("outside"), secret);
+        try (Datalake lake = TestLakes.newLake(s -> s.registry(RegistrySettings.builder()
+                .defaultRegistry(registry.toString()).build()))) {
+            for (String bad : List.of("../outside/" + key, dir.resolve("outside").resolve(key).toString(),
+                    "ab\\..\\..\\x", "ab/\u0000/cd", "a/".repeat(600) + "b")) {
+                ObjectId id = insertForeign(lake, registry.toString(), bad, secret);
+                assertThatThrownBy(() -> lake.getDatum(id).block()).as(bad)
+                        .isInstanceOf(io.datalake.MalformedDatumException.class)
+                        .hasMessageContaining(id.toString()).hasMessageContaining("registry_key");
+                assertThatThrownBy(() -> lake.getPayload(id).blockLast()).as(bad)
+                        .isInstanceOf(io.datalake.MalformedDatumException.class);
+            }
+        }
+    }
 }
