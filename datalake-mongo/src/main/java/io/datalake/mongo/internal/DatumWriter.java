@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.Codec;
@@ -93,6 +94,16 @@ final class DatumWriter {
 
     Mono<Datum> addDatum(NewDatum datum) {
         return Mono.defer(() -> {
+            // Per subscription: set when this call fails or is cancelled.
+            AtomicBoolean ended = new AtomicBoolean();
+            return addDatum(datum, ended)
+                    .doOnError(e -> end(ended, Collections.singletonList(datum)))
+                    .doOnCancel(() -> end(ended, Collections.singletonList(datum)));
+        });
+    }
+
+    private Mono<Datum> addDatum(NewDatum datum, AtomicBoolean ended) {
+        return Mono.defer(() -> {
             requireOpen.run();
             if (datum == null) {
                 throw new InvalidArgumentException("datum must not be null");
@@ -104,26 +115,35 @@ final class DatumWriter {
             RawBsonDocument encoded = encode(prepared.entity);
             // Payload before datum: a datum never points at a payload that was not written.
             return parentCheck
-                    .then(payloads.place(datum, encodedSize(encoded)))
+                    .then(placeUnlessEnded(datum, encodedSize(encoded), ended))
                     .map(placement -> attach(prepared, placement))
                     .flatMap(ready -> insertDetached(List.of(ready.entity),
                                     List.of(ready == prepared ? encoded : encode(ready.entity)), parents,
                                     "addDatum " + prepared.entity.id)
                             .thenReturn(ready.datum))
                     .onErrorMap(e -> StoreErrors.translate("addDatum " + prepared.entity.id, e));
-        }).doOnError(e -> releaseUnread(Collections.singletonList(datum))).doOnCancel(() -> releaseUnread(Collections.singletonList(datum)));
+        });
     }
 
     /**
      * An add that failed or was cancelled before its payload's turn still closes the streams it was handed; done
      * before the error reaches the caller, so a caller who sees the error finds the stream closed.
      */
-    private void releaseUnread(List<NewDatum> data) {
+    private void end(AtomicBoolean ended, List<NewDatum> data) {
+        ended.set(true);
         for (NewDatum datum : data) {
             if (datum != null) {
                 payloads.releaseUnread(datum);
             }
         }
+    }
+
+    /**
+     * Places a payload; a placement that loses the race with the call's end (its stream was just released) ends
+     * quietly, since nobody is left to receive its error and Reactor would log it as dropped.
+     */
+    private Mono<PayloadStore.Placement> placeUnlessEnded(NewDatum datum, long encodedSize, AtomicBoolean ended) {
+        return payloads.place(datum, encodedSize).onErrorResume(e -> ended.get() ? Mono.empty() : Mono.error(e));
     }
 
     Flux<Datum> addData(Publisher<NewDatum> data) {
@@ -132,6 +152,14 @@ final class DatumWriter {
     }
 
     private Flux<Datum> insertBatch(List<NewDatum> batch) {
+        return Flux.defer(() -> {
+            // Per subscription: set when this batch fails or is cancelled.
+            AtomicBoolean ended = new AtomicBoolean();
+            return insertBatch(batch, ended).doOnError(e -> end(ended, batch)).doOnCancel(() -> end(ended, batch));
+        });
+    }
+
+    private Flux<Datum> insertBatch(List<NewDatum> batch, AtomicBoolean ended) {
         return Flux.defer(() -> {
             requireOpen.run();
             Instant addedAt = now();
@@ -166,7 +194,7 @@ final class DatumWriter {
             // Payloads before datums: a datum never points at a payload that was not written.
             return Mono.when(parentCheck, requireNew(callerChosenIds(batch)))
                     .thenMany(Flux.range(0, batch.size())
-                            .flatMapSequential(i -> payloads.place(batch.get(i), encodedSize(encoded.get(i))),
+                            .flatMapSequential(i -> placeUnlessEnded(batch.get(i), encodedSize(encoded.get(i)), ended),
                                     payloads.concurrency()))
                     .collectList()
                     .flatMapMany(placements -> {
@@ -183,7 +211,7 @@ final class DatumWriter {
                                 .thenMany(Flux.fromIterable(result));
                     })
                     .onErrorMap(e -> StoreErrors.translate(context, e));
-        }).doOnError(e -> releaseUnread(batch)).doOnCancel(() -> releaseUnread(batch));
+        });
     }
 
     private static List<ObjectId> callerChosenIds(List<NewDatum> batch) {
