@@ -168,7 +168,10 @@ class CliInputTest {
             assertThat(((String) ((Map<?, ?>) datum.data()).get("blob"))).hasSize(megabytes * 1024 * 1024);
         }
         cli.stdin = "\"" + "x".repeat(5 * 1024 * 1024) + "\"";
-        assertOneLineError(cli.run("add", "-"), 2, "pass --registry URI (or set DATALAKE_REGISTRY)");
+        CliRunner.Result withoutRegistry = cli.run("add", "-");
+        assertOneLineError(withoutRegistry, 2, "pass --registry URI (or set DATALAKE_REGISTRY)");
+        assertThat(withoutRegistry.err).as("said once, in the command line's terms")
+                .doesNotContain("RegistrySettings").doesNotContain("registryUri");
     }
 
     @Test

@@ -152,7 +152,8 @@ final class RegexCheck {
      * <ol>
      *   <li>its body must not contain an unbounded quantifier ({@code *}, {@code +}, {@code {n,}}): nested
      *       quantifiers such as {@code (a+)+}, {@code (.*a){20}x} or {@code (.*){5}} let the engine split the same
-     *       text between the inner and outer repetition in exponentially many ways;</li>
+     *       text between the inner and outer repetition in exponentially many ways; except a delimited run
+     *       ({@link #delimited}: {@code (_[a-z]+)*}, {@code (\.\w+)*}, {@code ([^/]+/)*}), which splits one way;</li>
      *   <li>its body must not be able to match the empty string ({@code (a?)+}, {@code (a|)*}): each iteration
      *       may then match something or nothing, the same ambiguity;</li>
      *   <li>if its body is an alternation, no two alternatives may match a common beginning: for alternatives that
@@ -194,7 +195,7 @@ final class RegexCheck {
                 String group = "'" + pattern.substring(repeat.body.start, repeat.body.end) + "'";
                 String quantifier = "'" + pattern.substring(repeat.body.end, repeat.end) + "'";
                 Repeat inner = firstUnbounded(repeat.body);
-                if (inner != null) {
+                if (inner != null && !delimited(repeat.body, pattern, caseInsensitive)) {
                     return "the group " + group + " is repeated by " + quantifier + " and contains the unbounded"
                             + " quantifier '" + pattern.substring(inner.body.end, inner.end) + "'" + RISK;
                 }
@@ -314,6 +315,61 @@ final class RegexCheck {
         for (char c = 0; c < SAMPLE_CHARS; c++) {
             String text = String.valueOf(c);
             if (a.matcher(text).matches() && b.matcher(text).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a repeated group is a delimited run, such as {@code (_[a-z]+)*}, {@code (\.\w+)*} or
+     * {@code ([^/]+/)*}: single characters only, exactly one of them repeated without bound, and at least one fixed
+     * character that this repetition cannot match. The delimiter fixes where each iteration's run must end, so the
+     * text splits between iterations in one way only: no catastrophic backtracking, and these are the most common
+     * repeated groups users write (snake_case, slugs, dotted names, paths, lists).
+     */
+    private static boolean delimited(Node body, String pattern, boolean caseInsensitive) {
+        Node node = unwrap(body);
+        if (!(node instanceof Sequence)) {
+            return false;
+        }
+        int flags = (caseInsensitive ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0) | Pattern.DOTALL;
+        Pattern run = null;
+        List<Atom> fixed = new ArrayList<>();
+        for (Node item : ((Sequence) node).items) {
+            Node single = unwrap(item);
+            if (single instanceof Atom) {
+                if (!((Atom) single).zeroWidth) {
+                    fixed.add((Atom) single);
+                }
+                continue;
+            }
+            if (!(single instanceof Repeat) || ((Repeat) single).max >= 0 || run != null) {
+                return false;
+            }
+            Node repeated = unwrap(((Repeat) single).body);
+            if (!(repeated instanceof Atom) || ((Atom) repeated).zeroWidth) {
+                return false;
+            }
+            try {
+                run = Pattern.compile(pattern.substring(repeated.start, repeated.end), flags);
+            } catch (PatternSyntaxException e) {
+                return false;
+            }
+        }
+        if (run == null) {
+            return false;
+        }
+        for (Atom delimiter : fixed) {
+            Pattern d;
+            try {
+                d = Pattern.compile(pattern.substring(delimiter.start, delimiter.end), flags);
+            } catch (PatternSyntaxException e) {
+                continue;
+            }
+            boolean literalOverlaps = delimiter.literal != null
+                    && run.matcher(String.valueOf(delimiter.literal)).matches();
+            if (!literalOverlaps && !sameCharacter(run, d)) {
                 return true;
             }
         }

@@ -104,4 +104,19 @@ class RegexCheckTest {
     void patternsUsersWriteAreNotRefused(String pattern) {
         assertThat(RegexCheck.certainError(pattern, "")).isNull();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"^[a-z]+(_[a-z]+)*$", "^[a-z0-9]+(-[a-z0-9]+)*$", "^\\w+(\\.\\w+)*$", "^(\\d+,)*\\d+$",
+        "^/?([^/]+/)*[^/]+$", "([a-z]+\\.)+", "(?:_[a-z]+){2,}", "^([A-Z][a-z]* )+$"})
+    void delimitedRunsSplitOneWayAndPass(String pattern) {
+        // snake_case, slugs, dotted names, number lists, paths: the repetition cannot match the delimiter.
+        assertThat(RegexCheck.certainError(pattern, "")).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"(a[ab]+)*", "(x[a-z]+y)*", "(_[a-z]+[a-z]+)*", "(_\\w+)*", "(_[a-z]+_?)*", "(?i)(A[a-z]+)*",
+        "(\\.[^x]+)*"})
+    void runsWhoseDelimiterTheRepetitionCanMatchAreStillRefused(String pattern) {
+        assertThat(RegexCheck.certainError(pattern, "")).contains("catastrophic backtracking");
+    }
 }

@@ -218,8 +218,11 @@ final class AddCommand extends LakeCommand {
             String message = e.getMessage();
             if (root().registry() == null && message != null && message.contains(LIBRARY_ADVICE)) {
                 // The library's advice names a Java setting; on the command line the setting is an option.
-                throw new DatumValidationException(message.replace(LIBRARY_ADVICE, "pass --registry URI (or set "
-                        + RootCommand.ENV_REGISTRY + ") to store it in a registry"), e);
+                // Not wrapped: the error line would append the cause's message, the library's advice again.
+                DatumValidationException reworded = new DatumValidationException(message.replace(LIBRARY_ADVICE,
+                        "pass --registry URI (or set " + RootCommand.ENV_REGISTRY + ") to store it in a registry"));
+                reworded.setStackTrace(e.getStackTrace());
+                throw reworded;
             }
             throw e;
         }
