@@ -231,8 +231,11 @@ public final class DatalakeSettings {
          */
         public Builder database(String database) {
             if (database == null || database.isEmpty() || database.length() > 63
-                    || database.chars().anyMatch(c -> "/\\. \"$*<>:|?".indexOf(c) >= 0)) {
-                throw new InvalidArgumentException("invalid database name '" + database + "'");
+                    || database.chars().anyMatch(c -> c < 0x20 || "/\\. \"$*<>:|?".indexOf(c) >= 0)) {
+                // MongoDB refuses these characters (and NUL) in database names on every platform it runs on.
+                String shown = database == null ? null : database.replace("\0", "\\0");
+                throw new InvalidArgumentException("invalid database name '" + shown
+                        + "': 1 to 63 characters, none of / \\ . space \" $ * < > : | ? or control characters");
             }
             this.database = database;
             return this;

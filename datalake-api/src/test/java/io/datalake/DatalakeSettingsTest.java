@@ -67,6 +67,8 @@ class DatalakeSettingsTest {
 
         assertThatThrownBy(() -> builder.mongoUri("postgres://user:pw@h")).isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("postgres://user:***@h").hasMessageNotContaining(":pw@");
+        assertThatThrownBy(() -> builder.database("a\0b")).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("a\\0b");
         assertThatThrownBy(() -> builder.database("a/b")).isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("a/b");
         assertThatThrownBy(() -> builder.collection("$bad")).isInstanceOf(InvalidArgumentException.class)
