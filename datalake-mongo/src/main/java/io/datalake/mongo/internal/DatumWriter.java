@@ -1,5 +1,6 @@
 package io.datalake.mongo.internal;
 
+import io.datalake.query.engine.ServerFailures;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Projections.include;
@@ -121,7 +122,7 @@ final class DatumWriter {
                                     List.of(ready == prepared ? encoded : encode(ready.entity)), parents,
                                     "addDatum " + prepared.entity.id)
                             .thenReturn(ready.datum))
-                    .onErrorMap(e -> StoreErrors.translate("addDatum " + prepared.entity.id, e));
+                    .onErrorMap(e -> ServerFailures.translate("addDatum " + prepared.entity.id, e));
         });
     }
 
@@ -210,7 +211,7 @@ final class DatumWriter {
                         return insertDetached(toInsert, encoded, parents, context)
                                 .thenMany(Flux.fromIterable(result));
                     })
-                    .onErrorMap(e -> StoreErrors.translate(context, e));
+                    .onErrorMap(e -> ServerFailures.translate(context, e));
         });
     }
 
@@ -254,7 +255,7 @@ final class DatumWriter {
     /** Completes empty when every id exists, else fails with {@link DatumNotFoundException} naming the missing. */
     Mono<Void> requireExisting(List<ObjectId> ids, String context) {
         return existingIds(ids)
-                .onErrorMap(e -> StoreErrors.translate(context, e))
+                .onErrorMap(e -> ServerFailures.translate(context, e))
                 .flatMap(found -> {
                     List<ObjectId> missing = missing(ids, found);
                     return missing.isEmpty() ? Mono.empty() : Mono.error(new DatumNotFoundException(context, missing));
@@ -332,7 +333,7 @@ final class DatumWriter {
             ours = provablyOurs(byId(entities, encoded, entities.size()));
         }
         // Translated here so that what is attached below travels with the exception the caller sees.
-        Throwable reported = StoreErrors.translate(context, error);
+        Throwable reported = ServerFailures.translate(context, error);
         return ours.flatMap(this::undo)
                 .onErrorResume(cleanupFailure -> {
                     LOG.warn("{}: could not undo the failed insert; datums of the batch may remain", context,

@@ -1,5 +1,6 @@
 package io.datalake.mongo.internal;
 
+import io.datalake.query.engine.ServerFailures;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Projections.include;
 import static com.mongodb.client.model.Sorts.ascending;
@@ -149,7 +150,7 @@ final class LineageWalker {
                 .concatMap(batch -> Flux.from(documents.find(DescendantWalker.childrenOf(batch))
                         .projection(NODE_FIELDS)
                         .sort(ascending(DatumEntity.ADDED_AT, DatumEntity.ID))))
-                .onErrorMap(e -> StoreErrors.translate("getLineage: reading level " + depth, e))
+                .onErrorMap(e -> ServerFailures.translate("getLineage: reading level " + depth, e))
                 .filter(doc -> isChild(doc, "getLineage") && !walk.contains(doc.getObjectId(DatumEntity.ID)))
                 .map(doc -> toNode(doc, depth))
                 // One more than there is room for tells whether the limit cut the level; the rest is never read.
@@ -179,13 +180,13 @@ final class LineageWalker {
                 .concatMap(batch -> Flux.from(documents.find(DescendantWalker.childrenOf(batch))
                         .projection(LINK_FIELDS)
                         .limit(1)))
-                .onErrorMap(e -> StoreErrors.translate("getLineage: looking for deeper datums", e))
+                .onErrorMap(e -> ServerFailures.translate("getLineage: looking for deeper datums", e))
                 .hasElements();
     }
 
     private Mono<Document> findOne(ObjectId id, Bson projection, String context) {
         return Mono.from(documents.find(eq(DatumEntity.ID, id)).projection(projection).first())
-                .onErrorMap(e -> StoreErrors.translate(context + " " + id, e));
+                .onErrorMap(e -> ServerFailures.translate(context + " " + id, e));
     }
 
     /** A child found by its parent may still be foreign; one without an ObjectId _id cannot be a node. */

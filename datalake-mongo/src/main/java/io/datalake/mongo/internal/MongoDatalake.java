@@ -1,5 +1,6 @@
 package io.datalake.mongo.internal;
 
+import io.datalake.query.engine.ServerFailures;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Projections.include;
@@ -210,7 +211,7 @@ public final class MongoDatalake implements Datalake {
     private Mono<Void> createIndexes() {
         return Flux.from(documents.createIndexes(IndexDefinitions.forDatums()))
                 .then()
-                .onErrorMap(e -> StoreErrors.translate("creating indexes on " + namespace(), e));
+                .onErrorMap(e -> ServerFailures.translate("creating indexes on " + namespace(), e));
     }
 
     /**
@@ -259,7 +260,7 @@ public final class MongoDatalake implements Datalake {
                     requireOpen();
                     return Mono.from(encodedDocuments.find(eq(DatumEntity.ID, id)).first());
                 })
-                .onErrorMap(e -> StoreErrors.translate("getDatum " + id, e))
+                .onErrorMap(e -> ServerFailures.translate("getDatum " + id, e))
                 .map(raw -> StoredDatums.decode(raw, entityCodec))
                 .switchIfEmpty(Mono.error(() -> new DatumNotFoundException("getDatum", List.of(id))))
                 .flatMap(datum -> loadPayload ? payloads.load(datum, null) : Mono.just(datum));
@@ -284,7 +285,7 @@ public final class MongoDatalake implements Datalake {
             List<ObjectId> distinct = new ArrayList<>(new LinkedHashSet<>(ids));
             return Flux.fromIterable(partition(distinct, batchSize))
                     .flatMap(batch -> Flux.from(encodedDocuments.find(in(DatumEntity.ID, batch))), READ_CONCURRENCY)
-                    .onErrorMap(e -> StoreErrors.translate("getData of " + ids.size() + " ids", e))
+                    .onErrorMap(e -> ServerFailures.translate("getData of " + ids.size() + " ids", e))
                     .map(raw -> StoredDatums.decode(raw, entityCodec))
                     .collectMap(Datum::id, datum -> datum, () -> new HashMap<>(distinct.size()))
                     .flatMapMany(found -> {
@@ -360,7 +361,7 @@ public final class MongoDatalake implements Datalake {
         }
         return requireExisting(List.of(id), "getIndirectlyDerivedData")
                 .thenMany(new DescendantWalker(documents, batchSize).walk(id))
-                .onErrorMap(e -> StoreErrors.translate("getIndirectlyDerivedData " + id, e));
+                .onErrorMap(e -> ServerFailures.translate("getIndirectlyDerivedData " + id, e));
     }
 
     /**
@@ -373,7 +374,7 @@ public final class MongoDatalake implements Datalake {
                         .find(in(DatumEntity.DERIVED_FROM, batch))
                         .projection(include(DatumEntity.ID, DatumEntity.DERIVED_FROM))
                         .sort(ascending(DatumEntity.ADDED_AT, DatumEntity.ID))))
-                .onErrorMap(e -> StoreErrors.translate("looking up children of " + parents.size() + " datums", e))
+                .onErrorMap(e -> ServerFailures.translate("looking up children of " + parents.size() + " datums", e))
                 .collect(HashMap::new, (map, doc) -> {
                     ObjectId child = StoredDatums.objectId(doc.get(DatumEntity.ID));
                     if (child == null) {

@@ -1,5 +1,6 @@
 package io.datalake.mongo.internal;
 
+import io.datalake.query.engine.ServerFailures;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Projections.include;
@@ -50,7 +51,7 @@ final class StatsCollector {
                     return new LakeStats(t.getT1(), t.getT2(), depth, counts, untyped == null ? 0 : untyped,
                             reg[0], reg[1], reg[2]);
                 }))
-                .onErrorMap(e -> StoreErrors.translate("getStats", e));
+                .onErrorMap(e -> ServerFailures.translate("getStats", e));
     }
 
     /**

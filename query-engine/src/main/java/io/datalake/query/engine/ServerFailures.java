@@ -1,4 +1,4 @@
-package io.datalake.mongo.internal;
+package io.datalake.query.engine;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
@@ -12,8 +12,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
-/** Maps driver failures to datalake exceptions, keeping the driver's exception as the cause. */
-final class StoreErrors {
+/**
+ * The one translator from MongoDB driver failures to datalake exceptions, used by the query engine, the lineage
+ * walks and the store alike. The driver's exception is kept as the cause.
+ */
+public final class ServerFailures {
     /** The index that makes {@code _id} unique; a clash on any other index is a user's own unique index. */
     static final String ID_INDEX = "_id_";
     /**
@@ -22,10 +25,17 @@ final class StoreErrors {
      */
     private static final Pattern DUPLICATE_KEY = Pattern.compile("index: (\\S+) dup key: (\\{.*})", Pattern.DOTALL);
 
-    private StoreErrors() {
+    private ServerFailures() {
     }
 
-    static Throwable translate(String context, Throwable error) {
+    /**
+     * Returns the datalake exception a driver failure stands for; a {@link DatalakeException} is returned as is.
+     *
+     * @param context what was being done, named first in the message (e.g. {@code "getDatum 65a..."})
+     * @param error a failure from the driver or from our own code
+     * @return a {@link DatalakeException} (or subtype) describing the failure, never null
+     */
+    public static Throwable translate(String context, Throwable error) {
         if (error instanceof DatalakeException) {
             return error;
         }
