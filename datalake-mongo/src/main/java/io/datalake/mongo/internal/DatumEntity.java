@@ -8,6 +8,7 @@ import dev.morphia.annotations.Indexes;
 import dev.morphia.annotations.PostPersist;
 import dev.morphia.annotations.Property;
 import dev.morphia.utils.IndexType;
+import io.datalake.query.engine.DatumFields;
 import java.time.Instant;
 import java.util.Map;
 import org.bson.Document;
@@ -23,52 +24,57 @@ import org.jspecify.annotations.Nullable;
 @Indexes({
     // Children of a parent, newest first: backs getDirectlyDerivedData, lineage and the query engine's joins.
     @Index(fields = {
-        @Field(value = "derived_from"),
-        @Field(value = "added_at", type = IndexType.DESC),
-        @Field(value = "_id", type = IndexType.DESC)
+        @Field(value = DatumFields.DERIVED_FROM),
+        @Field(value = DatumFields.ADDED_AT, type = IndexType.DESC),
+        @Field(value = DatumFields.ID, type = IndexType.DESC)
     }),
     // Base-level scans of the query engine ordered by added_at.
-    @Index(fields = {@Field(value = "added_at", type = IndexType.DESC), @Field(value = "_id", type = IndexType.DESC)})
+    @Index(fields = {
+        @Field(value = DatumFields.ADDED_AT, type = IndexType.DESC),
+        @Field(value = DatumFields.ID, type = IndexType.DESC)
+    })
 })
 public class DatumEntity {
-    /** Stored field names, shared with the query engine and the Python client. */
-    public static final String ID = "_id";
-    /** Field {@code data}. */
-    public static final String DATA = "data";
-    /** Field {@code registry_uri}. */
-    public static final String REGISTRY_URI = "registry_uri";
-    /** Field {@code registry_key}. */
-    public static final String REGISTRY_KEY = "registry_key";
-    /** Field {@code derived_from}. */
-    public static final String DERIVED_FROM = "derived_from";
-    /** Field {@code metadata}. */
-    public static final String METADATA = "metadata";
-    /** Field {@code added_at}. */
-    public static final String ADDED_AT = "added_at";
+    // The stored field names are defined once, in the query engine's DatumFields; these aliases keep the store's
+    // code reading DatumEntity.X.
+    /** Field {@code _id}: {@link DatumFields#ID}. */
+    public static final String ID = DatumFields.ID;
+    /** Field {@code data}: {@link DatumFields#DATA}. */
+    public static final String DATA = DatumFields.DATA;
+    /** Field {@code registry_uri}: {@link DatumFields#REGISTRY_URI}. */
+    public static final String REGISTRY_URI = DatumFields.REGISTRY_URI;
+    /** Field {@code registry_key}: {@link DatumFields#REGISTRY_KEY}. */
+    public static final String REGISTRY_KEY = DatumFields.REGISTRY_KEY;
+    /** Field {@code derived_from}: {@link DatumFields#DERIVED_FROM}. */
+    public static final String DERIVED_FROM = DatumFields.DERIVED_FROM;
+    /** Field {@code metadata}: {@link DatumFields#METADATA}. */
+    public static final String METADATA = DatumFields.METADATA;
+    /** Field {@code added_at}: {@link DatumFields#ADDED_AT}. */
+    public static final String ADDED_AT = DatumFields.ADDED_AT;
 
     @Id
     @Nullable ObjectId id;
 
-    @Property(DATA)
+    @Property(DatumFields.DATA)
     @Nullable Object data;
 
-    @Property(REGISTRY_URI)
+    @Property(DatumFields.REGISTRY_URI)
     @Nullable String registryUri;
 
-    @Property(REGISTRY_KEY)
+    @Property(DatumFields.REGISTRY_KEY)
     @Nullable String registryKey;
 
-    @Property(DERIVED_FROM)
+    @Property(DatumFields.DERIVED_FROM)
     @Nullable ObjectId derivedFrom;
 
-    @Property(METADATA)
+    @Property(DatumFields.METADATA)
     @Nullable Map<String, Object> metadata;
 
     /** Content type, size and SHA-256 of a registry payload (see {@link PayloadStore}); null for inline data. */
-    @Property(PayloadStore.PAYLOAD)
+    @Property(DatumFields.PAYLOAD)
     @Nullable Map<String, Object> payload;
 
-    @Property(ADDED_AT)
+    @Property(DatumFields.ADDED_AT)
     @Nullable Instant addedAt;
 
     /** Used by Morphia. */

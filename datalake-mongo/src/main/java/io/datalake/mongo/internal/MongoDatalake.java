@@ -3,8 +3,6 @@ package io.datalake.mongo.internal;
 import io.datalake.query.engine.ServerFailures;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
-import static com.mongodb.client.model.Projections.include;
-import static com.mongodb.client.model.Sorts.ascending;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
@@ -29,6 +27,7 @@ import io.datalake.mongo.EmbeddedMongo;
 import io.datalake.query.Query;
 import io.datalake.query.QueryOptions;
 import io.datalake.query.QueryPlan;
+import io.datalake.query.engine.DerivationGraph;
 import io.datalake.query.engine.EngineTuning;
 import io.datalake.query.engine.QueryEngine;
 import java.nio.ByteBuffer;
@@ -76,6 +75,8 @@ public final class MongoDatalake implements Datalake {
     private final com.mongodb.client.MongoClient morphiaClient;
     private final MongoCollection<Document> documents;
     private final QueryEngine queryEngine;
+    /** Every {@code derived_from} walk: children, descendants, ancestors, lineage, statistics. */
+    private final DerivationGraph graph;
     private final Clock clock;
     private final int batchSize;
     /** Shared by a lake and its {@link #withOperationTimeout} views. */
@@ -128,6 +129,7 @@ public final class MongoDatalake implements Datalake {
             MongoDatabase database = client.getDatabase(settings.database());
             this.documents = database.getCollection(settings.collection());
             this.queryEngine = new QueryEngine(documents, EngineTuning.withBatchSize(batchSize));
+            this.graph = new DerivationGraph(documents, batchSize, this::requireOpen);
             this.entityCodec = datastore.getCodecRegistry().get(DatumEntity.class);
             this.encodedDocuments = documents.withDocumentClass(RawBsonDocument.class);
             this.writer = newWriter();
@@ -163,6 +165,7 @@ public final class MongoDatalake implements Datalake {
         this.pendingWrites = lake.pendingWrites;
         this.writer = newWriter();
         this.queryEngine = new QueryEngine(documents, EngineTuning.withBatchSize(batchSize));
+        this.graph = new DerivationGraph(documents, batchSize, this::requireOpen);
     }
 
     /**
@@ -317,23 +320,17 @@ public final class MongoDatalake implements Datalake {
 
     @Override
     public Flux<ObjectId> getDirectlyDerivedData(ObjectId id) {
-        if (id == null) {
-            return Flux.error(new InvalidArgumentException("getDirectlyDerivedData: id must not be null"));
-        }
-        // The existence check and the children lookup are independent: run them concurrently.
-        return Mono.zip(requireExisting(List.of(id), "getDirectlyDerivedData").thenReturn(true),
-                        childrenByParent(List.of(id)))
-                .flatMapIterable(both -> both.getT2().getOrDefault(id, List.of()));
+        return graph.children(id);
     }
 
     @Override
     public Flux<ObjectId> getAncestors(ObjectId id) {
-        return new LineageWalker(documents, batchSize).ancestors(id);
+        return graph.ancestors(id);
     }
 
     @Override
     public Mono<Lineage> getLineage(ObjectId id, LineageDirection direction, int maxDepth, int maxNodes) {
-        return new LineageWalker(documents, batchSize).lineage(id, direction, maxDepth, maxNodes);
+        return graph.lineage(id, direction, maxDepth, maxNodes);
     }
 
     @Override
@@ -351,44 +348,12 @@ public final class MongoDatalake implements Datalake {
 
     @Override
     public Mono<LakeStats> getStats() {
-        return new StatsCollector(documents, batchSize).collect();
+        return graph.stats();
     }
 
     @Override
     public Flux<ObjectId> getIndirectlyDerivedData(ObjectId id) {
-        if (id == null) {
-            return Flux.error(new InvalidArgumentException("getIndirectlyDerivedData: id must not be null"));
-        }
-        return requireExisting(List.of(id), "getIndirectlyDerivedData")
-                .thenMany(new DescendantWalker(documents, batchSize).walk(id))
-                .onErrorMap(e -> ServerFailures.translate("getIndirectlyDerivedData " + id, e));
-    }
-
-    /**
-     * Looks up the children of many parents with one {@code $in} query per batch; each parent's children are
-     * ordered oldest first (by {@code added_at}, then {@code _id}).
-     */
-    private Mono<Map<ObjectId, List<ObjectId>>> childrenByParent(List<ObjectId> parents) {
-        return Flux.fromIterable(partition(parents, batchSize))
-                .concatMap(batch -> Flux.from(documents
-                        .find(in(DatumEntity.DERIVED_FROM, batch))
-                        .projection(include(DatumEntity.ID, DatumEntity.DERIVED_FROM))
-                        .sort(ascending(DatumEntity.ADDED_AT, DatumEntity.ID))))
-                .onErrorMap(e -> ServerFailures.translate("looking up children of " + parents.size() + " datums", e))
-                .collect(HashMap::new, (map, doc) -> {
-                    ObjectId child = StoredDatums.objectId(doc.get(DatumEntity.ID));
-                    if (child == null) {
-                        ForeignDocuments.skipped("getDirectlyDerivedData", doc.get(DatumEntity.ID),
-                                "its _id is not an ObjectId");
-                        return;
-                    }
-                    map.computeIfAbsent(doc.getObjectId(DatumEntity.DERIVED_FROM), k -> new ArrayList<>()).add(child);
-                });
-    }
-
-    /** Completes empty when every id exists, else fails with {@link DatumNotFoundException} naming the missing. */
-    private Mono<Void> requireExisting(List<ObjectId> ids, String context) {
-        return writer.requireExisting(ids, context);
+        return graph.descendants(id);
     }
 
     private void requireOpen() {

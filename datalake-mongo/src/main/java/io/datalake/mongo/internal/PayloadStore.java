@@ -62,7 +62,7 @@ import reactor.core.scheduler.Schedulers;
 final class PayloadStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PayloadStore.class);
     /** Name of the stored sub-document describing a registry payload. */
-    static final String PAYLOAD = "payload";
+    static final String PAYLOAD = io.datalake.query.engine.DatumFields.PAYLOAD;
     private static final String CONTENT_TYPE = "content_type";
     private static final String SIZE = "size";
     private static final String SHA256 = "sha256";

@@ -126,7 +126,7 @@ final class StoredDatums {
     static String idOf(RawBsonDocument raw) {
         try {
             BsonValue id = raw.get(DatumEntity.ID);
-            return ForeignDocuments.describeId(id);
+            return io.datalake.query.engine.ForeignIds.describe(id);
         } catch (RuntimeException e) {
             return "(unreadable)";
         }

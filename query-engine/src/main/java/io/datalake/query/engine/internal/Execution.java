@@ -18,11 +18,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import org.bson.BsonArray;
+import io.datalake.query.engine.DatumFields;
+import io.datalake.query.engine.internal.link.ChildLookup;
+import io.datalake.query.engine.internal.link.Link;
+import io.datalake.query.engine.internal.link.LookupOrScan;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
-import org.bson.BsonObjectId;
-import org.bson.codecs.configuration.CodecRegistries;
 import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
@@ -38,9 +39,7 @@ import reactor.core.publisher.Sinks;
 public final class Execution {
     /** Documents per cursor batch of a scan; large batches cut round trips, the driver caps them at 16 MB. */
     private static final int SCAN_CURSOR_BATCH = 10_000;
-    private static final BsonDocument CHILD_PROJECTION = new BsonDocument(Fields.ID, new BsonInt32(1))
-            .append(Fields.DERIVED_FROM, new BsonInt32(1)).append(Fields.ADDED_AT, new BsonInt32(1));
-    private static final BsonDocument ID_PROJECTION = new BsonDocument(Fields.ID, new BsonInt32(1));
+    private static final BsonDocument ID_PROJECTION = new BsonDocument(DatumFields.ID, new BsonInt32(1));
 
     private final MongoCollection<Link> datums;
     private final ExecutionPlan plan;
@@ -51,8 +50,7 @@ public final class Execution {
     private final int[] outputLevels;
     private final Random random;
     private final ChildIndex[] scanned;
-    private boolean scanning;
-    private int lookupBatches;
+    private final LookupOrScan joins;
     private boolean firstBatch = true;
     private @Nullable Mono<Void> eagerScans;
     private @Nullable Disposable eagerJob;
@@ -65,10 +63,7 @@ public final class Execution {
      * @param tuning the engine's limits
      */
     public Execution(MongoCollection<?> datums, ExecutionPlan plan, EngineTuning tuning) {
-        this.datums = datums
-                .withCodecRegistry(CodecRegistries.fromRegistries(
-                        CodecRegistries.fromCodecs(new Link.LinkCodec()), datums.getCodecRegistry()))
-                .withDocumentClass(Link.class);
+        this.datums = ChildLookup.links(datums);
         this.plan = plan;
         this.tuning = tuning;
         Query query = plan.query();
@@ -83,7 +78,7 @@ public final class Execution {
         Long seed = plan.options().seed();
         this.random = new Random(seed != null ? seed : ThreadLocalRandom.current().nextLong());
         this.scanned = new ChildIndex[levels.size()];
-        this.scanning = plan.join() == JoinMethod.SCAN;
+        this.joins = new LookupOrScan(plan.join(), plan.forced(), tuning.maxLookupBatches());
     }
 
     /**
@@ -93,7 +88,7 @@ public final class Execution {
      */
     public Flux<Map<String, ObjectId>> rows() {
         Flux<Map<String, ObjectId>> rows = Flux.defer(() -> {
-            if (scanning && levels.size() > 1) {
+            if (joins.scanning() && levels.size() > 1) {
                 // Scans start with the base query rather than after its first batch, so the server and the
                 // client work on both at once.
                 Sinks.Empty<Void> ready = Sinks.empty();
@@ -104,7 +99,7 @@ public final class Execution {
             // a batch only when the previous one is resolved and more rows are still wanted.
             return baseIds()
                     .buffer(plan.baseBatch())
-                    .concatMap(this::resolveBatch, scanning ? 1 : 0)
+                    .concatMap(this::resolveBatch, joins.scanning() ? 1 : 0)
                     .concatMapIterable(batch -> batch)
                     .map(this::toRow)
                     .doFinally(signal -> cancelEagerScans());
@@ -138,12 +133,12 @@ public final class Execution {
         }
         // A scan plan reads the whole base anyway: big cursor batches save round trips. A lookup plan wants few
         // rows, so its first batch is just what one resolution needs.
-        int cursorBatch = scanning ? Math.max(plan.baseBatch(), SCAN_CURSOR_BATCH) : plan.baseBatch();
+        int cursorBatch = joins.scanning() ? Math.max(plan.baseBatch(), SCAN_CURSOR_BATCH) : plan.baseBatch();
         FindPublisher<Link> find = datums.find(filter).projection(ID_PROJECTION).batchSize(cursorBatch);
         if (order == Strategy.LATEST || order == Strategy.EARLIEST) {
             int direction = order == Strategy.LATEST ? -1 : 1;
-            find = find.sort(new BsonDocument(Fields.ADDED_AT, new BsonInt32(direction))
-                    .append(Fields.ID, new BsonInt32(direction)));
+            find = find.sort(new BsonDocument(DatumFields.ADDED_AT, new BsonInt32(direction))
+                    .append(DatumFields.ID, new BsonInt32(direction)));
         }
         return Flux.from(find).mapNotNull(Execution::baseId).onErrorMap(e -> translate(0, e));
     }
@@ -173,22 +168,15 @@ public final class Execution {
         return resolved;
     }
 
-    /** Decides the join of this batch's levels; see {@link Planner} for the rules. */
+    /** Decides the join of this batch's levels; see {@link Planner} and {@link LookupOrScan} for the rules. */
     private JoinMethod chooseJoin(boolean onlyBatch) {
-        if (plan.forced()) {
-            return plan.join();
-        }
-        if (scanning && onlyBatch) {
-            // The whole base is this one small batch: a lookup reads far less than a scan of every level.
+        boolean wasScanning = joins.scanning();
+        JoinMethod join = joins.next(onlyBatch);
+        if (wasScanning && !joins.scanning()) {
             cancelEagerScans();
             eagerScans = null;
-            scanning = false;
-            return JoinMethod.LOOKUP;
         }
-        if (!scanning && ++lookupBatches > tuning.maxLookupBatches()) {
-            scanning = true;
-        }
-        return scanning ? JoinMethod.SCAN : JoinMethod.LOOKUP;
+        return join;
     }
 
     private Mono<List<ObjectId[]>> resolveLevel(int level, List<ObjectId[]> rows, JoinMethod join) {
@@ -228,40 +216,10 @@ public final class Execution {
 
     private Mono<ChildIndex> lookup(int level, List<ObjectId> parents) {
         QueryLevel q = levels.get(level);
-        List<List<ObjectId>> chunks = new ArrayList<>();
-        for (int from = 0; from < parents.size(); from += plan.batchSize()) {
-            chunks.add(parents.subList(from, Math.min(parents.size(), from + plan.batchSize())));
-        }
-        return Flux.fromIterable(chunks)
-                .concatMap(chunk -> {
-                    return Flux.from(datums.find(lookupFilter(q, chunk)).projection(CHILD_PROJECTION)
-                            .batchSize(SCAN_CURSOR_BATCH));
-                })
+        return ChildLookup.find(datums, parents, plan.batchSize(), q.filter().toBsonDocument(),
+                        find -> find.projection(ChildLookup.LINK_PROJECTION).batchSize(SCAN_CURSOR_BATCH))
                 .reduce(ChildIndex.forStrategy(q.strategy()), Execution::index)
                 .onErrorMap(e -> translate(level, e));
-    }
-
-    /**
-     * The level's filter restricted to children of the given parents. Derived filters cannot hold
-     * {@code derived_from} (it is reserved), so adding it is a plain AND. The range around the {@code $in} does
-     * not change which datums match (every listed id lies inside it) but lets a server that evaluates the
-     * condition document by document reject most of them with two comparisons instead of a list search.
-     */
-    static BsonDocument lookupFilter(QueryLevel level, List<ObjectId> parents) {
-        ObjectId min = parents.get(0);
-        ObjectId max = parents.get(0);
-        BsonArray ids = new BsonArray(new ArrayList<>(parents.size()));
-        for (ObjectId id : parents) {
-            ids.add(new BsonObjectId(id));
-            min = id.compareTo(min) < 0 ? id : min;
-            max = id.compareTo(max) > 0 ? id : max;
-        }
-        BsonDocument condition = new BsonDocument("$gte", new BsonObjectId(min))
-                .append("$lte", new BsonObjectId(max))
-                .append("$in", ids);
-        BsonDocument filter = new BsonDocument(Fields.DERIVED_FROM, condition);
-        filter.putAll(level.filter().toBsonDocument());
-        return filter;
     }
 
     /** Builds the scan index of every derived level that lacks one, all scans running concurrently. */
@@ -271,7 +229,7 @@ public final class Execution {
             if (scanned[i] == null) {
                 int level = i;
                 QueryLevel q = levels.get(level);
-                scans.add(Flux.from(datums.find(q.filter()).projection(CHILD_PROJECTION).batchSize(SCAN_CURSOR_BATCH))
+                scans.add(Flux.from(datums.find(q.filter()).projection(ChildLookup.LINK_PROJECTION).batchSize(SCAN_CURSOR_BATCH))
                         .reduce(ChildIndex.forStrategy(q.strategy()), Execution::index)
                         .onErrorMap(e -> translate(level, e))
                         .doOnNext(index -> scanned[level] = index)
@@ -283,20 +241,22 @@ public final class Execution {
 
     private static ChildIndex index(ChildIndex index, Link link) {
         // Datums without an ObjectId parent cannot be children of a picked datum.
-        if (link.parent != null && link.id != null) {
-            index.add(link.parent, link.id, link.addedAt);
-        } else if (link.id == null) {
-            SkippedDocuments.report(link.otherId);
+        ObjectId id = link.id();
+        ObjectId parent = link.parent();
+        if (parent != null && id != null) {
+            index.add(parent, id, link.addedAt());
+        } else if (id == null) {
+            SkippedDocuments.report(link.foreignId());
         }
         return index;
     }
 
     /** The id of a base datum; a foreign document whose {@code _id} is no ObjectId is skipped (and reported). */
     private static @Nullable ObjectId baseId(Link link) {
-        if (link.id == null) {
-            SkippedDocuments.report(link.otherId);
+        if (link.id() == null) {
+            SkippedDocuments.report(link.foreignId());
         }
-        return link.id;
+        return link.id();
     }
 
     private Map<String, ObjectId> toRow(ObjectId[] ids) {

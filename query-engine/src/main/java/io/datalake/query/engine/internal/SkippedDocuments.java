@@ -3,7 +3,9 @@ package io.datalake.query.engine.internal;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
+import org.bson.BsonValue;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,13 +36,30 @@ final class SkippedDocuments {
     /**
      * Logs, once per document, that a query skipped it.
      *
-     * @param id the document's {@code _id} as {@link Link} describes it
+     * @param id the document's {@code _id} as stored ({@link io.datalake.query.engine.internal.link.Link#foreignId}),
+     *     or null when it has none
      */
-    static void report(@Nullable String id) {
-        String shown = String.valueOf(id);
+    static void report(@Nullable BsonValue id) {
+        String shown = describe(id);
         if (REPORTED.add(shown) && LOG.isWarnEnabled()) {
             LOG.warn("query: skipped the stored document with _id {}: its _id is not an ObjectId, so it is not a datum"
                     + " this library wrote (another client?); the query answers for the rest of the lake.", shown);
         }
+    }
+
+    /** A foreign {@code _id} for the warning: its type, and its value when it is short and printable. */
+    private static String describe(@Nullable BsonValue id) {
+        if (id == null) {
+            return "null";
+        }
+        return switch (id.getBsonType()) {
+            case STRING -> {
+                String s = id.asString().getValue();
+                yield "\"" + (s.length() > 40 ? s.substring(0, 37) + "..." : s) + "\" (a string)";
+            }
+            case INT32 -> id.asInt32().getValue() + " (an int)";
+            case INT64 -> id.asInt64().getValue() + " (a long)";
+            default -> "of type " + id.getBsonType().name().toLowerCase(Locale.ROOT);
+        };
     }
 }

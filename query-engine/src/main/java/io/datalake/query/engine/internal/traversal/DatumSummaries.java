@@ -1,4 +1,4 @@
-package io.datalake.mongo.internal;
+package io.datalake.query.engine.internal.traversal;
 
 import io.datalake.lineage.LineageNode;
 import java.util.Date;
@@ -24,8 +24,8 @@ final class DatumSummaries {
     /** Returns {@code data.type}, else {@code metadata.type}, when it is a string. */
     static @Nullable String type(@Nullable Object data, @Nullable Object metadata) {
         for (Object source : new Object[] {data, metadata}) {
-            if (source instanceof Map && ((Map<?, ?>) source).get(TYPE_KEY) instanceof String) {
-                return (String) ((Map<?, ?>) source).get(TYPE_KEY);
+            if (source instanceof Map<?, ?> map && map.get(TYPE_KEY) instanceof String type) {
+                return type;
             }
         }
         return null;
@@ -40,14 +40,14 @@ final class DatumSummaries {
         if (inRegistry) {
             parts.add("[registry]");
         }
-        if (data instanceof Map) {
-            addFields(parts, (Map<?, ?>) data);
+        if (data instanceof Map<?, ?> fields) {
+            addFields(parts, fields);
         } else if (data != null) {
             String value = scalar(data);
             parts.add(value != null ? value : describe(data));
         }
-        if (metadata instanceof Map) {
-            addFields(parts, (Map<?, ?>) metadata);
+        if (metadata instanceof Map<?, ?> fields) {
+            addFields(parts, fields);
         }
         String summary = parts.length() == 0 ? "(empty)" : parts.toString();
         int max = LineageNode.MAX_SUMMARY_LENGTH;
@@ -69,25 +69,24 @@ final class DatumSummaries {
     }
 
     private static @Nullable String scalar(@Nullable Object value) {
-        if (value instanceof String) {
-            String s = (String) value;
+        if (value instanceof String s) {
             return s.isEmpty() || s.chars().anyMatch(Character::isWhitespace) ? '"' + shorten(s) + '"' : shorten(s);
         }
         if (value instanceof Number || value instanceof Boolean || value instanceof ObjectId) {
             return String.valueOf(value);
         }
-        if (value instanceof Date) {
-            return ((Date) value).toInstant().toString();
+        if (value instanceof Date date) {
+            return date.toInstant().toString();
         }
         return null;
     }
 
     private static String describe(Object value) {
-        if (value instanceof List) {
-            return "[" + ((List<?>) value).size() + " items]";
+        if (value instanceof List<?> list) {
+            return "[" + list.size() + " items]";
         }
-        if (value instanceof Binary) {
-            return "<" + ((Binary) value).length() + " bytes>";
+        if (value instanceof Binary binary) {
+            return "<" + binary.length() + " bytes>";
         }
         return "<" + value.getClass().getSimpleName() + ">";
     }

@@ -1,12 +1,14 @@
-package io.datalake.mongo.internal;
+package io.datalake.query.engine.internal.traversal;
 
-import io.datalake.query.engine.ServerFailures;
 import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Projections.include;
 
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.datalake.LakeStats;
+import io.datalake.query.engine.DatumFields;
+import io.datalake.query.engine.ServerFailures;
+import io.datalake.query.engine.internal.link.ChildLookup;
+import io.datalake.query.engine.internal.link.Link;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -22,25 +24,40 @@ import reactor.core.publisher.Mono;
 /**
  * Computes {@link LakeStats}: counts with {@code countDocuments}, types by streaming a projection of the type
  * fields, registry objects with {@code $group} (only stages both the embedded server and MongoDB 6+ have), and the
- * deepest chain by walking down from the roots one level at a time with batched {@code $in} lookups, holding one
+ * deepest chain by walking down from the roots one level at a time with batched {@link ChildLookup}s, holding one
  * level's ids at a time.
  */
-final class StatsCollector {
+public final class StatsCollector {
     private static final String NO_TYPE = "\u0000none";
-    /** Where a registry datum records its payload's size in bytes (see {@link PayloadStore}). */
-    private static final String PAYLOAD_SIZE = PayloadStore.PAYLOAD + ".size";
+    /** Where a registry datum records its payload's size in bytes (the store writes it under {@code payload}). */
+    private static final String PAYLOAD_SIZE = DatumFields.PAYLOAD + ".size";
+    private static final String OPERATION = "getStats";
 
     private final MongoCollection<Document> documents;
+    private final MongoCollection<Link> links;
     private final int batchSize;
 
-    StatsCollector(MongoCollection<Document> documents, int batchSize) {
+    /**
+     * Prepares statistics over a collection.
+     *
+     * @param documents the collection of datum documents
+     * @param links the same collection read as links ({@link ChildLookup#links})
+     * @param batchSize parents per lookup
+     */
+    public StatsCollector(MongoCollection<Document> documents, MongoCollection<Link> links, int batchSize) {
         this.documents = documents;
+        this.links = links;
         this.batchSize = batchSize;
     }
 
-    Mono<LakeStats> collect() {
+    /**
+     * Computes the statistics.
+     *
+     * @return the statistics; fails with a translated {@link io.datalake.DatalakeException} when reading fails
+     */
+    public Mono<LakeStats> collect() {
         Mono<Long> datums = Mono.from(documents.countDocuments());
-        Mono<Long> roots = Mono.from(documents.countDocuments(eq(DatumEntity.DERIVED_FROM, null)));
+        Mono<Long> roots = Mono.from(documents.countDocuments(eq(DatumFields.DERIVED_FROM, null)));
         Mono<Map<String, Long>> types = typeCounts();
         Mono<long[]> registry = registryFigures();
         return Mono.zip(datums, roots, types, registry)
@@ -61,9 +78,9 @@ final class StatsCollector {
      */
     private Mono<Map<String, Long>> typeCounts() {
         return Flux.from(documents.find()
-                        .projection(include(DatumEntity.DATA + ".type", DatumEntity.METADATA + ".type")))
+                        .projection(include(DatumFields.DATA + ".type", DatumFields.METADATA + ".type")))
                 .collect(() -> new LinkedHashMap<String, Long>(), (counts, doc) -> {
-                    String type = DatumSummaries.type(doc.get(DatumEntity.DATA), doc.get(DatumEntity.METADATA));
+                    String type = DatumSummaries.type(doc.get(DatumFields.DATA), doc.get(DatumFields.METADATA));
                     counts.merge(type == null ? NO_TYPE : type, 1L, Long::sum);
                 })
                 .map(counts -> {
@@ -79,9 +96,9 @@ final class StatsCollector {
     /** Returns {datums with a registry payload, distinct objects, bytes of the distinct objects}. */
     private Mono<long[]> registryFigures() {
         List<Bson> pipeline = List.of(
-                new Document("$match", new Document(DatumEntity.REGISTRY_KEY, new Document("$ne", null))),
-                new Document("$group", new Document("_id", new Document("uri", "$" + DatumEntity.REGISTRY_URI)
-                        .append("key", "$" + DatumEntity.REGISTRY_KEY))
+                new Document("$match", new Document(DatumFields.REGISTRY_KEY, new Document("$ne", null))),
+                new Document("$group", new Document("_id", new Document("uri", "$" + DatumFields.REGISTRY_URI)
+                        .append("key", "$" + DatumFields.REGISTRY_KEY))
                         .append("datums", new Document("$sum", 1))
                         .append("size", new Document("$first", "$" + PAYLOAD_SIZE))),
                 new Document("$group", new Document("_id", null)
@@ -95,12 +112,12 @@ final class StatsCollector {
     }
 
     private static long number(Object value) {
-        return value instanceof Number ? ((Number) value).longValue() : 0;
+        return value instanceof Number n ? n.longValue() : 0;
     }
 
     private Mono<Integer> deepestChain() {
-        Mono<List<ObjectId>> rootIds = Flux.from(documents.find(eq(DatumEntity.DERIVED_FROM, null))
-                        .projection(include(DatumEntity.ID)))
+        Mono<List<ObjectId>> rootIds = Flux.from(links.find(eq(DatumFields.DERIVED_FROM, null))
+                        .projection(include(DatumFields.ID)))
                 .mapNotNull(StatsCollector::datumId)
                 .collectList();
         return rootIds.flatMap(roots -> roots.isEmpty()
@@ -109,24 +126,22 @@ final class StatsCollector {
     }
 
     private Mono<List<ObjectId>> children(List<ObjectId> level) {
-        return Flux.fromIterable(MongoDatalake.partition(level, batchSize))
-                .concatMap(batch -> Flux.from(documents.find(in(DatumEntity.DERIVED_FROM, batch))
-                        .projection(include(DatumEntity.ID, DatumEntity.DERIVED_FROM))))
+        return ChildLookup.find(links, level, batchSize, null,
+                        find -> find.projection(include(DatumFields.ID, DatumFields.DERIVED_FROM)))
                 // A foreign array such as [parent] matches too; only an ObjectId parent makes a link (and an array
                 // naming its own document would otherwise make the chain endless).
-                .filter(doc -> LineageWalker.isChild(doc, "getStats"))
-                .mapNotNull(StatsCollector::datumId)
+                .filter(link -> ForeignDocuments.isChild(link, OPERATION))
+                .map(Link::id)
                 .collectList()
                 .filter(ids -> !ids.isEmpty());
     }
 
     /** The id of a datum; a foreign document whose {@code _id} is no ObjectId has no place in a chain. */
-    private static @Nullable ObjectId datumId(Document doc) {
-        ObjectId id = StoredDatums.objectId(doc.get(DatumEntity.ID));
-        if (id == null) {
-            ForeignDocuments.skipped("getStats", doc.get(DatumEntity.ID),
+    private static @Nullable ObjectId datumId(Link link) {
+        if (link.id() == null) {
+            ForeignDocuments.skipped(OPERATION, link.foreignId(),
                     "its _id is not an ObjectId, so it is left out of the deepest chain");
         }
-        return id;
+        return link.id();
     }
 }

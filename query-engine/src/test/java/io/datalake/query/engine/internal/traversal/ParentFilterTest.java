@@ -1,4 +1,4 @@
-package io.datalake.mongo.internal;
+package io.datalake.query.engine.internal.traversal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.datalake.mongo.internal;
+package io.datalake.query.engine.internal.traversal;
 
 import org.bson.types.ObjectId;
 

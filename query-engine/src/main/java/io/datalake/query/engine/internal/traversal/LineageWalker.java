@@ -1,6 +1,5 @@
-package io.datalake.mongo.internal;
+package io.datalake.query.engine.internal.traversal;
 
-import io.datalake.query.engine.ServerFailures;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Projections.include;
 import static com.mongodb.client.model.Sorts.ascending;
@@ -12,8 +11,12 @@ import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.lineage.LineageEdge;
 import io.datalake.lineage.LineageNode;
+import io.datalake.query.engine.DatumFields;
+import io.datalake.query.engine.ServerFailures;
+import io.datalake.query.engine.internal.link.ChildLookup;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,30 +31,40 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Walks {@code derived_from} links for {@link MongoDatalake#getAncestors} and {@link MongoDatalake#getLineage}.
- * Ancestors are one lookup per level (a parent is known only once its child is read); descendants are one batched
- * {@code $in} query per level and batch of parents. Documents are summarized as they stream in, so memory grows with
+ * Walks {@code derived_from} links for {@code getAncestors} and {@code getLineage}. Ancestors are one lookup per
+ * level (a parent is known only once its child is read); descendants are one batched {@link ChildLookup} per level
+ * and batch of parents, cycle-safe and bounded by {@code maxDepth} and {@code maxNodes}. Documents are summarized as they stream in, so memory grows with
  * the node count, not with the size of the datums.
  */
-final class LineageWalker {
-    private static final Bson NODE_FIELDS = include(DatumEntity.ID, DatumEntity.DERIVED_FROM, DatumEntity.ADDED_AT,
-            DatumEntity.DATA, DatumEntity.METADATA, DatumEntity.REGISTRY_URI);
-    private static final Bson LINK_FIELDS = include(DatumEntity.ID, DatumEntity.DERIVED_FROM);
+public final class LineageWalker {
+    private static final Bson NODE_FIELDS = include(DatumFields.ID, DatumFields.DERIVED_FROM, DatumFields.ADDED_AT,
+            DatumFields.DATA, DatumFields.METADATA, DatumFields.REGISTRY_URI);
+    private static final Bson LINK_FIELDS = include(DatumFields.ID, DatumFields.DERIVED_FROM);
     private static final Comparator<LineageNode> OLDEST_FIRST =
             Comparator.comparing(LineageNode::addedAt).thenComparing(LineageNode::id);
-
-    /** Why a document with a foreign {@code derived_from} is skipped, worded alike on every path. */
-    static final String NOT_AN_OBJECT_ID_PARENT = "its derived_from is not an ObjectId";
 
     private final MongoCollection<Document> documents;
     private final int batchSize;
 
-    LineageWalker(MongoCollection<Document> documents, int batchSize) {
+    /**
+     * Prepares walks over a collection.
+     *
+     * @param documents the collection of datum documents
+     * @param batchSize parents per lookup
+     */
+    public LineageWalker(MongoCollection<Document> documents, int batchSize) {
         this.documents = documents;
         this.batchSize = batchSize;
     }
 
-    Flux<ObjectId> ancestors(ObjectId id) {
+    /**
+     * Walks up from a datum to its root.
+     *
+     * @param id the datum
+     * @return its ancestors, nearest first; fails with {@link InvalidArgumentException} for a null id, with
+     *     {@link DatumNotFoundException} when the datum does not exist
+     */
+    public Flux<ObjectId> ancestors(@Nullable ObjectId id) {
         if (id == null) {
             return Flux.error(new InvalidArgumentException("getAncestors: id must not be null"));
         }
@@ -70,11 +83,21 @@ final class LineageWalker {
                     })
                     .skip(1)
                     // Found by an ObjectId _id, so the id is one.
-                    .map(doc -> doc.getObjectId(DatumEntity.ID));
+                    .map(doc -> doc.getObjectId(DatumFields.ID));
         });
     }
 
-    Mono<Lineage> lineage(
+    /**
+     * Collects the lineage subgraph around a datum.
+     *
+     * @param id the datum
+     * @param direction ancestors, descendants or both
+     * @param maxDepth how many levels to walk each way
+     * @param maxNodes the most nodes to collect
+     * @return the subgraph; fails with {@link InvalidArgumentException} for a bad argument, with
+     *     {@link DatumNotFoundException} when the datum does not exist
+     */
+    public Mono<Lineage> lineage(
             @Nullable ObjectId id, @Nullable LineageDirection direction, int maxDepth, int maxNodes) {
         if (id == null) {
             return Mono.error(new InvalidArgumentException("getLineage: id must not be null"));
@@ -146,12 +169,12 @@ final class LineageWalker {
             return hasChildren(level).doOnNext(found -> walk.truncated |= found).then(Mono.empty());
         }
         int room = walk.maxNodes - walk.size();
-        return Flux.fromIterable(MongoDatalake.partition(level, batchSize))
-                .concatMap(batch -> Flux.from(documents.find(DescendantWalker.childrenOf(batch))
+        return ChildLookup.find(documents, level, batchSize, null, find -> find
                         .projection(NODE_FIELDS)
-                        .sort(ascending(DatumEntity.ADDED_AT, DatumEntity.ID))))
+                        .sort(ascending(DatumFields.ADDED_AT, DatumFields.ID)))
                 .onErrorMap(e -> ServerFailures.translate("getLineage: reading level " + depth, e))
-                .filter(doc -> isChild(doc, "getLineage") && !walk.contains(doc.getObjectId(DatumEntity.ID)))
+                .filter(doc -> ForeignDocuments.isChild(doc, "getLineage")
+                        && !walk.contains(doc.getObjectId(DatumFields.ID)))
                 .map(doc -> toNode(doc, depth))
                 // One more than there is room for tells whether the limit cut the level; the rest is never read.
                 .take(room + 1L, true)
@@ -176,59 +199,27 @@ final class LineageWalker {
     }
 
     private Mono<Boolean> hasChildren(List<ObjectId> parents) {
-        return Flux.fromIterable(MongoDatalake.partition(parents, batchSize))
-                .concatMap(batch -> Flux.from(documents.find(DescendantWalker.childrenOf(batch))
-                        .projection(LINK_FIELDS)
-                        .limit(1)))
+        return ChildLookup.find(documents, parents, batchSize, null, find -> find.projection(LINK_FIELDS).limit(1))
                 .onErrorMap(e -> ServerFailures.translate("getLineage: looking for deeper datums", e))
                 .hasElements();
     }
 
     private Mono<Document> findOne(ObjectId id, Bson projection, String context) {
-        return Mono.from(documents.find(eq(DatumEntity.ID, id)).projection(projection).first())
+        return Mono.from(documents.find(eq(DatumFields.ID, id)).projection(projection).first())
                 .onErrorMap(e -> ServerFailures.translate(context + " " + id, e));
     }
 
-    /** A child found by its parent may still be foreign; one without an ObjectId _id cannot be a node. */
-    static boolean isDatum(Document doc, String operation) {
-        if (StoredDatums.objectId(doc.get(DatumEntity.ID)) == null) {
-            ForeignDocuments.skipped(operation, doc.get(DatumEntity.ID), "its _id is not an ObjectId");
-            return false;
-        }
-        return true;
-    }
-
-    /**
-     * A document found by a {@code derived_from} lookup is a child only with an ObjectId {@code _id} and an
-     * ObjectId {@code derived_from}: a foreign array such as {@code [parent]} also matches the lookup. Skipped the
-     * same way as the scan of {@link DescendantWalker} skips it, with one warning naming the document.
-     */
-    static boolean isChild(Document doc, String operation) {
-        if (!isDatum(doc, operation)) {
-            return false;
-        }
-        if (derivedFrom(doc) == null) {
-            ForeignDocuments.skipped(operation, doc.get(DatumEntity.ID), NOT_AN_OBJECT_ID_PARENT);
-            return false;
-        }
-        return true;
-    }
-
     private static @Nullable ObjectId derivedFrom(Document doc) {
-        Object parent = doc.get(DatumEntity.DERIVED_FROM);
-        return parent instanceof ObjectId ? (ObjectId) parent : null;
+        return doc.get(DatumFields.DERIVED_FROM) instanceof ObjectId parent ? parent : null;
     }
 
-    static LineageNode toNode(Document doc, int depth) {
-        Object addedAt = doc.get(DatumEntity.ADDED_AT);
-        Instant instant = addedAt instanceof java.util.Date
-                ? ((java.util.Date) addedAt).toInstant()
-                : Instant.EPOCH;
-        Object data = doc.get(DatumEntity.DATA);
-        Object metadata = doc.get(DatumEntity.METADATA);
-        boolean inRegistry = doc.get(DatumEntity.REGISTRY_URI) != null;
+    private static LineageNode toNode(Document doc, int depth) {
+        Instant instant = doc.get(DatumFields.ADDED_AT) instanceof Date addedAt ? addedAt.toInstant() : Instant.EPOCH;
+        Object data = doc.get(DatumFields.DATA);
+        Object metadata = doc.get(DatumFields.METADATA);
+        boolean inRegistry = doc.get(DatumFields.REGISTRY_URI) != null;
         String type = DatumSummaries.type(data, metadata);
-        return new LineageNode(doc.getObjectId(DatumEntity.ID), derivedFrom(doc), instant, depth, type,
+        return new LineageNode(doc.getObjectId(DatumFields.ID), derivedFrom(doc), instant, depth, type,
                 DatumSummaries.summarize(type, data, metadata, inRegistry), inRegistry);
     }
 
