@@ -70,7 +70,7 @@ class ForeignLinksTest {
     @Test
     void foreignParentsAreSkippedOnTheScanPath() {
         Datum root = lake.addDatum("root", null).block(TIMEOUT);
-        // More children than DescendantWalker.MIN_SCAN_LEVEL (64) and than 0.1 % of the lake: their own children are
+        // More children than LookupOrScan.MIN_SCAN_LEVEL (64) and than 0.1 % of the lake: their own children are
         // found by a scan of the lake.
         int width = 100;
         List<Datum> children = lake.addData(Flux.range(0, width)

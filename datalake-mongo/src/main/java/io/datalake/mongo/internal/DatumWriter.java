@@ -1,5 +1,6 @@
 package io.datalake.mongo.internal;
 
+import io.datalake.query.engine.DerivationGraph;
 import io.datalake.query.engine.ServerFailures;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
@@ -442,18 +443,9 @@ final class DatumWriter {
         });
     }
 
-    /** The ids in {@code ids} that some datum not in {@code ids} derives from. */
+    /** The ids in {@code ids} that some datum not in {@code ids} derives from (the engine's children lookup). */
     private Mono<Set<ObjectId>> parentsWithOutsideChildren(Set<ObjectId> ids) {
-        return Flux.fromIterable(MongoDatalake.partition(new ArrayList<>(ids), batchSize))
-                .concatMap(part -> Flux.from(documents.find(in(DatumEntity.DERIVED_FROM, part))
-                        .projection(include(DatumEntity.ID, DatumEntity.DERIVED_FROM))))
-                .collect(HashSet<ObjectId>::new, (parents, child) -> {
-                    Object childId = child.get(DatumEntity.ID);
-                    Object parent = child.get(DatumEntity.DERIVED_FROM);
-                    if (parent instanceof ObjectId && !(childId instanceof ObjectId && ids.contains(childId))) {
-                        parents.add((ObjectId) parent);
-                    }
-                });
+        return new DerivationGraph(documents, batchSize, () -> { }).parentsWithOutsideChildren(ids);
     }
 
     /**

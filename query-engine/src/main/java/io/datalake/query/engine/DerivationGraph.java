@@ -15,7 +15,10 @@ import io.datalake.query.engine.internal.traversal.DescendantWalker;
 import io.datalake.query.engine.internal.traversal.DirectChildren;
 import io.datalake.query.engine.internal.traversal.LineageWalker;
 import io.datalake.query.engine.internal.traversal.StatsCollector;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
@@ -128,6 +131,27 @@ public final class DerivationGraph {
      */
     public Mono<LakeStats> stats() {
         return new StatsCollector(documents, links, batchSize).collect();
+    }
+
+    /**
+     * Returns which of the given datums some datum outside them derives from: the store asks before it removes a
+     * failed batch, since removing those would orphan their children. Nothing is skipped or reported here: a
+     * child with a foreign {@code _id} is outside the set and counts. Does not run {@code openCheck} (a closing
+     * store still undoes its failed writes).
+     *
+     * @param ids the datums
+     * @return the ids among {@code ids} with at least one child not in {@code ids}
+     */
+    public Mono<Set<ObjectId>> parentsWithOutsideChildren(Set<ObjectId> ids) {
+        return ChildLookup.find(links, new ArrayList<>(ids), batchSize, null,
+                        find -> find.projection(include(DatumFields.ID, DatumFields.DERIVED_FROM)))
+                .collect(HashSet<ObjectId>::new, (parents, child) -> {
+                    ObjectId childId = child.id();
+                    ObjectId parent = child.parent();
+                    if (parent != null && (childId == null || !ids.contains(childId))) {
+                        parents.add(parent);
+                    }
+                });
     }
 
     /** Completes empty when the datum exists, else fails with {@link DatumNotFoundException}. */

@@ -20,20 +20,13 @@ import org.jspecify.annotations.Nullable;
 abstract class ChildIndex {
 
     static ChildIndex forStrategy(Strategy strategy) {
-        switch (strategy) {
-            case LATEST:
-                return new Best(true);
-            case EARLIEST:
-                return new Best(false);
-            case QUICKEST:
-                return new First();
-            case RANDOM:
-                return new All();
-            case MISSING:
-                return new Presence();
-            default:
-                throw new IllegalArgumentException("unknown strategy " + strategy);
-        }
+        return switch (strategy) {
+            case LATEST -> new Best(true);
+            case EARLIEST -> new Best(false);
+            case QUICKEST -> new First();
+            case RANDOM -> new All();
+            case MISSING -> new Presence();
+        };
     }
 
     /** Records a matching child. */
@@ -51,14 +44,7 @@ abstract class ChildIndex {
         return byTime != 0 ? byTime : idA.compareTo(idB);
     }
 
-    private static final class Candidate {
-        final ObjectId id;
-        final long addedAt;
-
-        Candidate(ObjectId id, long addedAt) {
-            this.id = id;
-            this.addedAt = addedAt;
-        }
+    private record Candidate(ObjectId id, long addedAt) {
     }
 
     private static final class Best extends ChildIndex {
