@@ -23,8 +23,8 @@ import reactor.core.publisher.Flux;
 
 /**
  * Foreign {@code derived_from} values (a string, an array holding a parent id, an array naming its own document)
- * are skipped alike by every walk: the descendant walk's lookup and scan paths, the lineage walk and the deepest
- * chain of the statistics. None fails, none loops, none counts them as children.
+ * are skipped alike by every walk: the children lookup, the descendant walk's lookup and scan paths, the lineage walk
+ * and the deepest chain of the statistics. None fails, none loops, none counts them as children.
  */
 class ForeignLinksTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -65,6 +65,8 @@ class ForeignLinksTest {
         assertThat(lake.getLineage(root.id(), LineageDirection.DOWN).block(TIMEOUT).nodes())
                 .extracting(LineageNode::id).containsExactly(root.id(), child.id());
         assertThat(lake.getStats().block(TIMEOUT).deepestChain()).isEqualTo(2);
+        assertThat(lake.getDirectlyDerivedData(root.id()).collectList().block(TIMEOUT)).containsExactly(child.id());
+        assertThat(lake.getDirectlyDerivedData(child.id()).collectList().block(TIMEOUT)).isEmpty();
     }
 
     @Test
