@@ -3,18 +3,27 @@ package io.datalake.mongo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.MongoSocketException;
 import io.datalake.Datalake;
 import io.datalake.DatalakeException;
 import io.datalake.DatalakeNonTransientException;
 import io.datalake.DatalakeTransientException;
+import io.datalake.DatalakeTimeoutException;
 import io.datalake.Datum;
-import io.datalake.InvalidQueryException;
+import io.datalake.NewDatum;
+import io.datalake.query.JoinMethod;
 import io.datalake.query.Query;
 import io.datalake.query.QueryOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import io.datalake.InvalidQueryException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.util.retry.Retry;
 
 /**
@@ -33,6 +42,9 @@ class EmbeddedTransientFailuresTest {
             Datum image = lake.addDatum(Map.of("type", "image"), Map.of()).block();
             proxy.close(); // every connection is dropped and none can be made any more
 
+            // The driver retries a read or an insert once on a new connection; with no server to reach, what
+            // surfaces is that retry running out of time: a DatalakeTimeoutException, transient like the drop.
+
             assertThatThrownBy(() -> lake.getDatum(image.id()).block())
                     .isInstanceOf(DatalakeTransientException.class)
                     .isInstanceOfSatisfying(DatalakeException.class, e -> assertThat(e.isTransient()).isTrue())
@@ -41,6 +53,31 @@ class EmbeddedTransientFailuresTest {
                     false).block()).isInstanceOf(DatalakeTransientException.class);
             assertThatThrownBy(() -> lake.addDatum(Map.of("type", "label"), Map.of()).block())
                     .isInstanceOf(DatalakeTransientException.class);
+        }
+    }
+
+    @Test
+    void aConnectionDroppedInTheMiddleOfAQuerySurfacesAsTransient() throws Exception {
+        StallingProxy proxy = StallingProxy.to(TestLakes.connectionString());
+        try (Datalake lake = Datalakes.create(TestLakes.freshSettings().mongoUri(proxy.connectionString())
+                .operationTimeout(Duration.ofSeconds(5)).build())) {
+            lake.addData(Flux.range(0, 200).map(i -> NewDatum.of(Map.of("type", "image", "n", i), Map.of())))
+                    .blockLast();
+            AtomicBoolean dropped = new AtomicBoolean();
+            Flux<Map<String, ObjectId>> rows = lake.queryRows(
+                            Query.fromJson("[{\"column\": \"image\", \"data.type\": \"image\"}]"),
+                            QueryOptions.builder().batchSize(10).joinHint(JoinMethod.LOOKUP).build())
+                    .doOnNext(row -> {
+                        if (dropped.compareAndSet(false, true)) {
+                            closeQuietly(proxy); // the rest of the rows needs a getMore, which is never retried
+                        }
+                    });
+
+            assertThatThrownBy(rows::blockLast)
+                    .isInstanceOf(DatalakeTransientException.class)
+                    .isNotInstanceOf(DatalakeTimeoutException.class)
+                    .hasMessageStartingWith("query failed reading level 0 ('image')")
+                    .hasRootCauseInstanceOf(MongoSocketException.class);
         }
     }
 
@@ -67,15 +104,22 @@ class EmbeddedTransientFailuresTest {
         }
     }
 
+    private static void closeQuietly(StallingProxy proxy) {
+        try {
+            proxy.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Test
     void aBadFilterIsPermanentAndNotRetried() {
         try (Datalake lake = TestLakes.newLake()) {
             AtomicInteger subscriptions = new AtomicInteger();
-            assertThatThrownBy(() -> lake.queryRows(Query.fromJson("[{\"column\": \"a\", \"$where\": \"1\"}]"),
-                            QueryOptions.defaults())
+            assertThatThrownBy(() -> lake.queryData("[{\"column\": \"a\", \"$where\": \"1\"}]", null, false)
                     .doOnSubscribe(s -> subscriptions.incrementAndGet())
                     .retryWhen(RETRY_TRANSIENT)
-                    .blockLast())
+                    .block())
                     .isInstanceOf(InvalidQueryException.class)
                     .isInstanceOf(DatalakeNonTransientException.class)
                     .isInstanceOfSatisfying(DatalakeException.class, e -> assertThat(e.isTransient()).isFalse());
