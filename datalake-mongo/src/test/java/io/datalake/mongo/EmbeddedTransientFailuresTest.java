@@ -41,10 +41,8 @@ class EmbeddedTransientFailuresTest {
                 .operationTimeout(Duration.ofSeconds(1)).build())) {
             Datum image = lake.addDatum(Map.of("type", "image"), Map.of()).block();
             proxy.close(); // every connection is dropped and none can be made any more
-
             // The driver retries a read or an insert once on a new connection; with no server to reach, what
             // surfaces is that retry running out of time: a DatalakeTimeoutException, transient like the drop.
-
             assertThatThrownBy(() -> lake.getDatum(image.id()).block())
                     .isInstanceOf(DatalakeTransientException.class)
                     .isInstanceOfSatisfying(DatalakeException.class, e -> assertThat(e.isTransient()).isTrue())
