@@ -349,7 +349,7 @@ public final class GcsRegistryBackend implements RegistryBackend {
     private static boolean hasStatus(Throwable e, int status) {
         Throwable cause = e;
         while (cause != null) {
-            if (cause instanceof BaseServiceException && ((BaseServiceException) cause).getCode() == status) {
+            if (cause instanceof BaseServiceException service && service.getCode() == status) {
                 return true;
             }
             cause = cause.getCause();

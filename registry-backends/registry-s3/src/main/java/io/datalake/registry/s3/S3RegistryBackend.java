@@ -301,12 +301,12 @@ public final class S3RegistryBackend implements RegistryBackend {
     private static boolean isNotFound(Throwable e) {
         Throwable cause = unwrap(e);
         return cause instanceof NoSuchKeyException
-                || cause instanceof SdkServiceException && ((SdkServiceException) cause).statusCode() == 404;
+                || cause instanceof SdkServiceException service && service.statusCode() == 404;
     }
 
     private static boolean isForbidden(Throwable e) {
         Throwable cause = unwrap(e);
-        return cause instanceof SdkServiceException && ((SdkServiceException) cause).statusCode() == 403;
+        return cause instanceof SdkServiceException service && service.statusCode() == 403;
     }
 
     private static Throwable unwrap(Throwable e) {
