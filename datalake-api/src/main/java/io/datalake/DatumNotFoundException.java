@@ -7,7 +7,7 @@ import org.bson.types.ObjectId;
  * Thrown when one or more datums that a call needs do not exist: an unknown id passed to a read, or an unknown
  * {@code derivedFrom} parent passed to an add (in which case nothing was written).
  */
-public class DatumNotFoundException extends DatalakeException {
+public class DatumNotFoundException extends DatalakeNonTransientException {
     private static final long serialVersionUID = 1L;
     private static final int MAX_IDS_IN_MESSAGE = 20;
 

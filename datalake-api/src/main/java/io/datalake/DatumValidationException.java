@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * a leading {@code $}, a {@code .}), nesting beyond MongoDB's 100 levels or a value that contains itself, a
  * duplicate id.
  */
-public class DatumValidationException extends DatalakeException {
+public class DatumValidationException extends DatalakeNonTransientException {
     private static final long serialVersionUID = 1L;
 
     /**

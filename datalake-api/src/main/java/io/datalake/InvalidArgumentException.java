@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Thrown before any I/O when an argument is invalid: a null id, a non-positive batch size, an unknown setting.
  */
-public class InvalidArgumentException extends DatalakeException {
+public class InvalidArgumentException extends DatalakeNonTransientException {
     private static final long serialVersionUID = 1L;
 
     /**

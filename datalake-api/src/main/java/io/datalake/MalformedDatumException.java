@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * exception; operations over the whole lake (queries, {@code getStats}, lineage and derivation walks) skip such
  * documents with a logged warning and answer for the rest.
  */
-public class MalformedDatumException extends DatalakeException {
+public class MalformedDatumException extends DatalakeNonTransientException {
     private static final long serialVersionUID = 1L;
 
     private final String documentId;

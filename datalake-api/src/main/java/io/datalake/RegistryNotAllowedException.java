@@ -5,6 +5,8 @@ package io.datalake;
  * ({@link RegistrySettings#allowedRegistries()}). Stored documents are untrusted input: another client may write a
  * {@code registry_uri} naming any directory, bucket or endpoint, so a read only opens registries this lake was
  * configured with. The message names the registry (secrets redacted) and the setting that allows it.
+ *
+ * <p>Permanent ({@link #isTransient()} is false): a retry is refused the same way until the setting changes.
  */
 public class RegistryNotAllowedException extends RegistryException {
     private static final long serialVersionUID = 1L;

@@ -8,7 +8,7 @@ import org.bson.types.ObjectId;
  * failed write left some of its datums stored, because other writers' datums derive from them by now (deleting
  * them would orphan those). The error itself still says why the write failed.
  */
-public class UndoIncompleteException extends DatalakeException {
+public class UndoIncompleteException extends DatalakeNonTransientException {
     private static final long serialVersionUID = 1L;
 
     private final List<ObjectId> remaining;

@@ -53,6 +53,11 @@ final class StallingProxy implements AutoCloseable {
         stalled = true;
     }
 
+    /** From now on, answers of the server are passed on again. */
+    void resume() {
+        stalled = false;
+    }
+
     private void accept() {
         try {
             while (true) {

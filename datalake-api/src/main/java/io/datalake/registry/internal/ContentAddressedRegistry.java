@@ -256,11 +256,14 @@ public final class ContentAddressedRegistry {
                 .switchIfEmpty(upload);
     }
 
-    /** A source that changed under the upload is reported as such, naming the file, whatever the backend wrapped. */
+    /**
+     * A source that changed under the upload is reported as such, naming the file, whatever the backend wrapped; it
+     * is permanent even when the backend took the I/O failure for a transient one.
+     */
     private static Throwable changedWhileStored(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof BlobChangedException) {
-                return new RegistryException(cause.getMessage(), error);
+                return new RegistryException(cause.getMessage(), false, error);
             }
             if (cause.getCause() == cause) {
                 break;

@@ -2,13 +2,12 @@ package io.datalake.query.engine.internal;
 
 import com.mongodb.reactivestreams.client.FindPublisher;
 import com.mongodb.reactivestreams.client.MongoCollection;
-import io.datalake.DatalakeException;
-import io.datalake.InvalidQueryException;
 import io.datalake.query.JoinMethod;
 import io.datalake.query.Query;
 import io.datalake.query.QueryLevel;
 import io.datalake.query.Strategy;
 import io.datalake.query.engine.EngineTuning;
+import io.datalake.query.engine.ServerFailures;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -268,19 +267,7 @@ public final class Execution {
     }
 
     private Throwable translate(int level, Throwable e) {
-        if (e instanceof DatalakeException) {
-            return e;
-        }
         QueryLevel q = levels.get(level);
-        Throwable timeout = DriverTimeouts.translate("query reading level " + level + " ('" + q.column() + "')", e);
-        if (timeout != null) {
-            return timeout;
-        }
-        if (ServerErrors.isInvalidQuery(e)) {
-            return new InvalidQueryException("level " + level + " ('" + q.column() + "'): the server rejected the "
-                    + "filter " + q.filterJson() + ": " + e.getMessage(), e);
-        }
-        return new DatalakeException("query failed reading level " + level + " ('" + q.column() + "'): "
-                + e.getMessage(), e);
+        return ServerFailures.translateQuery(level, q.column(), q.filterJson(), e);
     }
 }

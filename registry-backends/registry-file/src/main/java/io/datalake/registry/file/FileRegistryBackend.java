@@ -2,17 +2,21 @@ package io.datalake.registry.file;
 
 import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
+import io.datalake.registry.BlobChangedException;
 import io.datalake.registry.BlobSource;
 import io.datalake.registry.BlobStat;
 import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.RegistryKeys;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -20,7 +24,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -34,9 +40,22 @@ import reactor.core.scheduler.Schedulers;
  * write, never by a read. A key whose path goes through a symbolic link that leads outside the root is refused
  * with {@link RegistryException} naming the key and the link, on reads and writes alike. No checksum is kept, so
  * {@link #stat} reports the size only and content-addressed storage re-reads an existing object to verify it.
+ *
+ * <p>Failures are {@link RegistryException}s, transient ({@link RegistryException#isTransient()}) only when the
+ * file system said a retry may succeed: an I/O timeout or a network failure (a root on a network file system), a
+ * stale NFS handle, a resource temporarily unavailable. A missing file, a refused access, a conflicting file, a
+ * link out of the root and a source that changed while it was stored are permanent.
  */
 public final class FileRegistryBackend implements RegistryBackend {
     private static final int READ_CHUNK = 64 * 1024;
+    /**
+     * How the JDK reports the errors a retry may survive on Linux and macOS (the C library's {@code strerror}):
+     * {@code ESTALE} (an NFS handle gone stale), {@code EAGAIN} (a resource temporarily unavailable) and
+     * {@code ETIMEDOUT} (a network file system timed out).
+     */
+    static final Set<String> TRANSIENT_REASONS =
+            Set.of("Stale file handle", "Stale NFS file handle", "Resource temporarily unavailable",
+                    "Connection timed out", "Operation timed out");
 
     private final Path root;
     private final String uri;
@@ -297,7 +316,32 @@ public final class FileRegistryBackend implements RegistryBackend {
 
     private RegistryException failure(String operation, String key, IOException e) {
         String what = e instanceof FileAlreadyExistsException ? "a conflicting file exists: " + e.getMessage() : e.toString();
-        return new RegistryException(operation + " of key " + key + " in registry " + uri + " failed: " + what, e);
+        return new RegistryException(operation + " of key " + key + " in registry " + uri + " failed: " + what,
+                isTransient(e), e);
+    }
+
+    /**
+     * Whether a retry may get past an I/O failure: an I/O timeout ({@link InterruptedIOException}), a network
+     * failure ({@link SocketException}), or a file-system error the operating system reports as temporary
+     * ({@link #TRANSIENT_REASONS}). A source that changed while it was stored ({@link BlobChangedException}) is an
+     * {@link IOException} too, and permanent.
+     */
+    static boolean isTransient(IOException error) {
+        if (anyCause(error, t -> t instanceof BlobChangedException)) {
+            return false;
+        }
+        return anyCause(error, t -> t instanceof InterruptedIOException || t instanceof SocketException
+                || t instanceof FileSystemException fs && fs.getReason() != null
+                        && TRANSIENT_REASONS.contains(fs.getReason()));
+    }
+
+    private static boolean anyCause(Throwable error, Predicate<Throwable> test) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (test.test(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void deleteQuietly(Path file) {

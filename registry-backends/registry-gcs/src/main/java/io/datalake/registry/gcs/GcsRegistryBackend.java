@@ -10,19 +10,24 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
+import io.datalake.registry.BlobChangedException;
 import io.datalake.registry.BlobSource;
 import io.datalake.registry.BlobStat;
 import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.RegistryKeys;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.FileSystemException;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -34,11 +39,15 @@ import reactor.core.scheduler.Schedulers;
  * A registry in a GCS bucket under a key prefix. The {@link Storage} client is blocking, so every call runs on
  * Reactor's bounded-elastic scheduler; payloads stream in both directions through its read and write channels.
  * An object becomes visible only when its upload is finalized, so readers never see a partial payload. Transient
- * failures are retried by the client's retry settings; permanent ones (403, 404) are not.
+ * failures are retried by the client's retry settings; permanent ones (403, 404) are not. A failure left once
+ * those retries are spent is a {@link RegistryException} that is transient ({@link RegistryException#isTransient()})
+ * for throttling (429), server errors (5xx), timeouts and connection failures, permanent otherwise.
  */
 public final class GcsRegistryBackend implements RegistryBackend {
     private static final int CHUNK = 256 * 1024;
     private static final int PRECONDITION_FAILED = 412;
+    /** Statuses a retry may get past: request timeout, throttling and the server errors GCS asks clients to retry. */
+    static final Set<Integer> TRANSIENT_STATUS = Set.of(408, 429, 500, 502, 503, 504);
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._\\-]{1,220}[a-z0-9]");
 
     private final Storage storage;
@@ -185,7 +194,7 @@ public final class GcsRegistryBackend implements RegistryBackend {
             } catch (SourceFailure e) {
                 // The source failed (or changed since it was hashed): never mistaken for a lost race, whatever
                 // object a concurrent writer, an earlier upload, or a Storage that shows unfinished uploads left.
-                throw failure("put", key, (IOException) e.getCause());
+                throw failure("put", key, (IOException) e.getCause(), false);
             } catch (BaseServiceException | IOException e) {
                 if (!hasStatus(e, PRECONDITION_FAILED) && !createdConcurrently(id, e)) {
                     throw failure("put", key, e);
@@ -340,7 +349,7 @@ public final class GcsRegistryBackend implements RegistryBackend {
     private static boolean hasStatus(Throwable e, int status) {
         Throwable cause = e;
         while (cause != null) {
-            if (cause instanceof BaseServiceException && ((BaseServiceException) cause).getCode() == status) {
+            if (cause instanceof BaseServiceException service && service.getCode() == status) {
                 return true;
             }
             cause = cause.getCause();
@@ -353,9 +362,34 @@ public final class GcsRegistryBackend implements RegistryBackend {
     }
 
     private RegistryException failure(String operation, String key, Exception e) {
-        String status = e instanceof StorageException ? " (HTTP " + ((StorageException) e).getCode() + ")" : "";
+        return failure(operation, key, e, isTransient(e));
+    }
+
+    private RegistryException failure(String operation, String key, Exception e, boolean transientFailure) {
+        String status = e instanceof StorageException storage ? " (HTTP " + storage.getCode() + ")" : "";
         return new RegistryException(operation + " of key " + key + " in registry " + uri + " failed" + status + ": "
-                + e.getMessage(), e);
+                + e.getMessage(), transientFailure, e);
+    }
+
+    /**
+     * Whether a retry may get past a failure, by the service's own verdict: the first
+     * {@link BaseServiceException} in the chain decides ({@link BaseServiceException#isRetryable()}, which the
+     * client sets for connection failures and timeouts, or HTTP 408, 429, 500, 502, 503, 504); without one, a
+     * network failure or an I/O timeout is transient. A missing object (404), access denied (403), any other
+     * refusal and a source that changed or could not be read while it was uploaded are permanent.
+     */
+    static boolean isTransient(Throwable error) {
+        boolean network = false;
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BlobChangedException || t instanceof FileSystemException) {
+                return false;
+            }
+            if (t instanceof BaseServiceException service) {
+                return service.isRetryable() || TRANSIENT_STATUS.contains(service.getCode());
+            }
+            network |= t instanceof SocketException || t instanceof InterruptedIOException;
+        }
+        return network;
     }
 
     /** Closes the client if this handle created it. Idempotent. */

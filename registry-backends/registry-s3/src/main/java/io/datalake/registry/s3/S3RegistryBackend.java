@@ -2,21 +2,26 @@ package io.datalake.registry.s3;
 
 import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
+import io.datalake.registry.BlobChangedException;
 import io.datalake.registry.BlobSource;
 import io.datalake.registry.BlobStat;
 import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.RegistryKeys;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscriber;
 import reactor.core.publisher.Flux;
@@ -24,6 +29,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -38,9 +45,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * A registry in an S3 bucket under a key prefix, over the AWS SDK v2 {@link S3AsyncClient}: non-blocking, streaming
  * in both directions. Uploads above the client's multipart threshold are split into parts by the SDK; retries of
  * transient failures (timeouts, throttling, 5xx) with backoff follow the client's retry strategy, and permanent
- * failures (403, 404) are not retried. Messages name the registry URI and key, never credentials.
+ * failures (403, 404) are not retried. Messages name the registry URI and key, never credentials. A failure left
+ * once the SDK's retries are spent is a {@link RegistryException} that is transient
+ * ({@link RegistryException#isTransient()}) by the same rule: throttling, 5xx, timeouts, connection failures.
  */
 public final class S3RegistryBackend implements RegistryBackend {
+    /** Server errors the SDK's retry policy retries, besides throttling: a retry may get past them too. */
+    static final Set<Integer> TRANSIENT_STATUS = Set.of(429, 500, 502, 503, 504);
     private final S3AsyncClient client;
     private final S3AsyncClient uploadClient;
     private final long singlePartBelow;
@@ -290,12 +301,12 @@ public final class S3RegistryBackend implements RegistryBackend {
     private static boolean isNotFound(Throwable e) {
         Throwable cause = unwrap(e);
         return cause instanceof NoSuchKeyException
-                || cause instanceof SdkServiceException && ((SdkServiceException) cause).statusCode() == 404;
+                || cause instanceof SdkServiceException service && service.statusCode() == 404;
     }
 
     private static boolean isForbidden(Throwable e) {
         Throwable cause = unwrap(e);
-        return cause instanceof SdkServiceException && ((SdkServiceException) cause).statusCode() == 403;
+        return cause instanceof SdkServiceException service && service.statusCode() == 403;
     }
 
     private static Throwable unwrap(Throwable e) {
@@ -307,12 +318,38 @@ public final class S3RegistryBackend implements RegistryBackend {
         if (cause instanceof InvalidArgumentException || cause instanceof RegistryException) {
             return (RuntimeException) cause;
         }
-        String status = cause instanceof SdkServiceException
-                ? " (HTTP " + ((SdkServiceException) cause).statusCode() + ")"
-                : "";
+        String status = cause instanceof SdkServiceException service ? " (HTTP " + service.statusCode() + ")" : "";
         String message = cause instanceof SdkException ? cause.getMessage() : cause.toString();
         return new RegistryException(operation + " of key " + key + " in registry " + uri + " failed" + status + ": "
-                + message, cause);
+                + message, isTransient(cause), cause);
+    }
+
+    /**
+     * Whether a retry may get past a failure, by the rule the SDK's own retry policy follows (these failures
+     * surface once the SDK's retries are spent): throttling (HTTP 429, S3's {@code 503 SlowDown}) and the other
+     * server errors 500, 502, 503 and 504; a call or attempt that timed out; a failure the SDK marks retryable;
+     * an I/O failure of the connection. A missing object (404), access denied (403), any other refusal, and a
+     * source that changed or could not be read while it was uploaded ({@link BlobChangedException}, a
+     * {@link FileSystemException}) are permanent.
+     */
+    static boolean isTransient(Throwable error) {
+        if (anyCause(error, t -> t instanceof BlobChangedException || t instanceof FileSystemException)) {
+            return false;
+        }
+        return anyCause(error, t -> t instanceof SdkServiceException service
+                        ? service.isThrottlingException() || TRANSIENT_STATUS.contains(service.statusCode())
+                        : t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException
+                                || t instanceof SdkException sdk && sdk.retryable()
+                                || t instanceof IOException || t instanceof UncheckedIOException);
+    }
+
+    private static boolean anyCause(Throwable error, Predicate<Throwable> test) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (test.test(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Closes the clients if this handle created them. Idempotent. */

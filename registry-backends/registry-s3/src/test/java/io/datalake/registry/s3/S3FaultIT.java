@@ -94,4 +94,20 @@ class S3FaultIT {
             }
         }
     }
+
+    @Test
+    void persistentConnectionDropsAndServerErrorsReachTheCallerAsTransient() throws Exception {
+        for (FaultyProxy.Fault fault : FaultyProxy.Fault.values()) {
+            String prefix = "faults-" + PREFIXES.incrementAndGet();
+            try (FaultyProxy proxy = new FaultyProxy(S3TestServer.endpoint(), THRESHOLD, fault, Integer.MAX_VALUE);
+                    Datalake lake = TestLakes.newLake(s -> s.registry(S3RegistryConformanceIT.settings()))) {
+                byte[] payload = payload(3 * 1024 * 1024, 7);
+                assertThatThrownBy(() -> lake.blocking().addDatum(payload, null,
+                                S3TestServer.registryUri(proxy.endpoint(), prefix), null))
+                        .as("%s", fault)
+                        .isInstanceOfSatisfying(RegistryException.class,
+                                e -> assertThat(e.isTransient()).as("%s isTransient", fault).isTrue());
+            }
+        }
+    }
 }
