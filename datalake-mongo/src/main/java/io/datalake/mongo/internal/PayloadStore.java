@@ -102,9 +102,32 @@ final class PayloadStore implements AutoCloseable {
         this.json = new ObjectMapper().registerModule(bsonTypes);
     }
 
-    /** Where a new datum's data goes: inline (no stored payload) or a registry payload already written. */
-    record Placement(@Nullable Stored stored) {
-        static final Placement INLINE = new Placement(null);
+    /**
+     * Where a new datum's data goes, decided before anything is written: it stays in the document, or it is
+     * uploaded to a registry before the datum is inserted.
+     */
+    sealed interface Placement {
+        /** The data stays in the datum's document. */
+        Placement INLINE = new Inline();
+
+        /** The data stays in the datum's document. */
+        record Inline() implements Placement {
+        }
+
+        /**
+         * The data goes to registry {@code uri}, encoded by its type: bytes as they are, streams and files read
+         * once, other values as JSON.
+         */
+        record Upload(String uri) implements Placement {
+        }
+
+        /**
+         * An inline value too large for the document, offloaded to registry {@code uri} as the BSON document
+         * {@code {v: value}} (its bytes already encoded for measuring) so dates, ids, binaries, decimals and longs
+         * keep their types.
+         */
+        record BsonUpload(String uri, RawBsonDocument encoded, @Nullable Object storable) implements Placement {
+        }
     }
 
     /**
@@ -123,58 +146,74 @@ final class PayloadStore implements AutoCloseable {
     }
 
     /**
-     * Writes a datum's payload to its registry if it has one or if its inline data is too large; payload first,
-     * so a datum never points at a payload that was not written.
+     * Decides where a new datum's data goes, checking before anything is written that its document fits MongoDB's
+     * limit: inline when it has no registry and its whole document is within the inline limit (the common case,
+     * decided without measuring anything again), else by the sizes of its data and metadata.
+     *
+     * @param datum the new datum
+     * @param storable its data converted for storage (null for a registry datum)
+     * @param metadata its metadata converted for storage
+     * @param inlineDocumentBytes the encoded size of its document with the data inline; ignored for a registry
+     *     datum
+     * @return the placement
+     * @throws DatumValidationException if the metadata leaves no room in a document, or the data is too large to
+     *     stay inline and no default registry is configured
      */
-    Mono<Placement> place(NewDatum datum, long encodedDocumentBytes) {
-        // The whole encoded document bounds the data's share of it: no need to measure the parts again.
-        if (datum.registryUri() == null && encodedDocumentBytes <= settings.inlineLimitBytes()) {
-            return Mono.just(Placement.INLINE);
+    Placement decide(NewDatum datum, @Nullable Object storable, Document metadata, long inlineDocumentBytes) {
+        String uri = datum.registryUri();
+        // The whole encoded document bounds the data's share of it: no need to measure the parts.
+        if (uri == null && inlineDocumentBytes <= settings.inlineLimitBytes()) {
+            return Placement.INLINE;
         }
-        return place(datum);
+        // A datum whose metadata alone cannot fit in a MongoDB document would otherwise leave its payload behind
+        // and fail at the insert.
+        long metadataSize = encodedSize(metadata);
+        if (metadataSize + OTHER_FIELDS_BYTES > MAX_DOCUMENT_BYTES) {
+            throw new DatumValidationException("metadata" + describe(datum) + ": encoded size "
+                    + metadataSize + " bytes leaves no room in MongoDB's " + MAX_DOCUMENT_BYTES
+                    + "-byte document limit; keep large values in data, stored in a registry");
+        }
+        if (uri != null) {
+            return new Placement.Upload(uri);
+        }
+        Object data = datum.data();
+        RawBsonDocument encoded = mayBeLarge(data) ? encodeValue(storable) : null;
+        long size = encoded != null ? encoded.getByteBuffer().remaining() : 0;
+        boolean fits = size + metadataSize + OTHER_FIELDS_BYTES <= MAX_DOCUMENT_BYTES;
+        if (size <= settings.inlineLimitBytes() && fits) {
+            return Placement.INLINE;
+        }
+        String defaultUri = settings.defaultRegistry();
+        if (defaultUri == null) {
+            throw new DatumValidationException("data" + describe(datum) + ": encoded size "
+                    + size + " bytes" + (fits
+                            ? " exceeds the inline limit of " + settings.inlineLimitBytes() + " bytes"
+                            : " with " + metadataSize + " bytes of metadata exceeds MongoDB's "
+                                    + MAX_DOCUMENT_BYTES + "-byte document limit")
+                    + "; store it in a registry (registryUri) or configure"
+                    + " RegistrySettings.defaultRegistry");
+        }
+        return !(data instanceof byte[]) && encoded != null
+                ? new Placement.BsonUpload(defaultUri, encoded, storable)
+                : new Placement.Upload(defaultUri);
     }
 
     /**
-     * Writes a datum's payload to its registry if it has one or if its inline data is too large, measuring the
-     * data and metadata; payload first, so a datum never points at a payload that was not written.
+     * Writes a payload that {@link #decide} sent to a registry; payload first, so a datum never points at a payload
+     * that was not written.
+     *
+     * @param datum the new datum
+     * @param placement where its data goes: an {@link Placement.Upload} or a {@link Placement.BsonUpload}
+     * @return the stored payload
      */
-    Mono<Placement> place(NewDatum datum) {
-        return Mono.defer(() -> {
-            String uri = datum.registryUri();
-            Object data = datum.data();
-            // Checked before any payload is written: a datum whose metadata alone cannot fit in a MongoDB
-            // document would otherwise leave its payload behind and fail at the insert.
-            long metadataSize = encodedSize(BsonValues.toDocument(datum.metadata(), "metadata"));
-            if (metadataSize + OTHER_FIELDS_BYTES > MAX_DOCUMENT_BYTES) {
-                return Mono.error(new DatumValidationException("metadata" + describe(datum) + ": encoded size "
-                        + metadataSize + " bytes leaves no room in MongoDB's " + MAX_DOCUMENT_BYTES
-                        + "-byte document limit; keep large values in data, stored in a registry"));
-            }
-            if (uri == null) {
-                Object storable = mayBeLarge(data) ? BsonValues.toStorable(data, "data") : null;
-                RawBsonDocument encoded = storable != null ? encodeValue(storable) : null;
-                long size = encoded != null ? encoded.getByteBuffer().remaining() : 0;
-                boolean fits = size + metadataSize + OTHER_FIELDS_BYTES <= MAX_DOCUMENT_BYTES;
-                if (size <= settings.inlineLimitBytes() && fits) {
-                    return Mono.just(Placement.INLINE);
-                }
-                uri = settings.defaultRegistry();
-                if (uri == null) {
-                    return Mono.error(new DatumValidationException("data" + describe(datum) + ": encoded size "
-                            + size + " bytes" + (fits
-                                    ? " exceeds the inline limit of " + settings.inlineLimitBytes() + " bytes"
-                                    : " with " + metadataSize + " bytes of metadata exceeds MongoDB's "
-                                            + MAX_DOCUMENT_BYTES + "-byte document limit")
-                            + "; store it in a registry (registryUri) or configure"
-                            + " RegistrySettings.defaultRegistry"));
-                }
-                if (!(data instanceof byte[]) && encoded != null) {
-                    // Stored as BSON, not JSON, so dates, ids, binaries, decimals and longs keep their types.
-                    return storeBson(uri, encoded, storable).map(Placement::new);
-                }
-            }
-            return store(uri, data, datum.contentType()).map(Placement::new);
-        });
+    Mono<Stored> write(NewDatum datum, Placement placement) {
+        if (placement instanceof Placement.Upload upload) {
+            return store(upload.uri(), datum.data(), datum.contentType());
+        }
+        if (placement instanceof Placement.BsonUpload bson) {
+            return storeBson(bson.uri(), bson.encoded(), bson.storable());
+        }
+        return Mono.error(new IllegalStateException("inline data has no payload to write"));
     }
 
     private static String describe(NewDatum datum) {

@@ -47,7 +47,7 @@ final class StoredDatums {
         }
         Datum datum;
         try {
-            datum = MongoDatalake.toDatum(entity);
+            datum = DatumReader.toDatum(entity);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new MalformedDatumException(idOf(raw), e.getMessage(), e);
         }
