@@ -46,8 +46,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The write path of {@link MongoDatalake}: validates, places payloads, inserts a batch, and undoes a batch that
- * failed.
+ * The write path of {@link MongoDatalake}, in one direction: validate each datum and convert its values once,
+ * decide where its payload goes (inline, its registry, or the default registry for an oversized inline value) with
+ * the whole document's size checked before anything is written, build its entity once and encode it once, write
+ * the payloads, then insert; undo a batch that failed.
  *
  * <p>A batch is made all-or-nothing by compensation, on every kind of server. Not by transactions: the embedded
  * server and standalone servers have none, and a transaction's time limit (60 s by default) would make large batches
@@ -367,11 +369,11 @@ final class DatumWriter {
         return Flux.fromIterable(Batches.partition(new ArrayList<>(sent.keySet()), batchSize))
                 .concatMap(ids -> Flux.from(encodedDocuments.find(in(DatumEntity.ID, ids))))
                 .collect(LinkedHashMap<ObjectId, Ready>::new, (ours, stored) -> {
-                    Object id = stored.get(DatumEntity.ID).isObjectId()
+                    ObjectId id = stored.get(DatumEntity.ID).isObjectId()
                             ? stored.getObjectId(DatumEntity.ID).getValue() : null;
                     Ready mine = id == null ? null : sent.get(id);
                     if (mine != null && mine.encoded().equals(stored)) {
-                        ours.put((ObjectId) id, mine);
+                        ours.put(id, mine);
                     } else if (mine != null) {
                         LOG.warn("after an insert of unknown outcome, datum {} is another writer's: left alone", id);
                     }

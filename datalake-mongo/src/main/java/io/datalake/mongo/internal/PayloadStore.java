@@ -223,7 +223,7 @@ final class PayloadStore implements AutoCloseable {
     /** Whether a value could exceed an inline limit; only those are encoded to measure them. */
     private static boolean mayBeLarge(@Nullable Object data) {
         return !(data == null || data instanceof Number || data instanceof Boolean
-                || data instanceof String && ((String) data).length() < SMALL_STRING);
+                || data instanceof String string && string.length() < SMALL_STRING);
     }
 
     /** The BSON document {@code {v: value}}: its size is the value's inline size, its bytes an offloaded payload. */
@@ -275,8 +275,8 @@ final class PayloadStore implements AutoCloseable {
     private Mono<Stored> store(String uri, @Nullable Object data, @Nullable String contentType) {
         if (data instanceof byte[] || data instanceof ByteBuffer) {
             byte[] bytes;
-            if (data instanceof byte[]) {
-                bytes = (byte[]) data;
+            if (data instanceof byte[] array) {
+                bytes = array;
             } else {
                 ByteBuffer buffer = ((ByteBuffer) data).duplicate();
                 bytes = new byte[buffer.remaining()];
@@ -289,8 +289,7 @@ final class PayloadStore implements AutoCloseable {
                 return registry.put(BlobSource.ofBytes(bytes)).map(blob -> stored(blob, type, bytes));
             });
         }
-        if (data instanceof InputStream) {
-            InputStream stream = (InputStream) data;
+        if (data instanceof InputStream stream) {
             return Mono.defer(() -> {
                 claim(stream);
                 // The registry owns the stream from here: it reads it once and closes it, even when cancelled
@@ -312,7 +311,7 @@ final class PayloadStore implements AutoCloseable {
             });
         }
         if (data instanceof Path || data instanceof File) {
-            Path file = data instanceof File ? ((File) data).toPath() : (Path) data;
+            Path file = data instanceof File asFile ? asFile.toPath() : (Path) data;
             return registry(uri).flatMap(registry -> {
                 // Still on the bounded-elastic thread that opened the registry: these read the file system.
                 BlobSource source = BlobSource.ofFile(file);
@@ -333,7 +332,7 @@ final class PayloadStore implements AutoCloseable {
             // A Jackson failure (no properties, a getter that throws, a cycle) is a problem with the datum's value.
             return Mono.error(new DatumValidationException("data: cannot encode a value of type "
                     + data.getClass().getName() + " as JSON: "
-                    + (e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage()
+                    + (e instanceof JsonProcessingException jsonError ? jsonError.getOriginalMessage()
                             : e.toString()), e));
         }
         Object decoded = decodeJson(encoded, uri);
@@ -410,9 +409,9 @@ final class PayloadStore implements AutoCloseable {
      * a stream the upload has claimed is left to the upload, which closes it.
      */
     void releaseUnread(NewDatum datum) {
-        if (datum.data() instanceof InputStream && readStreams.add((InputStream) datum.data())) {
+        if (datum.data() instanceof InputStream stream && readStreams.add(stream)) {
             try {
-                ((InputStream) datum.data()).close();
+                stream.close();
             } catch (IOException e) {
                 LOG.debug("closing an unread payload stream failed: {}", e.toString());
             }
@@ -532,8 +531,8 @@ final class PayloadStore implements AutoCloseable {
     /** Names the datum in a registry failure, keeping a refused registry's own type. */
     private static RegistryException ofDatum(Datum datum, RegistryException e) {
         String message = "payload of datum " + datum.id() + ": " + e.getMessage();
-        return e instanceof RegistryNotAllowedException
-                ? new RegistryNotAllowedException(message, ((RegistryNotAllowedException) e).registryUri())
+        return e instanceof RegistryNotAllowedException refused
+                ? new RegistryNotAllowedException(message, refused.registryUri())
                 : new RegistryException(message, e);
     }
 
@@ -562,8 +561,8 @@ final class PayloadStore implements AutoCloseable {
             ((List<?>) value).forEach(v -> list.add(jsonLike(v)));
             return Collections.unmodifiableList(list);
         }
-        if (value instanceof BigInteger) {
-            return new BigDecimal((BigInteger) value);
+        if (value instanceof BigInteger big) {
+            return new BigDecimal(big);
         }
         return value;
     }
@@ -573,12 +572,11 @@ final class PayloadStore implements AutoCloseable {
     }
 
     static @Nullable PayloadInfo fromStored(@Nullable Map<String, Object> stored) {
-        if (stored == null || !(stored.get(CONTENT_TYPE) instanceof String) || !(stored.get(SIZE) instanceof Number)
-                || !(stored.get(SHA256) instanceof String)) {
-            return null;
+        if (stored != null && stored.get(CONTENT_TYPE) instanceof String contentType
+                && stored.get(SIZE) instanceof Number size && stored.get(SHA256) instanceof String sha256) {
+            return new PayloadInfo(contentType, size.longValue(), sha256);
         }
-        return new PayloadInfo((String) stored.get(CONTENT_TYPE), ((Number) stored.get(SIZE)).longValue(),
-                (String) stored.get(SHA256));
+        return null;
     }
 
     @Override
