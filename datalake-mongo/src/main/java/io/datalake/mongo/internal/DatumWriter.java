@@ -202,6 +202,8 @@ final class DatumWriter {
                             .collectList();
             return Mono.when(parentCheck, requireNew(callerChosenIds(batch)))
                     .then(ready)
+                    // Fewer readies than drafts only when the call ended during the payload writes: insert nothing.
+                    .filter(readies -> readies.size() == drafts.size())
                     .flatMapMany(readies -> insertDetached(readies, parents, context)
                             .thenMany(Flux.fromIterable(readies).map(Ready::datum)))
                     .onErrorMap(e -> ServerFailures.translate(context, e));

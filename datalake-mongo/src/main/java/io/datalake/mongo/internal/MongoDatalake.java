@@ -96,7 +96,17 @@ public final class MongoDatalake implements Datalake {
     /** Opens a lake whose writes go through {@code writeInterceptor(collection)}: for tests that inject failures. */
     static MongoDatalake open(DatalakeSettings settings,
             UnaryOperator<MongoCollection<RawBsonDocument>> writeInterceptor) {
-        return new MongoDatalake(LakeLifecycle.start(settings), settings, true, writeInterceptor);
+        LakeLifecycle lifecycle = LakeLifecycle.start(settings);
+        try {
+            return new MongoDatalake(lifecycle, settings, true, writeInterceptor);
+        } catch (RuntimeException e) {
+            try {
+                lifecycle.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     /**
