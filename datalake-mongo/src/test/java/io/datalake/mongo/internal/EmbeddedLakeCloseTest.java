@@ -13,6 +13,8 @@ import io.datalake.RegistrySettings;
 import io.datalake.mongo.EmbeddedMongo;
 import io.datalake.registry.RegistryBackend;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
@@ -57,8 +59,9 @@ class EmbeddedLakeCloseTest {
         lake.close();
     }
 
-    private static java.util.List<Throwable> causes(Throwable e) {
-        java.util.List<Throwable> chain = new java.util.ArrayList<>();
+    /** The exception and its causes, outermost first. */
+    private static List<Throwable> causes(Throwable e) {
+        List<Throwable> chain = new ArrayList<>();
         for (Throwable t = e; t != null && !chain.contains(t); t = t.getCause()) {
             chain.add(t);
         }
