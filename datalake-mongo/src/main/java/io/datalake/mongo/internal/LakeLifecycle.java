@@ -204,28 +204,37 @@ final class LakeLifecycle implements AutoCloseable {
     }
 
     /**
-     * Closes every resource in order; a failure does not stop the ones after it.
+     * Closes every resource in order; a failure, even an {@link Error}, does not stop the ones after it.
      *
      * @param resources what to close
-     * @throws RuntimeException the first failure (checked ones wrapped in a {@link DatalakeException}), with the
+     * @throws RuntimeException the first failure (a checked one wrapped in a {@link DatalakeException}), with the
      *     later ones added as suppressed exceptions
+     * @throws Error the first failure when it is an error, likewise
      */
     static void closeAll(List<? extends AutoCloseable> resources) {
-        RuntimeException first = null;
+        Throwable first = null;
+        AutoCloseable firstFailed = null;
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();
-            } catch (Exception e) {
+            } catch (Throwable e) {
+                // Errors too: a backend's missing class must not leave the server and the clients running.
                 if (first == null) {
-                    first = e instanceof RuntimeException runtime ? runtime
-                            : new DatalakeException("closing " + resource + " failed", e);
+                    first = e;
+                    firstFailed = resource;
                 } else {
                     first.addSuppressed(e);
                 }
             }
         }
+        if (first instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (first instanceof Error error) {
+            throw error;
+        }
         if (first != null) {
-            throw first;
+            throw new DatalakeException("closing " + firstFailed + " failed", first);
         }
     }
 

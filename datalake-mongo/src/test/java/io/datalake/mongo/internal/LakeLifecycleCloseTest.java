@@ -46,4 +46,19 @@ class LakeLifecycleCloseTest {
                 .isInstanceOf(DatalakeException.class)
                 .hasCause(failure);
     }
+
+    @Test
+    void anErrorInOneCloseStillClosesTheRestAndIsRethrown() {
+        List<String> closed = new ArrayList<>();
+        NoClassDefFoundError missing = new NoClassDefFoundError("com/example/BackendHelper");
+        List<AutoCloseable> resources = List.of(
+                () -> {
+                    closed.add("registries");
+                    throw missing;
+                },
+                () -> closed.add("embedded server"));
+
+        assertThatThrownBy(() -> LakeLifecycle.closeAll(resources)).isSameAs(missing);
+        assertThat(closed).containsExactly("registries", "embedded server");
+    }
 }
