@@ -87,28 +87,28 @@ public final class BsonValues {
         if (value instanceof byte[]) {
             return new Binary((byte[]) value);
         }
-        if (value instanceof Instant) {
-            return new Date(((Instant) value).toEpochMilli());
+        if (value instanceof Instant instant) {
+            return new Date(instant.toEpochMilli());
         }
-        if (value instanceof Date) {
-            return new Date(((Date) value).getTime());
+        if (value instanceof Date date) {
+            return new Date(date.getTime());
         }
         if (value instanceof Short || value instanceof Byte) {
             return ((Number) value).intValue();
         }
-        if (value instanceof Float) {
-            return ((Float) value).doubleValue();
+        if (value instanceof Float f) {
+            return f.doubleValue();
         }
-        if (value instanceof BigDecimal) {
+        if (value instanceof BigDecimal decimal) {
             try {
-                return new Decimal128((BigDecimal) value);
+                return new Decimal128(decimal);
             } catch (NumberFormatException | ArithmeticException e) {
                 throw new DatumValidationException(path + ": BigDecimal " + value
                         + " does not fit a BSON Decimal128 (34 digits, exponent -6143..6144)", e);
             }
         }
-        if (value instanceof Object[]) {
-            return convert(java.util.Arrays.asList((Object[]) value), path);
+        if (value instanceof Object[] array) {
+            return convert(java.util.Arrays.asList(array), path);
         }
         throw new DatumValidationException(path + ": cannot store a value of type " + value.getClass().getName()
                 + "; inline values must be JSON-like (Map, List, String, number, Boolean, null, Instant, Date,"
@@ -148,26 +148,23 @@ public final class BsonValues {
      * @return the API value
      */
     public static @Nullable Object fromStored(@Nullable Object value) {
-        if (value instanceof Map) {
-            return fromStoredMap((Map<?, ?>) value);
+        if (value instanceof Map<?, ?> map) {
+            return fromStoredMap(map);
         }
-        if (value instanceof List) {
-            List<?> items = (List<?>) value;
+        if (value instanceof List<?> items) {
             List<@Nullable Object> list = new ArrayList<>(items.size());
             for (Object item : items) {
                 list.add(fromStored(item));
             }
             return Collections.unmodifiableList(list);
         }
-        if (value instanceof Date) {
-            return Instant.ofEpochMilli(((Date) value).getTime());
+        if (value instanceof Date date) {
+            return Instant.ofEpochMilli(date.getTime());
         }
-        if (value instanceof Binary) {
-            Binary binary = (Binary) value;
+        if (value instanceof Binary binary) {
             return binary.getType() == BsonBinarySubType.BINARY.getValue() ? binary.getData() : binary;
         }
-        if (value instanceof Decimal128) {
-            Decimal128 decimal = (Decimal128) value;
+        if (value instanceof Decimal128 decimal) {
             return decimal.isNaN() || decimal.isInfinite() ? decimal : decimal.bigDecimalValue();
         }
         return value;
@@ -184,8 +181,7 @@ public final class BsonValues {
      * @throws IllegalArgumentException naming the path and the type when a value has no JSON-like form
      */
     static @Nullable Object fromStoredChecked(@Nullable Object value, String path) {
-        if (value instanceof Map) {
-            Map<?, ?> map = (Map<?, ?>) value;
+        if (value instanceof Map<?, ?> map) {
             if (map.isEmpty()) {
                 return Map.of();
             }
@@ -196,16 +192,15 @@ public final class BsonValues {
             }
             return Collections.unmodifiableMap(result);
         }
-        if (value instanceof List) {
-            List<?> items = (List<?>) value;
+        if (value instanceof List<?> items) {
             List<@Nullable Object> list = new ArrayList<>(items.size());
             for (Object item : items) {
                 list.add(fromStoredChecked(item, path + "[" + list.size() + "]"));
             }
             return Collections.unmodifiableList(list);
         }
-        if (value instanceof org.bson.types.Symbol) {
-            return ((org.bson.types.Symbol) value).getSymbol();
+        if (value instanceof org.bson.types.Symbol symbol) {
+            return symbol.getSymbol();
         }
         if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
                 || value instanceof Long || value instanceof Double || value instanceof ObjectId

@@ -77,8 +77,37 @@ public class DatumEntity {
     @Property(DatumFields.ADDED_AT)
     @Nullable Instant addedAt;
 
-    /** Used by Morphia. */
+    /** Used by Morphia, which sets the fields when it decodes a stored document. */
     public DatumEntity() {
+    }
+
+    /**
+     * Builds the stored form of a new datum in one step; the write path never changes it afterwards (the fields
+     * stay non-final only because Morphia sets them when decoding).
+     *
+     * @param id the datum's id
+     * @param data its inline data in storable form, or null for a registry datum
+     * @param registryUri the registry holding its payload, or null for inline data
+     * @param registryKey the payload's key there, or null for inline data
+     * @param payload content type, size and hash of a registry payload, or null for inline data
+     * @param derivedFrom its parent, or null
+     * @param metadata its metadata in storable form
+     * @param addedAt when it was added, in milliseconds
+     * @return the entity
+     */
+    static DatumEntity of(ObjectId id, @Nullable Object data, @Nullable String registryUri,
+            @Nullable String registryKey, @Nullable Map<String, Object> payload, @Nullable ObjectId derivedFrom,
+            Map<String, Object> metadata, Instant addedAt) {
+        DatumEntity entity = new DatumEntity();
+        entity.id = id;
+        entity.data = data;
+        entity.registryUri = registryUri;
+        entity.registryKey = registryKey;
+        entity.payload = payload;
+        entity.derivedFrom = derivedFrom;
+        entity.metadata = metadata;
+        entity.addedAt = addedAt;
+        return entity;
     }
 
     /**

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -46,8 +47,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The write path of {@link MongoDatalake}: validates, places payloads, inserts a batch, and undoes a batch that
- * failed.
+ * The write path of {@link MongoDatalake}, in one direction: validate each datum and convert its values once,
+ * decide where its payload goes (inline, its registry, or the default registry for an oversized inline value) with
+ * the whole document's size checked before anything is written, build its entity once and encode it once, write
+ * the payloads, then insert; undo a batch that failed.
  *
  * <p>A batch is made all-or-nothing by compensation, on every kind of server. Not by transactions: the embedded
  * server and standalone servers have none, and a transaction's time limit (60 s by default) would make large batches
@@ -110,20 +113,16 @@ final class DatumWriter {
             if (datum == null) {
                 throw new InvalidArgumentException("datum must not be null");
             }
-            PreparedDatum prepared = prepare(datum, now());
-            ObjectId parent = prepared.entity.derivedFrom;
+            Draft draft = draft(datum, now());
+            ObjectId parent = draft.derivedFrom();
             List<ObjectId> parents = parent == null ? List.of() : List.of(parent);
             Mono<Void> parentCheck = parents.isEmpty() ? Mono.empty() : requireExisting(parents, "derivedFrom parent");
-            RawBsonDocument encoded = encode(prepared.entity);
+            String context = "addDatum " + draft.id();
             // Payload before datum: a datum never points at a payload that was not written.
             return parentCheck
-                    .then(placeUnlessEnded(datum, encodedSize(encoded), ended))
-                    .map(placement -> attach(prepared, placement))
-                    .flatMap(ready -> insertDetached(List.of(ready.entity),
-                                    List.of(ready == prepared ? encoded : encode(ready.entity)), parents,
-                                    "addDatum " + prepared.entity.id)
-                            .thenReturn(ready.datum))
-                    .onErrorMap(e -> ServerFailures.translate("addDatum " + prepared.entity.id, e));
+                    .then(readyUnlessEnded(draft, ended))
+                    .flatMap(ready -> insertDetached(List.of(ready), parents, context).thenReturn(ready.datum()))
+                    .onErrorMap(e -> ServerFailures.translate(context, e));
         });
     }
 
@@ -141,11 +140,18 @@ final class DatumWriter {
     }
 
     /**
-     * Places a payload; a placement that loses the race with the call's end (its stream was just released) ends
-     * quietly, since nobody is left to receive its error and Reactor would log it as dropped.
+     * Writes a draft's payload if it has one and builds the datum to insert; a payload write that loses the race
+     * with the call's end (its stream was just released) ends quietly, since nobody is left to receive its error
+     * and Reactor would log it as dropped.
      */
-    private Mono<PayloadStore.Placement> placeUnlessEnded(NewDatum datum, long encodedSize, AtomicBoolean ended) {
-        return payloads.place(datum, encodedSize).onErrorResume(e -> ended.get() ? Mono.empty() : Mono.error(e));
+    private Mono<Ready> readyUnlessEnded(Draft draft, AtomicBoolean ended) {
+        Ready inline = draft.inline();
+        if (inline != null) {
+            return Mono.just(inline);
+        }
+        return payloads.write(draft.source(), draft.placement())
+                .onErrorResume(e -> ended.get() ? Mono.empty() : Mono.error(e))
+                .map(stored -> withPayload(draft, stored));
     }
 
     Flux<Datum> addData(Publisher<NewDatum> data) {
@@ -165,55 +171,52 @@ final class DatumWriter {
         return Flux.defer(() -> {
             requireOpen.run();
             Instant addedAt = now();
-            List<DatumEntity> toInsert = new ArrayList<>(batch.size());
-            List<Datum> result = new ArrayList<>(batch.size());
+            List<Draft> drafts = new ArrayList<>(batch.size());
             Set<ObjectId> idsInBatch = new HashSet<>();
             Set<ObjectId> externalParents = new LinkedHashSet<>();
+            boolean allInline = true;
             for (int i = 0; i < batch.size(); i++) {
                 NewDatum item = batch.get(i);
                 if (item == null) {
                     throw new InvalidArgumentException("addData: element " + i + " of the batch is null");
                 }
-                PreparedDatum prepared = prepare(item, addedAt);
-                ObjectId parent = prepared.entity.derivedFrom;
+                Draft draft = draft(item, addedAt);
+                ObjectId parent = draft.derivedFrom();
                 if (parent != null && !idsInBatch.contains(parent)) {
                     externalParents.add(parent);
                 }
-                if (!idsInBatch.add(prepared.entity.id)) {
-                    throw new DatumValidationException("addData: id " + prepared.entity.id
+                if (!idsInBatch.add(draft.id())) {
+                    throw new DatumValidationException("addData: id " + draft.id()
                             + " appears more than once in the batch");
                 }
-                toInsert.add(prepared.entity);
-                result.add(prepared.datum);
-            }
-            List<RawBsonDocument> encoded = new ArrayList<>(toInsert.size());
-            for (DatumEntity entity : toInsert) {
-                encoded.add(encode(entity));
+                drafts.add(draft);
+                allInline &= draft.inline() != null;
             }
             List<ObjectId> parents = new ArrayList<>(externalParents);
             Mono<Void> parentCheck = parents.isEmpty() ? Mono.empty() : requireExisting(parents, "derivedFrom parent");
-            String context = "addData batch of " + toInsert.size();
+            String context = "addData batch of " + drafts.size();
             // Payloads before datums: a datum never points at a payload that was not written.
+            Mono<List<Ready>> ready = allInline
+                    ? Mono.fromSupplier(() -> inlineReadies(drafts))
+                    : Flux.fromIterable(drafts)
+                            .flatMapSequential(draft -> readyUnlessEnded(draft, ended), payloads.concurrency())
+                            .collectList();
             return Mono.when(parentCheck, requireNew(callerChosenIds(batch)))
-                    .thenMany(Flux.range(0, batch.size())
-                            .flatMapSequential(i -> placeUnlessEnded(batch.get(i), encodedSize(encoded.get(i)), ended),
-                                    payloads.concurrency()))
-                    .collectList()
-                    .flatMapMany(placements -> {
-                        for (int i = 0; i < placements.size(); i++) {
-                            if (placements.get(i).stored() != null) {
-                                PreparedDatum ready = attach(new PreparedDatum(toInsert.get(i), result.get(i)),
-                                        placements.get(i));
-                                toInsert.set(i, ready.entity);
-                                encoded.set(i, encode(ready.entity));
-                                result.set(i, ready.datum);
-                            }
-                        }
-                        return insertDetached(toInsert, encoded, parents, context)
-                                .thenMany(Flux.fromIterable(result));
-                    })
+                    .then(ready)
+                    // Fewer readies than drafts only when the call ended during the payload writes: insert nothing.
+                    .filter(readies -> readies.size() == drafts.size())
+                    .flatMapMany(readies -> insertDetached(readies, parents, context)
+                            .thenMany(Flux.fromIterable(readies).map(Ready::datum)))
                     .onErrorMap(e -> ServerFailures.translate(context, e));
         });
+    }
+
+    private static List<Ready> inlineReadies(List<Draft> drafts) {
+        List<Ready> readies = new ArrayList<>(drafts.size());
+        for (Draft draft : drafts) {
+            readies.add(Objects.requireNonNull(draft.inline()));
+        }
+        return readies;
     }
 
     private static List<ObjectId> callerChosenIds(List<NewDatum> batch) {
@@ -247,7 +250,7 @@ final class DatumWriter {
 
     /** As {@link #existingIds}, also while the lake closes: the re-check of an insert that close awaits. */
     private Mono<Set<ObjectId>> existingIdsOfAnyLake(List<ObjectId> ids) {
-        return Flux.fromIterable(MongoDatalake.partition(ids, batchSize))
+        return Flux.fromIterable(Batches.partition(ids, batchSize))
                 .concatMap(batch -> Flux.from(documents.find(in(DatumEntity.ID, batch)).projection(include("_id"))))
                 .map(doc -> doc.getObjectId(DatumEntity.ID))
                 .collect(HashSet<ObjectId>::new, Set::add);
@@ -278,13 +281,16 @@ final class DatumWriter {
      * The returned Mono only observes the work: cancelling it leaves the insert, the parent re-check and any
      * compensation running to their end, each bounded by the operation time limit.
      */
-    private Mono<Void> insertDetached(List<DatumEntity> entities, List<RawBsonDocument> encoded,
-            List<ObjectId> externalParents, String context) {
+    private Mono<Void> insertDetached(List<Ready> batch, List<ObjectId> externalParents, String context) {
+        List<RawBsonDocument> encoded = new ArrayList<>(batch.size());
+        for (Ready ready : batch) {
+            encoded.add(ready.encoded());
+        }
         Mono<Void> work = Mono.from(encodedDocuments.insertMany(encoded, ORDERED))
-                .then(Mono.defer(() -> recheckParents(entities, encoded, externalParents)))
+                .then(Mono.defer(() -> recheckParents(batch, externalParents)))
                 .onErrorResume(error -> error instanceof DatumNotFoundException
                         ? Mono.error(error) // the re-check already undid the batch
-                        : undoFailedInsert(entities, encoded, error, context));
+                        : undoFailedInsert(batch, error, context));
         // A second, never-cancelled subscriber to the cached work (the future close() awaits) keeps it running to
         // its end when the caller cancels; the caller's subscription only observes the outcome.
         return Mono.defer(() -> {
@@ -301,8 +307,7 @@ final class DatumWriter {
      * failed may have deleted one after our first check. If one is gone, our datums are removed (they would be
      * orphans) and the call fails with {@link DatumNotFoundException}.
      */
-    private Mono<Void> recheckParents(List<DatumEntity> entities, List<RawBsonDocument> encoded,
-            List<ObjectId> externalParents) {
+    private Mono<Void> recheckParents(List<Ready> batch, List<ObjectId> externalParents) {
         if (externalParents.isEmpty()) {
             return Mono.empty();
         }
@@ -313,25 +318,23 @@ final class DatumWriter {
             }
             DatumNotFoundException error = new DatumNotFoundException(
                     "derivedFrom parent (deleted while this datum was written)", gone);
-            return undo(byId(entities, encoded, entities.size())).flatMap(kept -> {
+            return undo(byId(batch, batch.size())).flatMap(kept -> {
                 reportKept(error, kept);
                 return Mono.<Void>error(error);
             });
         });
     }
 
-    private Mono<Void> undoFailedInsert(List<DatumEntity> entities, List<RawBsonDocument> encoded, Throwable error,
-            String context) {
-        Mono<Map<ObjectId, Written>> ours;
-        if (error instanceof MongoBulkWriteException
-                && !((MongoBulkWriteException) error).getWriteErrors().isEmpty()) {
+    private Mono<Void> undoFailedInsert(List<Ready> batch, Throwable error, String context) {
+        Mono<Map<ObjectId, Ready>> ours;
+        if (error instanceof MongoBulkWriteException bulk && !bulk.getWriteErrors().isEmpty()) {
             // An ordered insert stops at its first error: everything before it was written by this call.
-            int firstFailure = ((MongoBulkWriteException) error).getWriteErrors().get(0).getIndex();
-            ours = Mono.just(byId(entities, encoded, firstFailure));
+            int firstFailure = bulk.getWriteErrors().get(0).getIndex();
+            ours = Mono.just(byId(batch, firstFailure));
         } else {
             // Outcome unknown: any of the documents may or may not be stored, and a concurrent writer may have
             // stored one with the same caller-chosen id meanwhile. Only documents equal to what we sent are ours.
-            ours = provablyOurs(byId(entities, encoded, entities.size()));
+            ours = provablyOurs(byId(batch, batch.size()));
         }
         // Translated here so that what is attached below travels with the exception the caller sees.
         Throwable reported = ServerFailures.translate(context, error);
@@ -356,24 +359,24 @@ final class DatumWriter {
         }
     }
 
-    private static Map<ObjectId, Written> byId(List<DatumEntity> entities, List<RawBsonDocument> encoded, int count) {
-        Map<ObjectId, Written> map = new LinkedHashMap<>();
-        for (int i = 0; i < count; i++) {
-            map.put(entities.get(i).id, new Written(entities.get(i).derivedFrom, encoded.get(i)));
+    private static Map<ObjectId, Ready> byId(List<Ready> batch, int count) {
+        Map<ObjectId, Ready> map = new LinkedHashMap<>();
+        for (Ready ready : batch.subList(0, count)) {
+            map.put(ready.id(), ready);
         }
         return map;
     }
 
     /** The subset of {@code sent} whose stored document is exactly the one this call sent. */
-    private Mono<Map<ObjectId, Written>> provablyOurs(Map<ObjectId, Written> sent) {
-        return Flux.fromIterable(MongoDatalake.partition(new ArrayList<>(sent.keySet()), batchSize))
+    private Mono<Map<ObjectId, Ready>> provablyOurs(Map<ObjectId, Ready> sent) {
+        return Flux.fromIterable(Batches.partition(new ArrayList<>(sent.keySet()), batchSize))
                 .concatMap(ids -> Flux.from(encodedDocuments.find(in(DatumEntity.ID, ids))))
-                .collect(LinkedHashMap<ObjectId, Written>::new, (ours, stored) -> {
-                    Object id = stored.get(DatumEntity.ID).isObjectId()
+                .collect(LinkedHashMap<ObjectId, Ready>::new, (ours, stored) -> {
+                    ObjectId id = stored.get(DatumEntity.ID).isObjectId()
                             ? stored.getObjectId(DatumEntity.ID).getValue() : null;
-                    Written mine = id == null ? null : sent.get(id);
-                    if (mine != null && mine.document.equals(stored)) {
-                        ours.put((ObjectId) id, mine);
+                    Ready mine = id == null ? null : sent.get(id);
+                    if (mine != null && mine.encoded().equals(stored)) {
+                        ours.put(id, mine);
                     } else if (mine != null) {
                         LOG.warn("after an insert of unknown outcome, datum {} is another writer's: left alone", id);
                     }
@@ -386,7 +389,7 @@ final class DatumWriter {
      * in the batch stay too). A child attached between the check and the delete is caught by checking again after
      * the delete: its parent (and that parent's ancestors in the batch) are put back.
      */
-    private Mono<Set<ObjectId>> undo(Map<ObjectId, Written> ours) {
+    private Mono<Set<ObjectId>> undo(Map<ObjectId, Ready> ours) {
         if (ours.isEmpty()) {
             return Mono.just(Set.of());
         }
@@ -414,7 +417,7 @@ final class DatumWriter {
         });
     }
 
-    private Mono<Void> restoreParentsOfLateChildren(Set<ObjectId> deleted, Map<ObjectId, Written> ours,
+    private Mono<Void> restoreParentsOfLateChildren(Set<ObjectId> deleted, Map<ObjectId, Ready> ours,
             Set<ObjectId> kept) {
         if (deleted.isEmpty()) {
             return Mono.empty();
@@ -427,19 +430,19 @@ final class DatumWriter {
             for (ObjectId parent : parents) {
                 // A parent put back needs its own parent back, when that was deleted too.
                 for (ObjectId id = parent; id != null && deleted.contains(id) && restore.add(id); ) {
-                    id = ours.get(id).derivedFrom;
+                    id = ours.get(id).derivedFrom();
                 }
             }
             List<RawBsonDocument> docs = new ArrayList<>();
             for (ObjectId id : restore) {
-                docs.add(ours.get(id).document);
+                docs.add(ours.get(id).encoded());
             }
             kept.addAll(restore);
             // Unordered, and a duplicate key (someone stored the id meanwhile) is no reason to stop.
             return Mono.from(encodedDocuments.insertMany(docs, UNORDERED))
                     .then()
-                    .onErrorResume(e -> e instanceof MongoBulkWriteException
-                            && ((MongoBulkWriteException) e).getWriteConcernError() == null, e -> Mono.empty());
+                    .onErrorResume(e -> e instanceof MongoBulkWriteException bulk
+                            && bulk.getWriteConcernError() == null, e -> Mono.empty());
         });
     }
 
@@ -494,56 +497,61 @@ final class DatumWriter {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    private static PreparedDatum prepare(NewDatum datum, Instant addedAt) {
-        DatumEntity entity = new DatumEntity();
-        entity.id = datum.id() != null ? datum.id() : new ObjectId();
+    /**
+     * Validates a new datum and converts its values once, decides where its payload goes, and for inline data
+     * builds and encodes its entity (the encoding measures it and is what is inserted).
+     *
+     * @throws DatumValidationException if the datum cannot be stored as it is
+     */
+    private Draft draft(NewDatum datum, Instant addedAt) {
+        ObjectId id = datum.id() != null ? datum.id() : new ObjectId();
+        boolean inRegistry = datum.registryUri() != null;
         // A registry payload may be any value (stream, file, POJO); PayloadStore encodes it, not BSON. Its maps and
         // lists obey the inline rules all the same (an inline value may be offloaded, and must mean the same).
-        if (datum.registryUri() != null) {
+        if (inRegistry) {
             BsonValues.check(datum.data(), "data");
         }
-        entity.data = datum.registryUri() != null ? null : BsonValues.toStorable(datum.data(), "data");
-        entity.metadata = BsonValues.toDocument(datum.metadata(), "metadata");
-        entity.derivedFrom = datum.derivedFrom();
-        entity.addedAt = addedAt;
-        if (entity.id.equals(entity.derivedFrom)) {
-            throw new DatumValidationException("datum " + entity.id + " cannot be derived from itself");
+        Object storable = inRegistry ? null : BsonValues.toStorable(datum.data(), "data");
+        Document metadata = BsonValues.toDocument(datum.metadata(), "metadata");
+        ObjectId parent = datum.derivedFrom();
+        if (id.equals(parent)) {
+            throw new DatumValidationException("datum " + id + " cannot be derived from itself");
         }
-        return new PreparedDatum(entity, MongoDatalake.toDatum(entity));
+        if (inRegistry) {
+            return new Draft(datum, id, parent, metadata, addedAt, payloads.decide(datum, null, metadata, 0), null);
+        }
+        DatumEntity entity = DatumEntity.of(id, storable, null, null, null, parent, metadata, addedAt);
+        RawBsonDocument encoded = encode(entity);
+        PayloadStore.Placement placement = payloads.decide(datum, storable, metadata, encodedSize(encoded));
+        Ready inline = placement instanceof PayloadStore.Placement.Inline
+                ? new Ready(id, parent, encoded, DatumReader.toDatum(entity)) : null;
+        return new Draft(datum, id, parent, metadata, addedAt, placement, inline);
     }
 
-    /** Points a prepared datum at the payload that {@link PayloadStore#place} wrote, if it wrote one. */
-    private static PreparedDatum attach(PreparedDatum prepared, PayloadStore.Placement placement) {
-        PayloadStore.Stored stored = placement.stored();
-        if (stored == null) {
-            return prepared;
-        }
-        DatumEntity entity = prepared.entity;
-        entity.data = null;
-        entity.registryUri = stored.blob().registryUri();
-        entity.registryKey = stored.blob().key();
-        entity.payload = PayloadStore.toDocument(stored.info());
-        return new PreparedDatum(entity, MongoDatalake.toDatum(entity).withData(stored.data()));
+    /** Builds and encodes the entity of a datum whose payload {@link PayloadStore#write} stored. */
+    private Ready withPayload(Draft draft, PayloadStore.Stored stored) {
+        DatumEntity entity = DatumEntity.of(draft.id(), null, stored.blob().registryUri(), stored.blob().key(),
+                PayloadStore.toDocument(stored.info()), draft.derivedFrom(), draft.metadata(), draft.addedAt());
+        return new Ready(draft.id(), draft.derivedFrom(), encode(entity),
+                DatumReader.toDatum(entity).withData(stored.data()));
     }
 
-    private static final class PreparedDatum {
-        final DatumEntity entity;
-        final Datum datum;
-
-        PreparedDatum(DatumEntity entity, Datum datum) {
-            this.entity = entity;
-            this.datum = datum;
-        }
+    /**
+     * A new datum validated and converted, with its placement decided; nothing written yet.
+     *
+     * @param source what the caller passed (its data is what a registry placement writes)
+     * @param inline the datum ready to insert when its data stays inline, else null
+     */
+    private record Draft(NewDatum source, ObjectId id, @Nullable ObjectId derivedFrom, Document metadata,
+            Instant addedAt, PayloadStore.Placement placement, @Nullable Ready inline) {
     }
 
-    /** A document this call wrote, with what is needed to put it back. */
-    private static final class Written {
-        final @Nullable ObjectId derivedFrom;
-        final RawBsonDocument document;
-
-        Written(@Nullable ObjectId derivedFrom, RawBsonDocument document) {
-            this.derivedFrom = derivedFrom;
-            this.document = document;
-        }
+    /**
+     * A datum ready to insert: its document, encoded once, is what the insert sends, what an undo compares with
+     * the stored one and what it puts back.
+     *
+     * @param datum what the call returns for it
+     */
+    private record Ready(ObjectId id, @Nullable ObjectId derivedFrom, RawBsonDocument encoded, Datum datum) {
     }
 }

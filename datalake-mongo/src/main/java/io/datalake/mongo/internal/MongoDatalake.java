@@ -1,23 +1,10 @@
 package io.datalake.mongo.internal;
 
-import io.datalake.query.engine.ServerFailures;
-import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.in;
-
-import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
-import com.mongodb.reactivestreams.client.MongoClient;
-import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
-import com.mongodb.reactivestreams.client.MongoDatabase;
-import dev.morphia.Datastore;
-import dev.morphia.Morphia;
-import dev.morphia.mapping.MapperOptions;
 import io.datalake.Datalake;
 import io.datalake.DatalakeException;
 import io.datalake.DatalakeSettings;
 import io.datalake.Datum;
-import io.datalake.DatumNotFoundException;
 import io.datalake.InvalidArgumentException;
 import io.datalake.LakeStats;
 import io.datalake.NewDatum;
@@ -31,140 +18,64 @@ import io.datalake.query.engine.DerivationGraph;
 import io.datalake.query.engine.EngineTuning;
 import io.datalake.query.engine.QueryEngine;
 import java.nio.ByteBuffer;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
-import org.bson.codecs.Codec;
-import org.bson.UuidRepresentation;
 import org.bson.types.ObjectId;
-import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The MongoDB {@link Datalake}. Entities are mapped by Morphia ({@link DatumEntity}) and all I/O goes through the
- * reactive driver with Morphia's codecs; nothing here knows whether the server is embedded.
+ * The MongoDB {@link Datalake}: a thin facade, as the driver's {@code MongoCollectionImpl} is over its operation
+ * classes. {@link LakeLifecycle} starts and closes the server, clients and registries; {@link DatumWriter} writes;
+ * {@link DatumReader} reads by id; the query engine answers queries. Entities are mapped by Morphia
+ * ({@link DatumEntity}) and all I/O goes through the reactive driver; nothing here knows whether the server is
+ * embedded.
  */
 public final class MongoDatalake implements Datalake {
-    /** Concurrent {@code $in} batches of one getData call; small so one call cannot hog the pool. */
-    private static final int READ_CONCURRENCY = 4;
-    /**
-     * Close waits this many operation timeouts for writes under way: an insert, its parent re-check and an undo's
-     * few steps are each bounded by one.
-     */
-    private static final int CLOSE_WAIT_TIMEOUTS = 3;
-
     private final DatalakeSettings settings;
-    private final @Nullable EmbeddedMongo embedded;
-    private final MongoClient client;
-    private final com.mongodb.client.MongoClient morphiaClient;
+    /** Shared by a lake and its {@link #withOperationTimeout} views; only the lake closes it. */
+    private final LakeLifecycle lifecycle;
+    /** False for a view: closing it leaves the lake it came from open. */
+    private final boolean owner;
+    private final int batchSize;
     private final MongoCollection<Document> documents;
     private final QueryEngine queryEngine;
     /** Every {@code derived_from} walk: children, descendants, ancestors, lineage, statistics. */
     private final DerivationGraph graph;
-    private final Clock clock;
-    private final int batchSize;
-    /** Shared by a lake and its {@link #withOperationTimeout} views. */
-    private final AtomicBoolean closed;
-    /** False for a view: closing it leaves the lake it came from open. */
-    private final boolean owner;
-    private final PayloadStore payloads;
-    /** Morphia's codec of the entity: each new datum is encoded once, measured, then written as raw BSON. */
-    private final Codec<DatumEntity> entityCodec;
-    private final MongoCollection<RawBsonDocument> encodedDocuments;
+    private final DatumWriter writer;
+    private final DatumReader reader;
     /** Wraps the collection writes go through; the identity except in tests that inject failures. */
     private final UnaryOperator<MongoCollection<RawBsonDocument>> writeInterceptor;
-    private final DatumWriter writer;
-    /** Writes under way in this lake and its views (see {@link DatumWriter}); shared so close awaits them all. */
-    private final Set<CompletableFuture<Void>> pendingWrites;
 
-    private MongoDatalake(DatalakeSettings settings, @Nullable EmbeddedMongo embedded, String uri,
+    /**
+     * A lake ({@code owner}) or a view of it whose collections run under {@code settings}' operation time limit.
+     *
+     * @param writeInterceptor wraps the collection writes go through; the identity except in tests
+     */
+    private MongoDatalake(LakeLifecycle lifecycle, DatalakeSettings settings, boolean owner,
             UnaryOperator<MongoCollection<RawBsonDocument>> writeInterceptor) {
-        this.settings = settings;
-        this.writeInterceptor = writeInterceptor;
-        this.pendingWrites = ConcurrentHashMap.newKeySet();
-        this.embedded = embedded;
-        this.clock = settings.clock();
-        this.batchSize = settings.batchSize();
-        this.closed = new AtomicBoolean();
-        this.owner = true;
-        MongoClientSettings clientSettings = MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(uri))
-                .applicationName("datalake")
-                .uuidRepresentation(UuidRepresentation.STANDARD)
-                // The driver's operation timeout (timeoutMS): every command carries the remaining time as
-                // maxTimeMS, and the driver gives up on the client side too (closing the connection), which is what
-                // bounds servers that ignore maxTimeMS, such as the embedded one, or that do not answer at all.
-                .timeout(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .build();
-        List<AutoCloseable> opened = new ArrayList<>();
-        try {
-            this.payloads = new PayloadStore(settings.registry());
-            opened.add(payloads);
-            this.client = MongoClients.create(clientSettings);
-            opened.add(client);
-            // Morphia builds its mapper and codecs from a synchronous client; it is used for nothing else.
-            this.morphiaClient = com.mongodb.client.MongoClients.create(clientSettings);
-            opened.add(morphiaClient);
-            Datastore datastore = Morphia.createDatastore(morphiaClient, settings.database(), MapperOptions.builder()
-                    .storeNulls(true)
-                    .storeEmpties(true)
-                    .uuidRepresentation(UuidRepresentation.STANDARD)
-                    .build());
-            MongoDatabase database = client.getDatabase(settings.database());
-            this.documents = database.getCollection(settings.collection());
-            this.queryEngine = new QueryEngine(documents, EngineTuning.withBatchSize(batchSize));
-            this.graph = new DerivationGraph(documents, batchSize, this::requireOpen);
-            this.entityCodec = datastore.getCodecRegistry().get(DatumEntity.class);
-            this.encodedDocuments = documents.withDocumentClass(RawBsonDocument.class);
-            this.writer = newWriter();
-        } catch (RuntimeException e) {
-            // Nothing half-opened may outlive a failed open: close what was created, newest first.
-            for (int i = opened.size() - 1; i >= 0; i--) {
-                try {
-                    opened.get(i).close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
-        }
-    }
-
-    /** A view of {@code lake} whose collections run under another operation time limit. */
-    private MongoDatalake(MongoDatalake lake, DatalakeSettings settings) {
         long timeoutMs = settings.operationTimeout().toMillis();
         this.settings = settings;
-        this.embedded = null;
-        this.clock = lake.clock;
-        this.batchSize = lake.batchSize;
-        this.closed = lake.closed;
-        this.owner = false;
-        this.client = lake.client;
-        this.morphiaClient = lake.morphiaClient;
-        this.payloads = lake.payloads;
-        this.entityCodec = lake.entityCodec;
-        this.documents = lake.documents.withTimeout(timeoutMs, TimeUnit.MILLISECONDS);
-        this.encodedDocuments = lake.encodedDocuments.withTimeout(timeoutMs, TimeUnit.MILLISECONDS);
-        this.writeInterceptor = lake.writeInterceptor;
-        this.pendingWrites = lake.pendingWrites;
-        this.writer = newWriter();
+        this.lifecycle = lifecycle;
+        this.owner = owner;
+        this.writeInterceptor = writeInterceptor;
+        this.batchSize = settings.batchSize();
+        this.documents = owner ? lifecycle.documents()
+                : lifecycle.documents().withTimeout(timeoutMs, TimeUnit.MILLISECONDS);
+        MongoCollection<RawBsonDocument> encodedDocuments = owner ? lifecycle.encodedDocuments()
+                : lifecycle.encodedDocuments().withTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         this.queryEngine = new QueryEngine(documents, EngineTuning.withBatchSize(batchSize));
         this.graph = new DerivationGraph(documents, batchSize, this::requireOpen);
+        this.writer = new DatumWriter(documents, writeInterceptor.apply(encodedDocuments), lifecycle.entityCodec(),
+                lifecycle.payloads(), settings.clock(), batchSize, this::requireOpen, lifecycle.pendingWrites());
+        this.reader = new DatumReader(encodedDocuments, lifecycle.entityCodec(), lifecycle.payloads(), batchSize,
+                this::requireOpen);
     }
 
     /**
@@ -181,39 +92,17 @@ public final class MongoDatalake implements Datalake {
     /** Opens a lake whose writes go through {@code writeInterceptor(collection)}: for tests that inject failures. */
     static MongoDatalake open(DatalakeSettings settings,
             UnaryOperator<MongoCollection<RawBsonDocument>> writeInterceptor) {
-        EmbeddedMongo embedded = settings.mongoUri() == null ? EmbeddedMongo.start() : null;
-        String uri = embedded != null ? embedded.connectionString() : settings.mongoUri();
-        MongoDatalake lake;
+        LakeLifecycle lifecycle = LakeLifecycle.start(settings);
         try {
-            lake = new MongoDatalake(settings, embedded, uri, writeInterceptor);
+            return new MongoDatalake(lifecycle, settings, true, writeInterceptor);
         } catch (RuntimeException e) {
-            if (embedded != null) {
-                embedded.close();
+            try {
+                lifecycle.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
             }
-            if (e instanceof InvalidArgumentException) {
-                throw e;
-            }
-            throw new DatalakeException("could not open the lake with " + settings, e);
+            throw e;
         }
-        try {
-            // Bounded by the operation timeout: the driver fails it with a timeout when no server answers.
-            lake.createIndexes().block();
-        } catch (RuntimeException e) {
-            lake.close();
-            throw e instanceof DatalakeException ? e : new DatalakeException("could not open the lake", e);
-        }
-        return lake;
-    }
-
-    private DatumWriter newWriter() {
-        return new DatumWriter(documents, writeInterceptor.apply(encodedDocuments), entityCodec, payloads, clock,
-                batchSize, this::requireOpen, pendingWrites);
-    }
-
-    private Mono<Void> createIndexes() {
-        return Flux.from(documents.createIndexes(IndexDefinitions.forDatums()))
-                .then()
-                .onErrorMap(e -> ServerFailures.translate("creating indexes on " + namespace(), e));
     }
 
     /**
@@ -235,6 +124,11 @@ public final class MongoDatalake implements Datalake {
         return settings;
     }
 
+    /** The resources this lake opened, for tests of their closing. */
+    LakeLifecycle lifecycle() {
+        return lifecycle;
+    }
+
     @Override
     public Mono<Datum> addDatum(NewDatum datum) {
         return writer.addDatum(datum);
@@ -250,71 +144,27 @@ public final class MongoDatalake implements Datalake {
 
     @Override
     public Mono<Datum> getDatum(ObjectId id) {
-        return getDatum(id, true);
+        return reader.getDatum(id, true);
     }
 
     @Override
     public Mono<Datum> getDatum(ObjectId id, boolean loadPayload) {
-        if (id == null) {
-            return Mono.error(new InvalidArgumentException("getDatum: id must not be null"));
-        }
-        return Mono.defer(() -> {
-                    requireOpen();
-                    return Mono.from(encodedDocuments.find(eq(DatumEntity.ID, id)).first());
-                })
-                .onErrorMap(e -> ServerFailures.translate("getDatum " + id, e))
-                .map(raw -> StoredDatums.decode(raw, entityCodec))
-                .switchIfEmpty(Mono.error(() -> new DatumNotFoundException("getDatum", List.of(id))))
-                .flatMap(datum -> loadPayload ? payloads.load(datum, null) : Mono.just(datum));
+        return reader.getDatum(id, loadPayload);
     }
 
     @Override
     public Flux<Datum> getData(List<ObjectId> ids) {
-        return getData(ids, true);
+        return reader.getData(ids, true);
     }
 
     @Override
     public Flux<Datum> getData(List<ObjectId> ids, boolean loadPayloads) {
-        if (ids == null) {
-            return Flux.error(new InvalidArgumentException("getData: ids must not be null"));
-        }
-        int nullAt = indexOfNull(ids);
-        if (nullAt >= 0) {
-            return Flux.error(new InvalidArgumentException("getData: id at index " + nullAt + " is null"));
-        }
-        return Flux.defer(() -> {
-            requireOpen();
-            List<ObjectId> distinct = new ArrayList<>(new LinkedHashSet<>(ids));
-            return Flux.fromIterable(partition(distinct, batchSize))
-                    .flatMap(batch -> Flux.from(encodedDocuments.find(in(DatumEntity.ID, batch))), READ_CONCURRENCY)
-                    .onErrorMap(e -> ServerFailures.translate("getData of " + ids.size() + " ids", e))
-                    .map(raw -> StoredDatums.decode(raw, entityCodec))
-                    .collectMap(Datum::id, datum -> datum, () -> new HashMap<>(distinct.size()))
-                    .flatMapMany(found -> {
-                        List<ObjectId> missing = new ArrayList<>();
-                        for (ObjectId id : distinct) {
-                            if (!found.containsKey(id)) {
-                                missing.add(id);
-                            }
-                        }
-                        if (!missing.isEmpty()) {
-                            return Flux.error(new DatumNotFoundException("getData", missing));
-                        }
-                        if (!loadPayloads) {
-                            return Flux.fromIterable(ids).map(found::get);
-                        }
-                        PayloadStore.PayloadCache cache = PayloadStore.newCache();
-                        return Flux.fromIterable(found.values())
-                                .flatMap(datum -> payloads.load(datum, cache), payloads.concurrency())
-                                .collectMap(Datum::id)
-                                .flatMapMany(loaded -> Flux.fromIterable(ids).map(loaded::get));
-                    });
-        });
+        return reader.getData(ids, loadPayloads);
     }
 
     @Override
     public Flux<ByteBuffer> getPayload(ObjectId id) {
-        return getDatum(id, false).flatMapMany(payloads::stream);
+        return reader.getPayload(id);
     }
 
     @Override
@@ -356,83 +206,31 @@ public final class MongoDatalake implements Datalake {
     }
 
     private void requireOpen() {
-        if (closed.get()) {
-            throw new DatalakeException("this lake is closed: " + this);
-        }
-    }
-
-    /**
-     * Builds the API view of an entity: a new one, or a stored one that {@link StoredDatums} checked.
-     *
-     * @throws IllegalArgumentException if a stored value has no JSON-like form or a required field is missing
-     */
-    static Datum toDatum(DatumEntity entity) {
-        if (entity.id == null || entity.addedAt == null) {
-            throw new IllegalArgumentException(entity.id == null ? "it has no ObjectId _id" : "it has no added_at");
-        }
-        return Datum.builder()
-                .id(entity.id)
-                .data(BsonValues.fromStoredChecked(entity.data, DatumEntity.DATA))
-                .registryUri(entity.registryUri)
-                .registryKey(entity.registryKey)
-                .payload(PayloadStore.fromStored(entity.payload))
-                .derivedFrom(entity.derivedFrom)
-                .metadata(metadataOf(entity))
-                .addedAt(entity.addedAt.truncatedTo(ChronoUnit.MILLIS))
-                .build();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, @Nullable Object> metadataOf(DatumEntity entity) {
-        Object metadata = BsonValues.fromStoredChecked(entity.metadata, DatumEntity.METADATA);
-        return metadata == null ? Map.of() : (Map<String, @Nullable Object>) metadata;
-    }
-
-    private String namespace() {
-        return settings.database() + "." + settings.collection();
-    }
-
-    private static int indexOfNull(List<?> list) {
-        for (int i = 0; i < list.size(); i++) {
-            if (list.get(i) == null) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    static <T> List<List<T>> partition(List<T> items, int size) {
-        List<List<T>> batches = new ArrayList<>((items.size() + size - 1) / size);
-        for (int from = 0; from < items.size(); from += size) {
-            batches.add(items.subList(from, Math.min(items.size(), from + size)));
-        }
-        return batches;
+        lifecycle.requireOpen(this);
     }
 
     @Override
     public Datalake withOperationTimeout(Duration timeout) {
-        return new MongoDatalake(this, settings.toBuilder().operationTimeout(timeout).build());
+        return new MongoDatalake(lifecycle, settings.toBuilder().operationTimeout(timeout).build(), false,
+                writeInterceptor);
     }
 
+    /**
+     * Closes the lake (a view closes nothing): waits for the writes under way, then closes the clients, the
+     * registries and the embedded server, each even when an earlier close fails. Idempotent.
+     *
+     * @throws RuntimeException the first close failure, with the later ones as suppressed exceptions
+     */
     @Override
     public void close() {
-        if (owner && closed.compareAndSet(false, true)) {
-            try {
-                // New calls fail from here on; a batch already being inserted ends, and is undone if it failed.
-                DatumWriter.awaitPending(pendingWrites, settings.operationTimeout().multipliedBy(CLOSE_WAIT_TIMEOUTS));
-                client.close();
-                morphiaClient.close();
-                payloads.close();
-            } finally {
-                if (embedded != null) {
-                    embedded.close();
-                }
-            }
+        if (owner) {
+            lifecycle.close();
         }
     }
 
     @Override
     public String toString() {
+        EmbeddedMongo embedded = owner ? lifecycle.embedded() : null;
         return "MongoDatalake{" + settings + (embedded != null ? ", embedded=" + embedded : "")
                 + (owner ? "" : ", view") + "}";
     }

@@ -102,9 +102,32 @@ final class PayloadStore implements AutoCloseable {
         this.json = new ObjectMapper().registerModule(bsonTypes);
     }
 
-    /** Where a new datum's data goes: inline (no stored payload) or a registry payload already written. */
-    record Placement(@Nullable Stored stored) {
-        static final Placement INLINE = new Placement(null);
+    /**
+     * Where a new datum's data goes, decided before anything is written: it stays in the document, or it is
+     * uploaded to a registry before the datum is inserted.
+     */
+    sealed interface Placement {
+        /** The data stays in the datum's document. */
+        Placement INLINE = new Inline();
+
+        /** The data stays in the datum's document. */
+        record Inline() implements Placement {
+        }
+
+        /**
+         * The data goes to registry {@code uri}, encoded by its type: bytes as they are, streams and files read
+         * once, other values as JSON.
+         */
+        record Upload(String uri) implements Placement {
+        }
+
+        /**
+         * An inline value too large for the document, offloaded to registry {@code uri} as the BSON document
+         * {@code {v: value}} (its bytes already encoded for measuring) so dates, ids, binaries, decimals and longs
+         * keep their types.
+         */
+        record BsonUpload(String uri, RawBsonDocument encoded, @Nullable Object storable) implements Placement {
+        }
     }
 
     /**
@@ -123,58 +146,74 @@ final class PayloadStore implements AutoCloseable {
     }
 
     /**
-     * Writes a datum's payload to its registry if it has one or if its inline data is too large; payload first,
-     * so a datum never points at a payload that was not written.
+     * Decides where a new datum's data goes, checking before anything is written that its document fits MongoDB's
+     * limit: inline when it has no registry and its whole document is within the inline limit (the common case,
+     * decided without measuring anything again), else by the sizes of its data and metadata.
+     *
+     * @param datum the new datum
+     * @param storable its data converted for storage (null for a registry datum)
+     * @param metadata its metadata converted for storage
+     * @param inlineDocumentBytes the encoded size of its document with the data inline; ignored for a registry
+     *     datum
+     * @return the placement
+     * @throws DatumValidationException if the metadata leaves no room in a document, or the data is too large to
+     *     stay inline and no default registry is configured
      */
-    Mono<Placement> place(NewDatum datum, long encodedDocumentBytes) {
-        // The whole encoded document bounds the data's share of it: no need to measure the parts again.
-        if (datum.registryUri() == null && encodedDocumentBytes <= settings.inlineLimitBytes()) {
-            return Mono.just(Placement.INLINE);
+    Placement decide(NewDatum datum, @Nullable Object storable, Document metadata, long inlineDocumentBytes) {
+        String uri = datum.registryUri();
+        // The whole encoded document bounds the data's share of it: no need to measure the parts.
+        if (uri == null && inlineDocumentBytes <= settings.inlineLimitBytes()) {
+            return Placement.INLINE;
         }
-        return place(datum);
+        // A datum whose metadata alone cannot fit in a MongoDB document would otherwise leave its payload behind
+        // and fail at the insert.
+        long metadataSize = encodedSize(metadata);
+        if (metadataSize + OTHER_FIELDS_BYTES > MAX_DOCUMENT_BYTES) {
+            throw new DatumValidationException("metadata" + describe(datum) + ": encoded size "
+                    + metadataSize + " bytes leaves no room in MongoDB's " + MAX_DOCUMENT_BYTES
+                    + "-byte document limit; keep large values in data, stored in a registry");
+        }
+        if (uri != null) {
+            return new Placement.Upload(uri);
+        }
+        Object data = datum.data();
+        RawBsonDocument encoded = mayBeLarge(data) ? encodeValue(storable) : null;
+        long size = encoded != null ? encoded.getByteBuffer().remaining() : 0;
+        boolean fits = size + metadataSize + OTHER_FIELDS_BYTES <= MAX_DOCUMENT_BYTES;
+        if (size <= settings.inlineLimitBytes() && fits) {
+            return Placement.INLINE;
+        }
+        String defaultUri = settings.defaultRegistry();
+        if (defaultUri == null) {
+            throw new DatumValidationException("data" + describe(datum) + ": encoded size "
+                    + size + " bytes" + (fits
+                            ? " exceeds the inline limit of " + settings.inlineLimitBytes() + " bytes"
+                            : " with " + metadataSize + " bytes of metadata exceeds MongoDB's "
+                                    + MAX_DOCUMENT_BYTES + "-byte document limit")
+                    + "; store it in a registry (registryUri) or configure"
+                    + " RegistrySettings.defaultRegistry");
+        }
+        return !(data instanceof byte[]) && encoded != null
+                ? new Placement.BsonUpload(defaultUri, encoded, storable)
+                : new Placement.Upload(defaultUri);
     }
 
     /**
-     * Writes a datum's payload to its registry if it has one or if its inline data is too large, measuring the
-     * data and metadata; payload first, so a datum never points at a payload that was not written.
+     * Writes a payload that {@link #decide} sent to a registry; payload first, so a datum never points at a payload
+     * that was not written.
+     *
+     * @param datum the new datum
+     * @param placement where its data goes: an {@link Placement.Upload} or a {@link Placement.BsonUpload}
+     * @return the stored payload
      */
-    Mono<Placement> place(NewDatum datum) {
-        return Mono.defer(() -> {
-            String uri = datum.registryUri();
-            Object data = datum.data();
-            // Checked before any payload is written: a datum whose metadata alone cannot fit in a MongoDB
-            // document would otherwise leave its payload behind and fail at the insert.
-            long metadataSize = encodedSize(BsonValues.toDocument(datum.metadata(), "metadata"));
-            if (metadataSize + OTHER_FIELDS_BYTES > MAX_DOCUMENT_BYTES) {
-                return Mono.error(new DatumValidationException("metadata" + describe(datum) + ": encoded size "
-                        + metadataSize + " bytes leaves no room in MongoDB's " + MAX_DOCUMENT_BYTES
-                        + "-byte document limit; keep large values in data, stored in a registry"));
-            }
-            if (uri == null) {
-                Object storable = mayBeLarge(data) ? BsonValues.toStorable(data, "data") : null;
-                RawBsonDocument encoded = storable != null ? encodeValue(storable) : null;
-                long size = encoded != null ? encoded.getByteBuffer().remaining() : 0;
-                boolean fits = size + metadataSize + OTHER_FIELDS_BYTES <= MAX_DOCUMENT_BYTES;
-                if (size <= settings.inlineLimitBytes() && fits) {
-                    return Mono.just(Placement.INLINE);
-                }
-                uri = settings.defaultRegistry();
-                if (uri == null) {
-                    return Mono.error(new DatumValidationException("data" + describe(datum) + ": encoded size "
-                            + size + " bytes" + (fits
-                                    ? " exceeds the inline limit of " + settings.inlineLimitBytes() + " bytes"
-                                    : " with " + metadataSize + " bytes of metadata exceeds MongoDB's "
-                                            + MAX_DOCUMENT_BYTES + "-byte document limit")
-                            + "; store it in a registry (registryUri) or configure"
-                            + " RegistrySettings.defaultRegistry"));
-                }
-                if (!(data instanceof byte[]) && encoded != null) {
-                    // Stored as BSON, not JSON, so dates, ids, binaries, decimals and longs keep their types.
-                    return storeBson(uri, encoded, storable).map(Placement::new);
-                }
-            }
-            return store(uri, data, datum.contentType()).map(Placement::new);
-        });
+    Mono<Stored> write(NewDatum datum, Placement placement) {
+        if (placement instanceof Placement.Upload upload) {
+            return store(upload.uri(), datum.data(), datum.contentType());
+        }
+        if (placement instanceof Placement.BsonUpload bson) {
+            return storeBson(bson.uri(), bson.encoded(), bson.storable());
+        }
+        return Mono.error(new IllegalStateException("inline data has no payload to write"));
     }
 
     private static String describe(NewDatum datum) {
@@ -184,7 +223,7 @@ final class PayloadStore implements AutoCloseable {
     /** Whether a value could exceed an inline limit; only those are encoded to measure them. */
     private static boolean mayBeLarge(@Nullable Object data) {
         return !(data == null || data instanceof Number || data instanceof Boolean
-                || data instanceof String && ((String) data).length() < SMALL_STRING);
+                || data instanceof String string && string.length() < SMALL_STRING);
     }
 
     /** The BSON document {@code {v: value}}: its size is the value's inline size, its bytes an offloaded payload. */
@@ -236,8 +275,8 @@ final class PayloadStore implements AutoCloseable {
     private Mono<Stored> store(String uri, @Nullable Object data, @Nullable String contentType) {
         if (data instanceof byte[] || data instanceof ByteBuffer) {
             byte[] bytes;
-            if (data instanceof byte[]) {
-                bytes = (byte[]) data;
+            if (data instanceof byte[] array) {
+                bytes = array;
             } else {
                 ByteBuffer buffer = ((ByteBuffer) data).duplicate();
                 bytes = new byte[buffer.remaining()];
@@ -250,8 +289,7 @@ final class PayloadStore implements AutoCloseable {
                 return registry.put(BlobSource.ofBytes(bytes)).map(blob -> stored(blob, type, bytes));
             });
         }
-        if (data instanceof InputStream) {
-            InputStream stream = (InputStream) data;
+        if (data instanceof InputStream stream) {
             return Mono.defer(() -> {
                 claim(stream);
                 // The registry owns the stream from here: it reads it once and closes it, even when cancelled
@@ -273,7 +311,7 @@ final class PayloadStore implements AutoCloseable {
             });
         }
         if (data instanceof Path || data instanceof File) {
-            Path file = data instanceof File ? ((File) data).toPath() : (Path) data;
+            Path file = data instanceof File asFile ? asFile.toPath() : (Path) data;
             return registry(uri).flatMap(registry -> {
                 // Still on the bounded-elastic thread that opened the registry: these read the file system.
                 BlobSource source = BlobSource.ofFile(file);
@@ -294,7 +332,7 @@ final class PayloadStore implements AutoCloseable {
             // A Jackson failure (no properties, a getter that throws, a cycle) is a problem with the datum's value.
             return Mono.error(new DatumValidationException("data: cannot encode a value of type "
                     + data.getClass().getName() + " as JSON: "
-                    + (e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage()
+                    + (e instanceof JsonProcessingException jsonError ? jsonError.getOriginalMessage()
                             : e.toString()), e));
         }
         Object decoded = decodeJson(encoded, uri);
@@ -371,9 +409,9 @@ final class PayloadStore implements AutoCloseable {
      * a stream the upload has claimed is left to the upload, which closes it.
      */
     void releaseUnread(NewDatum datum) {
-        if (datum.data() instanceof InputStream && readStreams.add((InputStream) datum.data())) {
+        if (datum.data() instanceof InputStream stream && readStreams.add(stream)) {
             try {
-                ((InputStream) datum.data()).close();
+                stream.close();
             } catch (IOException e) {
                 LOG.debug("closing an unread payload stream failed: {}", e.toString());
             }
@@ -493,8 +531,8 @@ final class PayloadStore implements AutoCloseable {
     /** Names the datum in a registry failure, keeping a refused registry's own type. */
     private static RegistryException ofDatum(Datum datum, RegistryException e) {
         String message = "payload of datum " + datum.id() + ": " + e.getMessage();
-        return e instanceof RegistryNotAllowedException
-                ? new RegistryNotAllowedException(message, ((RegistryNotAllowedException) e).registryUri())
+        return e instanceof RegistryNotAllowedException refused
+                ? new RegistryNotAllowedException(message, refused.registryUri())
                 : new RegistryException(message, e);
     }
 
@@ -523,8 +561,8 @@ final class PayloadStore implements AutoCloseable {
             ((List<?>) value).forEach(v -> list.add(jsonLike(v)));
             return Collections.unmodifiableList(list);
         }
-        if (value instanceof BigInteger) {
-            return new BigDecimal((BigInteger) value);
+        if (value instanceof BigInteger big) {
+            return new BigDecimal(big);
         }
         return value;
     }
@@ -534,12 +572,11 @@ final class PayloadStore implements AutoCloseable {
     }
 
     static @Nullable PayloadInfo fromStored(@Nullable Map<String, Object> stored) {
-        if (stored == null || !(stored.get(CONTENT_TYPE) instanceof String) || !(stored.get(SIZE) instanceof Number)
-                || !(stored.get(SHA256) instanceof String)) {
-            return null;
+        if (stored != null && stored.get(CONTENT_TYPE) instanceof String contentType
+                && stored.get(SIZE) instanceof Number size && stored.get(SHA256) instanceof String sha256) {
+            return new PayloadInfo(contentType, size.longValue(), sha256);
         }
-        return new PayloadInfo((String) stored.get(CONTENT_TYPE), ((Number) stored.get(SIZE)).longValue(),
-                (String) stored.get(SHA256));
+        return null;
     }
 
     @Override

@@ -47,7 +47,7 @@ final class StoredDatums {
         }
         Datum datum;
         try {
-            datum = MongoDatalake.toDatum(entity);
+            datum = DatumReader.toDatum(entity);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new MalformedDatumException(idOf(raw), e.getMessage(), e);
         }
@@ -79,39 +79,26 @@ final class StoredDatums {
                 String name = reader.readName();
                 BsonType type = reader.getCurrentBsonType();
                 reader.skipValue();
-                switch (name) {
-                    case DatumEntity.ID:
-                        if (type != BsonType.OBJECT_ID) {
-                            return "its _id is a " + typeName(type) + ", not an ObjectId";
-                        }
-                        hasId = true;
-                        break;
-                    case DatumEntity.ADDED_AT:
-                        if (type != BsonType.DATE_TIME) {
-                            return "its added_at is a " + typeName(type) + ", not a date";
-                        }
-                        hasAddedAt = true;
-                        break;
-                    case DatumEntity.DERIVED_FROM:
-                        if (type != BsonType.OBJECT_ID && type != BsonType.NULL) {
-                            return "its derived_from is a " + typeName(type) + ", not an ObjectId or null";
-                        }
-                        break;
-                    case DatumEntity.METADATA:
-                    case PayloadStore.PAYLOAD:
-                        if (type != BsonType.DOCUMENT && type != BsonType.NULL) {
-                            return "its " + name + " is a " + typeName(type) + ", not a document or null";
-                        }
-                        break;
-                    case DatumEntity.REGISTRY_URI:
-                    case DatumEntity.REGISTRY_KEY:
-                        if (type != BsonType.STRING && type != BsonType.NULL) {
-                            return "its " + name + " is a " + typeName(type) + ", not a string or null";
-                        }
-                        break;
-                    default:
-                        break;
+                String problem = switch (name) {
+                    case DatumEntity.ID -> type == BsonType.OBJECT_ID ? null
+                            : "its _id is a " + typeName(type) + ", not an ObjectId";
+                    case DatumEntity.ADDED_AT -> type == BsonType.DATE_TIME ? null
+                            : "its added_at is a " + typeName(type) + ", not a date";
+                    case DatumEntity.DERIVED_FROM -> type == BsonType.OBJECT_ID || type == BsonType.NULL ? null
+                            : "its derived_from is a " + typeName(type) + ", not an ObjectId or null";
+                    case DatumEntity.METADATA, PayloadStore.PAYLOAD -> type == BsonType.DOCUMENT
+                            || type == BsonType.NULL ? null
+                            : "its " + name + " is a " + typeName(type) + ", not a document or null";
+                    case DatumEntity.REGISTRY_URI, DatumEntity.REGISTRY_KEY -> type == BsonType.STRING
+                            || type == BsonType.NULL ? null
+                            : "its " + name + " is a " + typeName(type) + ", not a string or null";
+                    default -> null;
+                };
+                if (problem != null) {
+                    return problem;
                 }
+                hasId |= name.equals(DatumEntity.ID);
+                hasAddedAt |= name.equals(DatumEntity.ADDED_AT);
             }
         } catch (RuntimeException e) {
             return "its bytes are not a valid BSON document: " + e.getMessage();
@@ -139,7 +126,7 @@ final class StoredDatums {
      * @return the id, or null for any other type
      */
     static @Nullable ObjectId objectId(@Nullable Object value) {
-        return value instanceof ObjectId ? (ObjectId) value : null;
+        return value instanceof ObjectId id ? id : null;
     }
 
     private static String typeName(BsonType type) {
