@@ -129,7 +129,15 @@ public final class ExtendedJson {
                 return value.asDouble().getValue();
             case DECIMAL128:
                 Decimal128 decimal = value.asDecimal128().getValue();
-                return decimal.isNaN() || decimal.isInfinite() ? decimal : decimal.bigDecimalValue();
+                if (decimal.isNaN() || decimal.isInfinite()) {
+                    return decimal;
+                }
+                try {
+                    return decimal.bigDecimalValue();
+                } catch (ArithmeticException negativeZero) {
+                    // BigDecimal has no -0; the Decimal128 keeps the value the user wrote.
+                    return decimal;
+                }
             case BOOLEAN:
                 return value.asBoolean().getValue();
             case NULL:

@@ -10,7 +10,7 @@ import io.datalake.registry.BlobSource;
 import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.RegistryKeys;
 import io.datalake.registry.conformance.RegistryBackendConformance;
-import io.datalake.registry.internal.Registries;
+import io.datalake.registry.Registries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -13,7 +13,7 @@ import io.datalake.RegistrySettings;
 import io.datalake.mongo.TestLakes;
 import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.conformance.RegistryBackendConformance;
-import io.datalake.registry.internal.Registries;
+import io.datalake.registry.Registries;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

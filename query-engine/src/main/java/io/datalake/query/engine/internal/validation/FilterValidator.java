@@ -1,6 +1,8 @@
-package io.datalake.query.internal;
+package io.datalake.query.engine.internal.validation;
 
 import io.datalake.InvalidQueryException;
+import io.datalake.query.Query;
+import io.datalake.query.QueryLevel;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +15,9 @@ import org.bson.BsonValue;
  * Checks a level's MongoDB filter before it is sent anywhere: every {@code $} operator must be one MongoDB knows
  * in its position, operators with a fixed shape must have it, and nothing that runs server-side JavaScript may
  * appear at any depth. Values are never interpreted as code; the filter is sent as a BSON document.
+ *
+ * <p>This is MongoDB knowledge, so it lives in the engine that talks to MongoDB rather than next to {@link Query}:
+ * {@code Query} checks a query's structure when it is built, the engine checks its filters when it plans it.
  */
 public final class FilterValidator {
     /** Operators that run JavaScript on the server; refused anywhere, even inside literals. */
@@ -61,6 +66,18 @@ public final class FilterValidator {
 
     private FilterValidator(int level) {
         this.level = level;
+    }
+
+    /**
+     * Validates the filter of every level of a query, base first.
+     *
+     * @param query the query, structurally valid as every {@link Query} is
+     * @throws InvalidQueryException naming the first offending level and its offending key or value
+     */
+    public static void validate(Query query) {
+        for (QueryLevel level : query.levels()) {
+            validate(level.index(), level.filter().toBsonDocument());
+        }
     }
 
     /**
@@ -360,7 +377,7 @@ public final class FilterValidator {
         return value.asDocument();
     }
 
-    static String describe(BsonValue value) {
+    private static String describe(BsonValue value) {
         String json = value.isDocument() ? value.asDocument().toJson()
                 : new BsonDocument("v", value).toJson().replaceFirst("^\\{\"v\": ", "").replaceFirst("}$", "");
         return json.length() > 80 ? json.substring(0, 77) + "..." : json;
