@@ -103,9 +103,7 @@ public final class FilterValidator {
                 continue;
             }
             switch (key) {
-                case "$and":
-                case "$or":
-                case "$nor":
+                case "$and", "$or", "$nor" -> {
                     BsonArray clauses = requireArray(value, at);
                     if (clauses.isEmpty()) {
                         throw error(at, "needs a non-empty array of filters");
@@ -113,24 +111,21 @@ public final class FilterValidator {
                     for (int i = 0; i < clauses.size(); i++) {
                         query(requireDocument(clauses.get(i), at + "[" + i + "]"), at + "[" + i + "]");
                     }
-                    break;
-                case "$expr":
-                    expression(value, at);
-                    break;
-                case "$text":
+                }
+                case "$expr" -> expression(value, at);
+                case "$text" -> {
                     for (String textKey : requireDocument(value, at).keySet()) {
                         if (!TEXT_KEYS.contains(textKey)) {
                             throw error(at, "unknown $text option " + textKey);
                         }
                     }
-                    break;
-                case "$comment":
-                case "$jsonSchema":
-                    break;
-                default:
-                    throw error(at, FIELD_OPERATORS.contains(key)
-                            ? "operator " + key + " needs a field, as in {\"field\": {\"" + key + "\": ...}}"
-                            : "unknown operator " + key);
+                }
+                case "$comment", "$jsonSchema" -> {
+                    // valid anywhere a query is; nothing to check
+                }
+                default -> throw error(at, FIELD_OPERATORS.contains(key)
+                        ? "operator " + key + " needs a field, as in {\"field\": {\"" + key + "\": ...}}"
+                        : "unknown operator " + key);
             }
         }
     }
@@ -155,16 +150,15 @@ public final class FilterValidator {
                 throw error(opAt, "unknown operator " + op);
             }
             switch (op) {
-                case "$in":
-                case "$nin":
+                case "$in", "$nin" -> {
                     BsonArray values = requireArray(operand, opAt);
                     for (int i = 0; i < values.size(); i++) {
                         if (values.get(i).isRegularExpression()) {
                             fieldValue(values.get(i), opAt + "[" + i + "]");
                         }
                     }
-                    break;
-                case "$all":
+                }
+                case "$all" -> {
                     for (BsonValue element : requireArray(operand, opAt)) {
                         if (element.isRegularExpression()) {
                             fieldValue(element, opAt);
@@ -177,11 +171,9 @@ public final class FilterValidator {
                             elemMatch(match.get("$elemMatch"), opAt + ".$elemMatch");
                         }
                     }
-                    break;
-                case "$elemMatch":
-                    elemMatch(operand, opAt);
-                    break;
-                case "$not":
+                }
+                case "$elemMatch" -> elemMatch(operand, opAt);
+                case "$not" -> {
                     if (operand.isRegularExpression()) {
                         fieldValue(operand, opAt);
                     } else {
@@ -191,13 +183,13 @@ public final class FilterValidator {
                         }
                         fieldValue(negated, opAt);
                     }
-                    break;
-                case "$size":
+                }
+                case "$size" -> {
                     if (!operand.isNumber()) {
                         throw error(opAt, "needs a number, got " + describe(operand));
                     }
-                    break;
-                case "$regex":
+                }
+                case "$regex" -> {
                     if (operand.isString()) {
                         BsonValue options = ops.get("$options");
                         regex(operand.asString().getValue(), options != null && options.isString()
@@ -207,14 +199,14 @@ public final class FilterValidator {
                     } else {
                         throw error(opAt, "needs a string or regular expression, got " + describe(operand));
                     }
-                    break;
-                case "$options":
+                }
+                case "$options" -> {
                     if (!ops.containsKey("$regex")) {
                         throw error(opAt, "is only valid together with $regex");
                     }
                     regexOptions(operand, opAt);
-                    break;
-                case "$mod":
+                }
+                case "$mod" -> {
                     if (!operand.isArray() || operand.asArray().size() != 2
                             || !operand.asArray().get(0).isNumber() || !operand.asArray().get(1).isNumber()) {
                         throw error(opAt, "needs an array of two numbers [divisor, remainder], got "
@@ -223,8 +215,8 @@ public final class FilterValidator {
                     if (operand.asArray().get(0).asNumber().doubleValue() == 0) {
                         throw error(opAt, "divisor must not be 0, got " + describe(operand));
                     }
-                    break;
-                case "$type":
+                }
+                case "$type" -> {
                     for (BsonValue type : operand.isArray() ? operand.asArray() : List.of(operand)) {
                         if (!(type.isString() && TYPE_ALIASES.contains(type.asString().getValue())
                                 || type.isNumber() && TYPE_CODES.contains(type.asNumber().doubleValue()))) {
@@ -236,9 +228,10 @@ public final class FilterValidator {
                     if (operand.isArray() && operand.asArray().isEmpty()) {
                         throw error(opAt, "needs at least one type");
                     }
-                    break;
-                default:
-                    break;
+                }
+                default -> {
+                    // other field operators take any operand the server accepts
+                }
             }
         }
     }
