@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +48,7 @@ class ModuleBoundariesTest {
             "(?<![\\w.])io\\.datalake(?:\\s*\\.\\s*[A-Za-z_$][\\w$]*)+(\\s*\\.\\s*\\*)?");
     private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
 
-    private static List<SourceFile> files;
+    private static List<SourceFile> files = List.of();
 
     /** One source file: its module (directory relative to the root), package, top-level type and references. */
     record SourceFile(String module, Path path, String packageName, String typeName, List<Reference> references) {
@@ -63,7 +64,7 @@ class ModuleBoundariesTest {
      * @param typeName the first capitalized segment, or null for a package (an on-demand import)
      * @param onDemand whether it ends with {@code .*}
      */
-    record Reference(String packageName, String typeName, boolean onDemand) {
+    record Reference(String packageName, @Nullable String typeName, boolean onDemand) {
         String text() {
             return packageName + (typeName == null ? "" : "." + typeName) + (onDemand ? ".*" : "");
         }
@@ -245,13 +246,13 @@ class ModuleBoundariesTest {
     /** The directory of the top-level pom: the highest directory upwards from here that holds a pom.xml. */
     private static Path repositoryRoot() {
         Path dir = Path.of("").toAbsolutePath();
-        Path root = null;
+        Path root = dir;
         for (Path d = dir; d != null; d = d.getParent()) {
             if (Files.isRegularFile(d.resolve("pom.xml"))) {
                 root = d;
             }
         }
-        assertThat(root).as("a pom.xml above " + dir).isNotNull();
+        assertThat(root.resolve("pom.xml")).as("the top-level pom above " + dir).isRegularFile();
         return root;
     }
 
@@ -307,7 +308,7 @@ class ModuleBoundariesTest {
                 name = name.substring(0, name.length() - 2);
             }
             List<String> packageParts = new ArrayList<>();
-            String type = null;
+            @Nullable String type = null;
             for (String segment : name.split("\\.")) {
                 if (Character.isUpperCase(segment.charAt(0))) {
                     type = segment;

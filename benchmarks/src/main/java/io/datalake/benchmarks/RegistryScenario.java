@@ -2,9 +2,9 @@ package io.datalake.benchmarks;
 
 import io.datalake.RegistrySettings;
 import io.datalake.registry.BlobSource;
-import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.ContentAddressedRegistry;
 import io.datalake.registry.Registries;
+import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.StoredBlob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
