@@ -1,6 +1,5 @@
 package io.datalake;
 
-import io.datalake.internal.DefaultBlockingDatalake;
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.query.Query;

@@ -2,10 +2,10 @@ package io.datalake.benchmarks;
 
 import io.datalake.RegistrySettings;
 import io.datalake.registry.BlobSource;
+import io.datalake.registry.ContentAddressedRegistry;
+import io.datalake.registry.Registries;
 import io.datalake.registry.RegistryBackend;
-import io.datalake.registry.internal.ContentAddressedRegistry;
-import io.datalake.registry.internal.Registries;
-import io.datalake.registry.internal.StoredBlob;
+import io.datalake.registry.StoredBlob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

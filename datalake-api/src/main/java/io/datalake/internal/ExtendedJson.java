@@ -69,8 +69,8 @@ public final class ExtendedJson {
                 throw new InvalidArgumentException("malformed JSON: unexpected text after the value");
             }
         } catch (JsonParseException | BsonInvalidOperationException | IllegalArgumentException e) {
-            if (e instanceof InvalidArgumentException) {
-                throw e;
+            if (e instanceof InvalidArgumentException ours) {
+                throw ours;
             }
             throw new InvalidArgumentException("malformed JSON: " + e.getMessage(), e);
         }
@@ -106,53 +106,58 @@ public final class ExtendedJson {
      * @throws InvalidArgumentException if some part has no JSON-like form
      */
     public static @Nullable Object toJsonLike(BsonValue value, String path) {
-        switch (value.getBsonType()) {
-            case DOCUMENT:
+        return switch (value.getBsonType()) {
+            case DOCUMENT -> {
                 Map<String, @Nullable Object> map = new LinkedHashMap<>();
                 for (Map.Entry<String, BsonValue> e : value.asDocument().entrySet()) {
                     map.put(e.getKey(), toJsonLike(e.getValue(), path + "." + e.getKey()));
                 }
-                return Collections.unmodifiableMap(map);
-            case ARRAY:
+                yield Collections.unmodifiableMap(map);
+            }
+            case ARRAY -> {
                 List<@Nullable Object> list = new ArrayList<>();
                 for (BsonValue element : value.asArray()) {
                     list.add(toJsonLike(element, path + "[" + list.size() + "]"));
                 }
-                return Collections.unmodifiableList(list);
-            case STRING:
-                return value.asString().getValue();
-            case INT32:
-                return value.asInt32().getValue();
-            case INT64:
-                return value.asInt64().getValue();
-            case DOUBLE:
-                return value.asDouble().getValue();
-            case DECIMAL128:
-                Decimal128 decimal = value.asDecimal128().getValue();
-                return decimal.isNaN() || decimal.isInfinite() ? decimal : decimal.bigDecimalValue();
-            case BOOLEAN:
-                return value.asBoolean().getValue();
-            case NULL:
-                return null;
-            case DATE_TIME:
-                return Instant.ofEpochMilli(value.asDateTime().getValue());
-            case OBJECT_ID:
-                return value.asObjectId().getValue();
-            case BINARY:
-                BsonBinary binary = value.asBinary();
-                if (binary.getType() == BsonBinarySubType.UUID_STANDARD.getValue()) {
-                    return binary.asUuid();
-                }
-                if (binary.getType() == BsonBinarySubType.BINARY.getValue()) {
-                    return binary.getData();
-                }
-                throw new InvalidArgumentException(path + ": binary subtype " + binary.getType()
-                        + " has no JSON-like value (use subtype 00 for bytes or $uuid)");
-            default:
-                throw new InvalidArgumentException(path + ": extended JSON type " + value.getBsonType()
-                        + " has no JSON-like value (supported: objects, arrays, strings, numbers, booleans, null,"
-                        + " $oid, $date, $numberLong, $numberDecimal, $binary, $uuid)");
+                yield Collections.unmodifiableList(list);
+            }
+            case STRING -> value.asString().getValue();
+            case INT32 -> value.asInt32().getValue();
+            case INT64 -> value.asInt64().getValue();
+            case DOUBLE -> value.asDouble().getValue();
+            case DECIMAL128 -> decimal(value.asDecimal128().getValue());
+            case BOOLEAN -> value.asBoolean().getValue();
+            case NULL -> null;
+            case DATE_TIME -> Instant.ofEpochMilli(value.asDateTime().getValue());
+            case OBJECT_ID -> value.asObjectId().getValue();
+            case BINARY -> binary(value.asBinary(), path);
+            default -> throw new InvalidArgumentException(path + ": extended JSON type " + value.getBsonType()
+                    + " has no JSON-like value (supported: objects, arrays, strings, numbers, booleans, null,"
+                    + " $oid, $date, $numberLong, $numberDecimal, $binary, $uuid)");
+        };
+    }
+
+    /** A decimal as a BigDecimal, except the values BigDecimal cannot hold (NaN, infinities, -0), kept as written. */
+    private static Object decimal(Decimal128 decimal) {
+        if (decimal.isNaN() || decimal.isInfinite()) {
+            return decimal;
         }
+        try {
+            return decimal.bigDecimalValue();
+        } catch (ArithmeticException negativeZero) {
+            return decimal;
+        }
+    }
+
+    private static Object binary(BsonBinary binary, String path) {
+        if (binary.getType() == BsonBinarySubType.UUID_STANDARD.getValue()) {
+            return binary.asUuid();
+        }
+        if (binary.getType() == BsonBinarySubType.BINARY.getValue()) {
+            return binary.getData();
+        }
+        throw new InvalidArgumentException(path + ": binary subtype " + binary.getType()
+                + " has no JSON-like value (use subtype 00 for bytes or $uuid)");
     }
 
     /** One pass over the text: nesting depth, balanced brackets, and number literals that overflow a double. */

@@ -36,8 +36,12 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>Every factory validates before returning, so a {@code Query} instance is always valid and running it never
- * fails validation. Immutable and thread-safe.
+ * <p>Every factory validates the query's structure before returning (levels, columns, strategies, {@code derived_from}
+ * references, reserved keys, nesting, values BSON can hold), so a {@code Query} instance is always well formed. What
+ * the filters ask of MongoDB (known operators in their positions, no server-side JavaScript, no certainly invalid or
+ * catastrophic regular expression) is checked by the query engine when the query is planned, before any I/O: running
+ * or explaining a query fails with {@link InvalidQueryException} for those, and nothing reaches the server.
+ * Immutable and thread-safe.
  */
 public final class Query {
     private static final JsonWriterSettings JSON = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();

@@ -134,40 +134,4 @@ class QueryTest {
         assertThat(Strategy.fromWireName("Latest")).isEmpty();
         assertThat(Strategy.MISSING.wireName()).isEqualTo("missing");
     }
-    @Test
-    void certainlyInvalidRegularExpressionsAreRejectedWhereverTheyAppear() {
-        assertThatThrownBy(() -> Query.fromJson("[{\"column\": \"image\"}, {\"column\": \"label\","
-                + " \"derived_from\": \"image\", \"data.label\": {\"$regex\": \"(cat\", \"$options\": \"i\"}}]"))
-                .isInstanceOf(InvalidQueryException.class)
-                .hasMessageContaining("level 1").hasMessageContaining("data.label")
-                .hasMessageContaining("(cat");
-        for (String filter : List.of("{\"f\": {\"$regex\": " + regex("[a") + "}}",
-                "{\"f\": " + regex("*") + "}",
-                "{\"f\": {\"$in\": [\"x\", " + regex("a)") + "]}}",
-                "{\"f\": {\"$not\": " + regex("(") + "}}",
-                "{\"$or\": [{\"g\": 1}, {\"f\": {\"$all\": [" + regex("[") + "]}}]}")) {
-            assertThatThrownBy(() -> Query.fromJson("{\"column\": \"image\", " + filter.substring(1)))
-                    .as(filter).isInstanceOf(InvalidQueryException.class)
-                    .hasMessageContaining("level 0").hasMessageContaining("invalid regular expression");
-        }
-        assertThat(Query.fromJson("{\"column\": \"a\", \"f\": {\"$regex\": \"(*UTF)[a[b]\"}}").base()
-                .filterJson()).as("PCRE syntax Java lacks is left to the server").contains("(*UTF)[a[b]");
-    }
-
-    @Test
-    void aRegexBombInsideExprIsRejectedLikeOneInAFilter() {
-        for (String op : List.of("$regexMatch", "$regexFind", "$regexFindAll")) {
-            assertThatThrownBy(() -> Query.fromJson("{\"column\": \"image\", \"$expr\": {\"" + op
-                    + "\": {\"input\": \"$data.name\", \"regex\": \"(.*a){20}x\"}}}"))
-                    .as(op).isInstanceOf(InvalidQueryException.class)
-                    .hasMessageContaining("(.*a){20}x").hasMessageContaining(op);
-        }
-        assertThat(Query.fromJson("{\"column\": \"a\", \"$expr\": {\"$regexMatch\": {\"input\": \"$data.name\","
-                + " \"regex\": \"^img_[0-9]+\\\\.png$\", \"options\": \"i\"}}}").base().filterJson())
-                .as("an ordinary pattern passes").contains("img_");
-    }
-
-    private static String regex(String pattern) {
-        return "{\"$regularExpression\": {\"pattern\": \"" + pattern + "\", \"options\": \"\"}}";
-    }
 }

@@ -234,6 +234,18 @@ class CliInputTest {
     }
 
     @Test
+    void aFilterTheEngineRefusesExitsWithTwoBeforeConnecting() {
+        // Nothing listens on port 1: a command that connected would fail with exit code 1 instead.
+        String nowhere = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=2000";
+        assertOneLineError(cli.runRaw("query", "[{\"column\": \"x\", \"$where\": \"sleep(1000)\"}]",
+                "--mongo-uri", nowhere), 2, "$where runs server-side JavaScript");
+        assertOneLineError(cli.runRaw("query", "[{\"column\": \"x\", \"data.a\": {\"$bogus\": 1}}]", "--explain",
+                "--mongo-uri", nowhere), 2, "level 0: data.a.$bogus: unknown operator $bogus");
+        assertOneLineError(cli.run("query", "[{\"column\": \"x\", \"data.a\": {\"$regex\": \"(.*a){20}x\"}}]"),
+                2, "catastrophic backtracking");
+    }
+
+    @Test
     void everyKindOfFailureGetsItsExitCodeAndAMessage() {
         assertThat(DatalakeCli.exitCode(new UsageException("x"))).isEqualTo(2);
         assertThat(DatalakeCli.exitCode(new InvalidArgumentException("x"))).isEqualTo(2);

@@ -1,9 +1,12 @@
 package io.datalake.mongo;
 
+import com.mongodb.reactivestreams.client.MongoCollection;
 import io.datalake.Datalake;
 import io.datalake.DatalakeSettings;
+import io.datalake.mongo.internal.MongoDatalake;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.bson.Document;
 
 /**
  * Test fixture: one embedded MongoDB server per JVM, shared by every test, and a fresh database per lake so tests
@@ -66,5 +69,21 @@ public final class TestLakes {
         DatalakeSettings.Builder builder = freshSettings();
         customizer.accept(builder);
         return Datalakes.create(builder.build());
+    }
+
+    /**
+     * Returns the collection of datum documents behind a lake opened by this fixture, for tests that insert or read
+     * stored documents as another client of the same collection would. Other modules' tests use this instead of the
+     * store's internal classes.
+     *
+     * @param lake a lake from {@link #newLake} (or {@link Datalakes#create}), not a wrapper around one
+     * @return the lake's own collection; it stays usable until the lake is closed
+     * @throws IllegalArgumentException if the lake is not the MongoDB store
+     */
+    public static MongoCollection<Document> documents(Datalake lake) {
+        if (!(lake instanceof MongoDatalake mongo)) {
+            throw new IllegalArgumentException("not a lake opened by Datalakes.create: " + lake.getClass().getName());
+        }
+        return mongo.documents();
     }
 }

@@ -14,7 +14,7 @@ import io.datalake.DatumValidationException;
 import io.datalake.LakeStats;
 import io.datalake.MalformedDatumException;
 import io.datalake.NewDatum;
-import io.datalake.internal.Values;
+import io.datalake.json.JsonValues;
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.lineage.LineageNode;
@@ -66,7 +66,7 @@ class UntrustedInputTest {
         assertThatThrownBy(() -> blocking.addDatum(nested(10_000), null))
                 .isInstanceOf(DatumValidationException.class)
                 .hasMessageStartingWith("data.a.a.a")
-                .hasMessageContaining("more than " + Values.MAX_DEPTH + " levels");
+                .hasMessageContaining("more than " + JsonValues.MAX_DEPTH + " levels");
         assertThatThrownBy(() -> blocking.addDatum(null, nested(10_000)))
                 .isInstanceOf(DatumValidationException.class)
                 .hasMessageStartingWith("metadata.a.a");

@@ -22,8 +22,10 @@ import org.bson.codecs.configuration.CodecConfigurationException;
 import org.bson.conversions.Bson;
 
 /**
- * Turns the three input forms of a query (JSON text, maps, builder documents) into validated {@link QueryLevel}s.
- * Every form goes through {@link #levels(List)}, so they mean exactly the same thing.
+ * Turns the three input forms of a query (JSON text, maps, builder documents) into structurally validated
+ * {@link QueryLevel}s: columns, strategies, {@code derived_from} references, reserved keys, nesting. Every form goes
+ * through {@link #levels(List)}, so they mean exactly the same thing. The MongoDB operators inside the filters are
+ * the query engine's concern: it checks them when it plans the query, before any I/O.
  */
 public final class QueryParser {
     /** Reserved key: the output name of a level. */
@@ -148,7 +150,7 @@ public final class QueryParser {
             BsonValue value = raw.get(i);
             if (!value.isDocument()) {
                 throw new InvalidQueryException("level " + i + ": must be an object, got "
-                        + FilterValidator.describe(value));
+                        + describe(value));
             }
             docs.add(value.asDocument());
         }
@@ -199,7 +201,6 @@ public final class QueryParser {
             } else {
                 derivedFrom = derivedFrom(i, filter.remove(DERIVED_FROM), raw, columnLevel, columnStrategy);
             }
-            FilterValidator.validate(i, filter);
             levels.add(new QueryLevel(i, column, strategy, derivedFrom, filter));
         }
         return levels;
@@ -211,7 +212,7 @@ public final class QueryParser {
         }
         if (!value.isString() || value.asString().getValue().isEmpty()) {
             throw new InvalidQueryException("level " + level + ": column must be a non-empty string, got "
-                    + FilterValidator.describe(value));
+                    + describe(value));
         }
         return value.asString().getValue();
     }
@@ -222,7 +223,7 @@ public final class QueryParser {
         }
         if (!value.isString()) {
             throw new InvalidQueryException("level " + level + ": strategy must be a string, got "
-                    + FilterValidator.describe(value));
+                    + describe(value));
         }
         String name = value.asString().getValue();
         Optional<Strategy> strategy = Strategy.fromWireName(name);
@@ -241,7 +242,7 @@ public final class QueryParser {
         }
         if (!value.isString()) {
             throw new InvalidQueryException("level " + level + ": derived_from must name an earlier column, got "
-                    + FilterValidator.describe(value));
+                    + describe(value));
         }
         String name = value.asString().getValue();
         Integer referenced = columnLevel.get(name);
@@ -264,6 +265,13 @@ public final class QueryParser {
                     + referenced + ", whose strategy is missing, so it holds no datum");
         }
         return name;
+    }
+
+    /** A value as short relaxed JSON for messages. */
+    private static String describe(BsonValue value) {
+        String json = value.isDocument() ? value.asDocument().toJson()
+                : new BsonDocument("v", value).toJson().replaceFirst("^\\{\"v\": ", "").replaceFirst("}$", "");
+        return json.length() > 80 ? json.substring(0, 77) + "..." : json;
     }
 
     private static String abbreviate(String text) {

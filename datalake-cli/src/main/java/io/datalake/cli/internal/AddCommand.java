@@ -5,7 +5,7 @@ import io.datalake.Datum;
 import io.datalake.DatumValidationException;
 import io.datalake.InvalidArgumentException;
 import io.datalake.NewDatum;
-import io.datalake.internal.Values;
+import io.datalake.json.JsonValues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -174,9 +174,9 @@ final class AddCommand extends LakeCommand {
             Map<String, @Nullable Object> metaMap = (Map<String, @Nullable Object>) meta;
             // The lake checks the same when the line's batch is written; checking every line first names the line
             // and writes nothing, instead of failing a later batch after earlier ones were written.
-            String problem = Values.nestingProblem(line.get("data"), "data", 2, Values.Keys.STORED);
+            String problem = JsonValues.storableProblem(line.get("data"), "data", JsonValues.FIELD_DEPTH);
             if (problem == null) {
-                problem = Values.nestingProblem(metaMap, "metadata", 2, Values.Keys.STORED);
+                problem = JsonValues.storableProblem(metaMap, "metadata", JsonValues.FIELD_DEPTH);
             }
             if (problem != null) {
                 throw new UsageException(what + ": " + problem);

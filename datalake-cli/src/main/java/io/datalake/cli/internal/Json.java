@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.datalake.Datum;
+import io.datalake.InvalidArgumentException;
+import io.datalake.json.JsonValues;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,15 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.bson.BsonBinary;
-import org.bson.BsonBinarySubType;
-import org.bson.BsonDocument;
-import org.bson.BsonInvalidOperationException;
-import org.bson.BsonValue;
-import org.bson.codecs.BsonDocumentCodec;
-import org.bson.codecs.DecoderContext;
-import org.bson.json.JsonParseException;
-import org.bson.json.JsonReader;
 import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
@@ -35,9 +28,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * JSON in and out of the command line.
  *
- * <p>Input is MongoDB Extended JSON read by the driver's own parser ({@link JsonReader}), relaxed and canonical
- * forms alike ({@code $oid}, {@code $date} as a string or a number, {@code $numberLong}, {@code $numberDecimal},
- * {@code $binary}, {@code $uuid}, ...), so {@code add} and {@code query} accept exactly the same values. Before
+ * <p>Input is MongoDB Extended JSON read by the library's one reader ({@link JsonValues#parseExtendedJson}, the
+ * driver's own parser underneath), relaxed and canonical forms alike ({@code $oid}, {@code $date} as a string or a
+ * number, {@code $numberLong}, {@code $numberDecimal}, {@code $binary}, {@code $uuid}, ...), so {@code add},
+ * {@code query} and the Java API accept exactly the same values. Before
  * the driver sees the text, one streaming pass with Jackson rejects what the driver would silently change or
  * choke on: trailing text, duplicate keys, numbers beyond a double or a 64-bit integer ({@code 1e400}), lone
  * UTF-16 surrogates, NUL characters in keys and nesting deeper than {@value #MAX_DEPTH} levels.
@@ -76,22 +70,20 @@ public final class Json {
      *
      * @param text the JSON text
      * @param what what the text is, for the error message (e.g. {@code "--metadata"})
-     * @return a map, list, string, Integer, Long, Double, Decimal128, boolean, ObjectId, Instant, UUID, byte[] or
+     * @return a map, list, string, Integer, Long, Double, BigDecimal, boolean, ObjectId, Instant, UUID, byte[] or
      *     null
      * @throws UsageException naming {@code what} and the position of the error if the text is not valid JSON or
      *     holds a value the lake cannot store unchanged
      */
     public static @Nullable Object parse(String text, String what) {
         check(text, what);
-        BsonDocument wrapped;
         try {
-            // The check proved the text is exactly one JSON value, so wrapping it cannot change its meaning.
-            wrapped = new BsonDocumentCodec().decode(new JsonReader("{\"v\": " + text + "\n}"),
-                    DecoderContext.builder().build());
-        } catch (JsonParseException | BsonInvalidOperationException | IllegalArgumentException e) {
-            throw new UsageException("invalid Extended JSON in " + what + ": " + e.getMessage());
+            // The library's one Extended JSON reader, so add, query and the Java API accept the same values.
+            return JsonValues.parseExtendedJson(text, what);
+        } catch (InvalidArgumentException e) {
+            throw new UsageException("invalid Extended JSON in " + what + ": "
+                    + e.getMessage().replaceFirst("^malformed JSON: ", ""));
         }
-        return toJava(wrapped.get("v"), what, what);
     }
 
     /**
@@ -214,59 +206,6 @@ public final class Json {
         return "'" + abbreviate(s.replace("\0", "\\0")) + "'";
     }
 
-    private static @Nullable Object toJava(BsonValue value, String what, String path) {
-        switch (value.getBsonType()) {
-            case DOCUMENT: {
-                Map<String, @Nullable Object> map = new LinkedHashMap<>();
-                for (Map.Entry<String, BsonValue> e : value.asDocument().entrySet()) {
-                    map.put(e.getKey(), toJava(e.getValue(), what, path + "." + e.getKey()));
-                }
-                return map;
-            }
-            case ARRAY: {
-                List<BsonValue> items = value.asArray().getValues();
-                List<@Nullable Object> list = new ArrayList<>(items.size());
-                for (int i = 0; i < items.size(); i++) {
-                    list.add(toJava(items.get(i), what, path + "[" + i + "]"));
-                }
-                return list;
-            }
-            case STRING:
-                return value.asString().getValue();
-            case INT32:
-                return value.asInt32().getValue();
-            case INT64:
-                return value.asInt64().getValue();
-            case DOUBLE:
-                return value.asDouble().getValue();
-            case DECIMAL128:
-                return value.asDecimal128().getValue();
-            case BOOLEAN:
-                return value.asBoolean().getValue();
-            case NULL:
-                return null;
-            case OBJECT_ID:
-                return value.asObjectId().getValue();
-            case DATE_TIME:
-                return Instant.ofEpochMilli(value.asDateTime().getValue());
-            case BINARY: {
-                BsonBinary binary = value.asBinary();
-                if (binary.getType() == BsonBinarySubType.BINARY.getValue()) {
-                    return binary.getData();
-                }
-                if (binary.getType() == BsonBinarySubType.UUID_STANDARD.getValue()) {
-                    return binary.asUuid();
-                }
-                throw new UsageException("unsupported value in " + what + " at " + path + ": binary subtype "
-                        + binary.getType() + " (the lake stores subtype 0, generic bytes, and $uuid)");
-            }
-            default:
-                throw new UsageException("unsupported value in " + what + " at " + path + ": BSON type "
-                        + value.getBsonType() + " (the lake stores JSON values, $oid, $date, $numberLong,"
-                        + " $numberDecimal, $binary and $uuid)");
-        }
-    }
-
     /**
      * Converts a value read from the lake to one Jackson writes as plain JSON.
      *
@@ -274,22 +213,21 @@ public final class Json {
      * @return the same structure with ids, instants and byte arrays in their output form
      */
     public static @Nullable Object toJsonable(@Nullable Object value) {
-        if (value instanceof Map) {
+        if (value instanceof Map<?, ?> source) {
             Map<String, @Nullable Object> map = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+            for (Map.Entry<?, ?> e : source.entrySet()) {
                 map.put(String.valueOf(e.getKey()), toJsonable(e.getValue()));
             }
             return map;
         }
-        if (value instanceof Collection) {
+        if (value instanceof Collection<?> items) {
             List<@Nullable Object> list = new ArrayList<>();
-            for (Object item : (Collection<?>) value) {
+            for (Object item : items) {
                 list.add(toJsonable(item));
             }
             return list;
         }
-        if (value instanceof Decimal128) {
-            Decimal128 decimal = (Decimal128) value;
+        if (value instanceof Decimal128 decimal) {
             try {
                 return decimal.isNaN() || decimal.isInfinite() ? decimal.toString() : decimal.bigDecimalValue();
             } catch (ArithmeticException negativeZero) {
@@ -300,8 +238,8 @@ public final class Json {
             // ObjectId.toString() is its hex form; Instant.toString() is ISO-8601.
             return value.toString();
         }
-        if (value instanceof byte[]) {
-            return Map.of("$bytes", ((byte[]) value).length);
+        if (value instanceof byte[] bytes) {
+            return Map.of("$bytes", bytes.length);
         }
         if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
             return value;
@@ -364,14 +302,14 @@ public final class Json {
     }
 
     private static @Nullable Object normalizeNumbers(@Nullable Object value) {
-        if (value instanceof Map) {
+        if (value instanceof Map<?, ?> source) {
             Map<String, @Nullable Object> map = new LinkedHashMap<>();
-            ((Map<?, ?>) value).forEach((k, v) -> map.put(String.valueOf(k), normalizeNumbers(v)));
+            source.forEach((k, v) -> map.put(String.valueOf(k), normalizeNumbers(v)));
             return map;
         }
-        if (value instanceof List) {
+        if (value instanceof List<?> items) {
             List<@Nullable Object> list = new ArrayList<>();
-            ((List<?>) value).forEach(v -> list.add(normalizeNumbers(v)));
+            items.forEach(v -> list.add(normalizeNumbers(v)));
             return list;
         }
         if (value instanceof Integer || value instanceof Long) {

@@ -6,14 +6,15 @@ import io.datalake.query.Query;
 import io.datalake.query.QueryOptions;
 import io.datalake.query.QueryPlan;
 import io.datalake.query.QueryResult;
+import io.datalake.query.engine.QueryEngine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -116,8 +117,10 @@ final class QueryCommand extends LakeCommand {
         // The same checks as add's JSON (numbers that do not fit, lone surrogates, depth) before the driver's
         // Extended JSON parser, which the query and add share.
         Json.check(text, "the query");
-        // Validation happens here, before any connection: InvalidQueryException exits with 2.
+        // Validation happens here, before any connection: InvalidQueryException exits with 2. The query's structure
+        // is checked when it is parsed, its filters by the engine's check (the same one every run does).
         Query q = Query.fromJson(text);
+        QueryEngine.validate(q);
         query = q;
         options = QueryOptions.builder().datumsWanted(limit).seed(seed).build();
         parseShow(q.outputColumns());

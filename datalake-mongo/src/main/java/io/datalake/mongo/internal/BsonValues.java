@@ -1,7 +1,7 @@
 package io.datalake.mongo.internal;
 
 import io.datalake.DatumValidationException;
-import io.datalake.internal.Values;
+import io.datalake.json.JsonValues;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,7 +60,7 @@ public final class BsonValues {
      * @throws DatumValidationException naming the (shortened) path and the problem
      */
     public static void check(@Nullable Object value, String path) {
-        String problem = Values.nestingProblem(value, path, FIELD_DEPTH, Values.Keys.STORED);
+        String problem = JsonValues.storableProblem(value, path, FIELD_DEPTH);
         if (problem != null) {
             throw new DatumValidationException(problem);
         }

@@ -10,6 +10,7 @@ import io.datalake.query.QueryResult;
 import io.datalake.query.engine.internal.Execution;
 import io.datalake.query.engine.internal.ExecutionPlan;
 import io.datalake.query.engine.internal.Planner;
+import io.datalake.query.engine.internal.validation.FilterValidator;
 import java.util.Map;
 import org.bson.types.ObjectId;
 import reactor.core.publisher.Flux;
@@ -59,14 +60,15 @@ public final class QueryEngine {
      * as they are resolved, in base order; with {@code datumsWanted} the stream ends after that many complete rows
      * and the cursors are closed. Backpressure is respected and cancelling stops the work.
      *
-     * @param query the validated query
+     * @param query the query; its filters are checked first (see {@link #validate})
      * @param options rows wanted, seed, batch size, join hint
-     * @return the rows; fails with {@link InvalidQueryException} if the server rejects a filter and with
+     * @return the rows; fails with {@link InvalidQueryException} if a filter fails {@link #validate} (nothing is sent
+     *     then) or the server rejects a filter, and with
      *     {@link io.datalake.DatalakeException} if reading fails
      */
     public Flux<Map<String, ObjectId>> rows(Query query, QueryOptions options) {
         return Flux.defer(() -> {
-            ExecutionPlan plan = planner.plan(requireQuery(query), requireOptions(options));
+            ExecutionPlan plan = planner.plan(requireValid(query), requireOptions(options));
             return new Execution(datums, plan, tuning).rows();
         });
     }
@@ -74,7 +76,7 @@ public final class QueryEngine {
     /**
      * Runs a query and collects its rows.
      *
-     * @param query the validated query
+     * @param query the query; its filters are checked first (see {@link #validate})
      * @param options rows wanted, seed, batch size, join hint
      * @param transpose the shape the caller asked for ({@link QueryResult#isTransposed()})
      * @return the result; fails as {@link #rows} does
@@ -87,19 +89,36 @@ public final class QueryEngine {
     /**
      * Returns how a query would run with these options, without I/O.
      *
-     * @param query the validated query
+     * @param query the query; its filters are checked first (see {@link #validate})
      * @param options the options it would run with
      * @return the plan: per level the filter, strategy and chosen join, with the reasons
-     * @throws InvalidArgumentException if the query or options are null
+     * @throws InvalidArgumentException if the options are null
+     * @throws InvalidQueryException if the query is null or a filter fails {@link #validate}
      */
     public QueryPlan explain(Query query, QueryOptions options) {
-        return planner.plan(requireQuery(query), requireOptions(options)).explained();
+        return planner.plan(requireValid(query), requireOptions(options)).explained();
     }
 
-    private static Query requireQuery(Query query) {
+    /**
+     * Checks what a query's filters ask of MongoDB, without I/O: every {@code $} operator must be one MongoDB knows in
+     * its position with the shape it needs, nothing may run server-side JavaScript ({@code $where},
+     * {@code $function}, {@code $accumulator}, code values), and no regular expression may be certainly invalid or
+     * liable to catastrophic backtracking. {@link #rows}, {@link #queryData} and {@link #explain} run this check
+     * first; a tool calls it to refuse a query before it connects.
+     *
+     * @param query the query
+     * @throws InvalidQueryException if the query is null or a filter fails a check; the message names the level
+     *     index and the offending key or value
+     */
+    public static void validate(Query query) {
+        requireValid(query);
+    }
+
+    private static Query requireValid(Query query) {
         if (query == null) {
             throw new InvalidQueryException("query must not be null");
         }
+        FilterValidator.validate(query);
         return query;
     }
 

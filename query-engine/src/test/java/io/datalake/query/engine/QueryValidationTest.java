@@ -1,6 +1,7 @@
 package io.datalake.query.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -79,6 +80,17 @@ class QueryValidationTest {
     })
     void invalidJsonQueriesAreRejectedBeforeAnyIo(String name, String json, String message) {
         assertRejected(json, message);
+    }
+
+    @Test
+    void explainChecksTheFiltersAsARunDoes() {
+        MongoCollection<Document> collection = EmbeddedServer.freshCollection();
+        QueryEngine engine = new QueryEngine(collection);
+        Query query = Query.fromJson("[{\"column\": \"a\", \"x\": {\"$bogus\": 1}}]");
+        assertThatThrownBy(() -> engine.explain(query, QueryOptions.defaults()))
+                .isExactlyInstanceOf(InvalidQueryException.class)
+                .hasMessageContaining("level 0: x.$bogus: unknown operator $bogus");
+        assertThat(EmbeddedServer.commandsOn(collection)).as("nothing was sent to the server").isEmpty();
     }
 
     @Test

@@ -8,7 +8,7 @@ import io.datalake.Datum;
 import io.datalake.DatumNotFoundException;
 import io.datalake.RegistrySettings;
 import io.datalake.mongo.TestLakes;
-import io.datalake.registry.internal.ContentAddressedRegistry;
+import io.datalake.registry.ContentAddressedRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -13,7 +13,6 @@ import io.datalake.PayloadInfo;
 import io.datalake.RegistryException;
 import io.datalake.RegistrySettings;
 import io.datalake.mongo.TestLakes;
-import io.datalake.mongo.internal.MongoDatalake;
 import io.datalake.registry.BlobSource;
 import io.datalake.registry.RegistryBackend;
 import java.io.ByteArrayInputStream;
@@ -66,7 +65,7 @@ class FileRegistryLakeTest {
     }
 
     private static List<Document> rawDocuments(BlockingDatalake lake) {
-        return Flux.from(((MongoDatalake) lake.reactive()).documents().find()).collectList().block(TIMEOUT);
+        return Flux.from(TestLakes.documents(lake.reactive()).find()).collectList().block(TIMEOUT);
     }
 
     private static String sha256(byte[] bytes) throws Exception {

@@ -10,7 +10,6 @@ import io.datalake.NewDatum;
 import io.datalake.PayloadInfo;
 import io.datalake.RegistrySettings;
 import io.datalake.mongo.TestLakes;
-import io.datalake.mongo.internal.MongoDatalake;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -56,7 +55,7 @@ class PayloadEncodingTest {
     }
 
     private static long documentCount(Datalake lake) {
-        return Mono.from(((MongoDatalake) lake).documents().countDocuments()).block(TIMEOUT);
+        return Mono.from(TestLakes.documents(lake).countDocuments()).block(TIMEOUT);
     }
 
     private static long filesUnder(Path root) throws IOException {

@@ -9,7 +9,6 @@ import io.datalake.Datum;
 import io.datalake.RegistryException;
 import io.datalake.RegistrySettings;
 import io.datalake.mongo.TestLakes;
-import io.datalake.mongo.internal.MongoDatalake;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +53,7 @@ class RecordedSizeHeapTest {
         Datum real = lake.addDatum(bytes, null, dir.resolve("reg").toString(), null).block(TIMEOUT);
 
         // Another client copies the datum's document and claims its payload has 2 GB.
-        var documents = ((MongoDatalake) lake).documents();
+        var documents = TestLakes.documents(lake);
         Document stored = Mono.from(documents.find(new Document("_id", real.id())).first()).block(TIMEOUT);
         ObjectId forged = new ObjectId();
         stored.put("_id", forged);

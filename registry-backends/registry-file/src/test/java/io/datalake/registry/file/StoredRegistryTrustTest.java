@@ -11,7 +11,6 @@ import io.datalake.RegistryNotAllowedException;
 import io.datalake.RegistrySettings;
 import io.datalake.mongo.Datalakes;
 import io.datalake.mongo.TestLakes;
-import io.datalake.mongo.internal.MongoDatalake;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +41,7 @@ class StoredRegistryTrustTest {
                 .append("added_at", new Date())
                 .append("payload", new Document("content_type", "application/octet-stream")
                         .append("size", (long) claimed.length).append("sha256", sha256(claimed)));
-        Mono.from(((MongoDatalake) lake).documents().insertOne(doc)).block();
+        Mono.from(TestLakes.documents(lake).insertOne(doc)).block();
         return id;
     }
 

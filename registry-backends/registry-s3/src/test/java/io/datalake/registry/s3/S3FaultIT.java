@@ -9,9 +9,8 @@ import io.datalake.Datum;
 import io.datalake.RegistryException;
 import io.datalake.RegistrySettings;
 import io.datalake.mongo.TestLakes;
-import io.datalake.mongo.internal.MongoDatalake;
+import io.datalake.registry.Registries;
 import io.datalake.registry.RegistryBackend;
-import io.datalake.registry.internal.Registries;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,7 +33,7 @@ class S3FaultIT {
     }
 
     private static long datumCount(Datalake lake) {
-        return Mono.from(((MongoDatalake) lake).documents().countDocuments()).block(TIMEOUT);
+        return Mono.from(TestLakes.documents(lake).countDocuments()).block(TIMEOUT);
     }
 
     /** Direct view of the registry, bypassing the proxy. */

@@ -3,8 +3,8 @@ package io.datalake.registry.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datalake.registry.BlobSource;
-import io.datalake.registry.internal.ContentAddressedRegistry;
-import io.datalake.registry.internal.StoredBlob;
+import io.datalake.registry.ContentAddressedRegistry;
+import io.datalake.registry.StoredBlob;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

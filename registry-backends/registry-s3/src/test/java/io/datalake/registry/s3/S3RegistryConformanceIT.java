@@ -7,9 +7,9 @@ import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
 import io.datalake.RegistrySettings;
 import io.datalake.registry.BlobSource;
+import io.datalake.registry.Registries;
 import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.conformance.RegistryBackendConformance;
-import io.datalake.registry.internal.Registries;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 

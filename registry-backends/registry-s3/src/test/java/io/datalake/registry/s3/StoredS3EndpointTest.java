@@ -9,7 +9,6 @@ import io.datalake.RegistryException;
 import io.datalake.RegistryNotAllowedException;
 import io.datalake.RegistrySettings;
 import io.datalake.mongo.TestLakes;
-import io.datalake.mongo.internal.MongoDatalake;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -88,7 +87,7 @@ class StoredS3EndpointTest {
         Document doc = new Document("_id", id).append("data", null).append("registry_uri", registryUri)
                 .append("registry_key", KEY).append("derived_from", null).append("metadata", new Document())
                 .append("added_at", new Date());
-        Mono.from(((MongoDatalake) lake).documents().insertOne(doc)).block();
+        Mono.from(TestLakes.documents(lake).insertOne(doc)).block();
         return id;
     }
 

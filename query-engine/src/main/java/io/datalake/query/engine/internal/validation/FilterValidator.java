@@ -1,6 +1,8 @@
-package io.datalake.query.internal;
+package io.datalake.query.engine.internal.validation;
 
 import io.datalake.InvalidQueryException;
+import io.datalake.query.Query;
+import io.datalake.query.QueryLevel;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +15,9 @@ import org.bson.BsonValue;
  * Checks a level's MongoDB filter before it is sent anywhere: every {@code $} operator must be one MongoDB knows
  * in its position, operators with a fixed shape must have it, and nothing that runs server-side JavaScript may
  * appear at any depth. Values are never interpreted as code; the filter is sent as a BSON document.
+ *
+ * <p>This is MongoDB knowledge, so it lives in the engine that talks to MongoDB rather than next to {@link Query}:
+ * {@code Query} checks a query's structure when it is built, the engine checks its filters when it plans it.
  */
 public final class FilterValidator {
     /** Operators that run JavaScript on the server; refused anywhere, even inside literals. */
@@ -64,6 +69,18 @@ public final class FilterValidator {
     }
 
     /**
+     * Validates the filter of every level of a query, base first.
+     *
+     * @param query the query, structurally valid as every {@link Query} is
+     * @throws InvalidQueryException naming the first offending level and its offending key or value
+     */
+    public static void validate(Query query) {
+        for (QueryLevel level : query.levels()) {
+            validate(level.index(), level.filter().toBsonDocument());
+        }
+    }
+
+    /**
      * Validates a level's filter.
      *
      * @param level the level index, named in errors
@@ -86,9 +103,7 @@ public final class FilterValidator {
                 continue;
             }
             switch (key) {
-                case "$and":
-                case "$or":
-                case "$nor":
+                case "$and", "$or", "$nor" -> {
                     BsonArray clauses = requireArray(value, at);
                     if (clauses.isEmpty()) {
                         throw error(at, "needs a non-empty array of filters");
@@ -96,24 +111,21 @@ public final class FilterValidator {
                     for (int i = 0; i < clauses.size(); i++) {
                         query(requireDocument(clauses.get(i), at + "[" + i + "]"), at + "[" + i + "]");
                     }
-                    break;
-                case "$expr":
-                    expression(value, at);
-                    break;
-                case "$text":
+                }
+                case "$expr" -> expression(value, at);
+                case "$text" -> {
                     for (String textKey : requireDocument(value, at).keySet()) {
                         if (!TEXT_KEYS.contains(textKey)) {
                             throw error(at, "unknown $text option " + textKey);
                         }
                     }
-                    break;
-                case "$comment":
-                case "$jsonSchema":
-                    break;
-                default:
-                    throw error(at, FIELD_OPERATORS.contains(key)
-                            ? "operator " + key + " needs a field, as in {\"field\": {\"" + key + "\": ...}}"
-                            : "unknown operator " + key);
+                }
+                case "$comment", "$jsonSchema" -> {
+                    // valid anywhere a query is; nothing to check
+                }
+                default -> throw error(at, FIELD_OPERATORS.contains(key)
+                        ? "operator " + key + " needs a field, as in {\"field\": {\"" + key + "\": ...}}"
+                        : "unknown operator " + key);
             }
         }
     }
@@ -138,16 +150,15 @@ public final class FilterValidator {
                 throw error(opAt, "unknown operator " + op);
             }
             switch (op) {
-                case "$in":
-                case "$nin":
+                case "$in", "$nin" -> {
                     BsonArray values = requireArray(operand, opAt);
                     for (int i = 0; i < values.size(); i++) {
                         if (values.get(i).isRegularExpression()) {
                             fieldValue(values.get(i), opAt + "[" + i + "]");
                         }
                     }
-                    break;
-                case "$all":
+                }
+                case "$all" -> {
                     for (BsonValue element : requireArray(operand, opAt)) {
                         if (element.isRegularExpression()) {
                             fieldValue(element, opAt);
@@ -160,11 +171,9 @@ public final class FilterValidator {
                             elemMatch(match.get("$elemMatch"), opAt + ".$elemMatch");
                         }
                     }
-                    break;
-                case "$elemMatch":
-                    elemMatch(operand, opAt);
-                    break;
-                case "$not":
+                }
+                case "$elemMatch" -> elemMatch(operand, opAt);
+                case "$not" -> {
                     if (operand.isRegularExpression()) {
                         fieldValue(operand, opAt);
                     } else {
@@ -174,13 +183,13 @@ public final class FilterValidator {
                         }
                         fieldValue(negated, opAt);
                     }
-                    break;
-                case "$size":
+                }
+                case "$size" -> {
                     if (!operand.isNumber()) {
                         throw error(opAt, "needs a number, got " + describe(operand));
                     }
-                    break;
-                case "$regex":
+                }
+                case "$regex" -> {
                     if (operand.isString()) {
                         BsonValue options = ops.get("$options");
                         regex(operand.asString().getValue(), options != null && options.isString()
@@ -190,14 +199,14 @@ public final class FilterValidator {
                     } else {
                         throw error(opAt, "needs a string or regular expression, got " + describe(operand));
                     }
-                    break;
-                case "$options":
+                }
+                case "$options" -> {
                     if (!ops.containsKey("$regex")) {
                         throw error(opAt, "is only valid together with $regex");
                     }
                     regexOptions(operand, opAt);
-                    break;
-                case "$mod":
+                }
+                case "$mod" -> {
                     if (!operand.isArray() || operand.asArray().size() != 2
                             || !operand.asArray().get(0).isNumber() || !operand.asArray().get(1).isNumber()) {
                         throw error(opAt, "needs an array of two numbers [divisor, remainder], got "
@@ -206,8 +215,8 @@ public final class FilterValidator {
                     if (operand.asArray().get(0).asNumber().doubleValue() == 0) {
                         throw error(opAt, "divisor must not be 0, got " + describe(operand));
                     }
-                    break;
-                case "$type":
+                }
+                case "$type" -> {
                     for (BsonValue type : operand.isArray() ? operand.asArray() : List.of(operand)) {
                         if (!(type.isString() && TYPE_ALIASES.contains(type.asString().getValue())
                                 || type.isNumber() && TYPE_CODES.contains(type.asNumber().doubleValue()))) {
@@ -219,9 +228,10 @@ public final class FilterValidator {
                     if (operand.isArray() && operand.asArray().isEmpty()) {
                         throw error(opAt, "needs at least one type");
                     }
-                    break;
-                default:
-                    break;
+                }
+                default -> {
+                    // other field operators take any operand the server accepts
+                }
             }
         }
     }
@@ -360,7 +370,7 @@ public final class FilterValidator {
         return value.asDocument();
     }
 
-    static String describe(BsonValue value) {
+    private static String describe(BsonValue value) {
         String json = value.isDocument() ? value.asDocument().toJson()
                 : new BsonDocument("v", value).toJson().replaceFirst("^\\{\"v\": ", "").replaceFirst("}$", "");
         return json.length() > 80 ? json.substring(0, 77) + "..." : json;

@@ -1,9 +1,5 @@
-package io.datalake.registry.internal;
+package io.datalake.registry;
 
-import io.datalake.registry.BlobSource;
-import io.datalake.registry.RegistryBackend;
-import io.datalake.registry.RegistryBackendProvider;
-import io.datalake.registry.RegistryUris;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.List;

@@ -1,11 +1,5 @@
-package io.datalake.internal;
+package io.datalake;
 
-import io.datalake.BlockingDatalake;
-import io.datalake.Datalake;
-import io.datalake.DatalakeException;
-import io.datalake.Datum;
-import io.datalake.LakeStats;
-import io.datalake.NewDatum;
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.query.Query;
@@ -21,8 +15,11 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Blocking view over a reactive lake. Internal: obtain it through {@link Datalake#blocking()}. */
-public final class DefaultBlockingDatalake implements BlockingDatalake {
+/**
+ * Blocking view over a reactive lake, as {@link Datalake#blocking()} returns it. Package-private so that the API
+ * interface builds it without importing an implementation package (which made the only import circle).
+ */
+final class DefaultBlockingDatalake implements BlockingDatalake {
     private final Datalake lake;
 
     /**
@@ -30,7 +27,7 @@ public final class DefaultBlockingDatalake implements BlockingDatalake {
      *
      * @param lake the lake whose calls this view blocks on
      */
-    public DefaultBlockingDatalake(Datalake lake) {
+    DefaultBlockingDatalake(Datalake lake) {
         this.lake = lake;
     }
 

@@ -1,4 +1,4 @@
-package io.datalake.query.internal;
+package io.datalake.query.engine.internal.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.datalake.internal;
+package io.datalake;
 
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -9,9 +9,9 @@ import reactor.core.publisher.Flux;
 /**
  * A blocking {@link InputStream} over a stream of buffers. At most a few buffers are requested ahead, so a payload
  * of any size passes through in bounded memory; closing cancels the upstream. Errors of the upstream are thrown
- * from {@code read} as they are (unchecked datalake exceptions). Internal.
+ * from {@code read} as they are (unchecked datalake exceptions). Package-private: the blocking view uses it.
  */
-public final class ByteBufferInputStream extends InputStream {
+final class ByteBufferInputStream extends InputStream {
     private static final int PREFETCH = 4;
 
     private final Stream<ByteBuffer> buffers;
@@ -23,7 +23,7 @@ public final class ByteBufferInputStream extends InputStream {
      *
      * @param source the buffers
      */
-    public ByteBufferInputStream(Flux<ByteBuffer> source) {
+    ByteBufferInputStream(Flux<ByteBuffer> source) {
         this.buffers = source.toStream(PREFETCH);
         this.iterator = buffers.iterator();
     }

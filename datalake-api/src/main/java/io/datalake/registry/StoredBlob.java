@@ -1,7 +1,7 @@
-package io.datalake.registry.internal;
+package io.datalake.registry;
 
 /**
- * Where a content-addressed payload was stored.
+ * Where a content-addressed payload was stored: what {@link ContentAddressedRegistry#put} reports.
  *
  * @param registryUri the canonical URI of the registry
  * @param key the key, derived from the SHA-256 ({@code ab/cd/<hash>})

@@ -1,4 +1,4 @@
-package io.datalake.registry.internal;
+package io.datalake.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryNotAllowedException;
 import io.datalake.RegistrySettings;
-import io.datalake.registry.RegistryBackend;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,7 @@
-package io.datalake.registry.internal;
+package io.datalake.registry;
 
 import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
-import io.datalake.registry.BlobChangedException;
-import io.datalake.registry.BlobSource;
-import io.datalake.registry.RegistryBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,6 +38,10 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Streams of unknown length are first spooled to a temporary file while they are hashed (the key must be known
  * before the upload starts), so payloads of any size are stored without holding them in memory.
+ *
+ * <p>Supported API: it is the layer the lake stores payloads through, so a backend author can exercise a backend
+ * exactly as the lake will (the {@code registry-conformance} kit does). An instance holds no mutable state and may be
+ * shared by threads.
  */
 public final class ContentAddressedRegistry {
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");

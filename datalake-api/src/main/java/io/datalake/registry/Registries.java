@@ -1,13 +1,10 @@
-package io.datalake.registry.internal;
+package io.datalake.registry;
 
 import io.datalake.DatalakeException;
 import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
 import io.datalake.RegistryNotAllowedException;
 import io.datalake.RegistrySettings;
-import io.datalake.registry.RegistryBackend;
-import io.datalake.registry.RegistryBackendProvider;
-import io.datalake.registry.RegistryUris;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -33,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  * ready-made backends, {@link RegistrySettings#allowedRegistries()}) and of those a caller wrote to in code, each
  * with the URI it is opened from. A URI read from a stored document ({@link #resolveStored}) only selects an entry
  * of that list; the handle is always opened from the configured URI, never from the stored string.
+ *
+ * <p>Supported API: this is how the lake discovers backends, so tools and tests that need a handle for a URI the
+ * way the lake opens it (for example a backend's conformance test resolving its own scheme) use this class.
  */
 public final class Registries implements AutoCloseable {
     private final RegistrySettings settings;
