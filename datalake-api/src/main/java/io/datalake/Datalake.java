@@ -239,6 +239,17 @@ public interface Datalake extends AutoCloseable {
     Mono<LakeStats> getStats();
 
     /**
+     * Returns the datasets of this lake: named, immutable, versioned tables of datum ids with write-audit-publish.
+     * The view shares this lake's connections and operation time limit.
+     *
+     * @return the datasets
+     * @throws DatalakeException if this lake implementation has no datasets
+     */
+    default io.datalake.dataset.Datasets datasets() {
+        throw new DatalakeException("datasets are not supported by " + getClass().getName());
+    }
+
+    /**
      * Streams the rows of a multi-level query as they are resolved: each row maps every output column, in query
      * order, to the id of the datum picked there (see {@link Query} and {@link io.datalake.query.Strategy} for the
      * semantics). Rows come in base order; with {@link QueryOptions#datumsWanted()} the stream ends after that many

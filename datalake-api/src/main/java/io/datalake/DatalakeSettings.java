@@ -29,6 +29,8 @@ public final class DatalakeSettings {
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(60);
     /** The longest operation time limit accepted: MongoDB's {@code maxTimeMS} is a 32-bit count of milliseconds. */
     public static final Duration MAX_OPERATION_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
+    /** Default actor recorded in dataset versions and tag moves: the JVM's user name. */
+    public static final String DEFAULT_ACTOR = System.getProperty("user.name", "unknown");
 
     private static final Pattern URI_PASSWORD = Pattern.compile("(://[^:/@]*:)[^@/]*@");
     private static final Pattern COLLECTION_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
@@ -40,6 +42,7 @@ public final class DatalakeSettings {
     private final int batchSize;
     private final RegistrySettings registry;
     private final Duration operationTimeout;
+    private final String actor;
 
     private DatalakeSettings(Builder b) {
         this.mongoUri = b.mongoUri;
@@ -49,6 +52,7 @@ public final class DatalakeSettings {
         this.batchSize = b.batchSize;
         this.registry = b.registry;
         this.operationTimeout = b.operationTimeout;
+        this.actor = b.actor;
     }
 
     /**
@@ -74,6 +78,7 @@ public final class DatalakeSettings {
         b.batchSize = batchSize;
         b.registry = registry;
         b.operationTimeout = operationTimeout;
+        b.actor = actor;
         return b;
     }
 
@@ -146,6 +151,15 @@ public final class DatalakeSettings {
         return operationTimeout;
     }
 
+    /**
+     * Returns who is acting: a free-form name recorded in the dataset versions and tag moves this lake makes.
+     *
+     * @return the actor, {@link #DEFAULT_ACTOR} by default
+     */
+    public String actor() {
+        return actor;
+    }
+
     @Override
     public String toString() {
         return "DatalakeSettings{mongoUri=" + (mongoUri == null ? "<embedded>" : redact(mongoUri))
@@ -189,8 +203,25 @@ public final class DatalakeSettings {
         private int batchSize = DEFAULT_BATCH_SIZE;
         private RegistrySettings registry = RegistrySettings.defaults();
         private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
+        private String actor = DEFAULT_ACTOR;
 
         private Builder() {
+        }
+
+        /**
+         * Sets who is acting, recorded in dataset versions and tag moves; see {@link DatalakeSettings#actor()}.
+         *
+         * @param actor a non-blank name of at most 256 characters, e.g. {@code "ci@train-42"}
+         * @return this builder
+         * @throws InvalidArgumentException if blank or too long
+         */
+        public Builder actor(String actor) {
+            if (actor == null || actor.isBlank() || actor.length() > 256) {
+                throw new InvalidArgumentException("actor must be a non-blank name of at most 256 characters, got "
+                        + (actor == null ? null : "'" + actor + "'"));
+            }
+            this.actor = actor;
+            return this;
         }
 
         /**
