@@ -89,7 +89,8 @@ final class LakeLifecycle implements AutoCloseable {
         try {
             // Bounded by the operation timeout: the driver fails it with a timeout when no server answers.
             Flux.from(lifecycle.documents.createIndexes(IndexDefinitions.forDatums()))
-                    .then()
+                    .then(io.datalake.mongo.internal.dataset.MongoDatasets.createIndexes(lifecycle.database(),
+                            settings))
                     .onErrorMap(e -> ServerFailures.translate("creating indexes on " + settings.database() + "."
                             + settings.collection(), e))
                     .block();
@@ -151,6 +152,11 @@ final class LakeLifecycle implements AutoCloseable {
     /** The collection as raw BSON, for writes encoded once and reads decoded by {@link StoredDatums}. */
     MongoCollection<RawBsonDocument> encodedDocuments() {
         return encodedDocuments;
+    }
+
+    /** The lake's database, for the dataset collections. */
+    com.mongodb.reactivestreams.client.MongoDatabase database() {
+        return client.getDatabase(settings.database());
     }
 
     /** Morphia's codec of the entity. */

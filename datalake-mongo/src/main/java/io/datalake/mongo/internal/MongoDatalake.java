@@ -196,6 +196,11 @@ public final class MongoDatalake implements Datalake {
     }
 
     @Override
+    public io.datalake.dataset.Datasets datasets() {
+        return new io.datalake.mongo.internal.dataset.MongoDatasets(lifecycle.database(), settings, this);
+    }
+
+    @Override
     public Mono<LakeStats> getStats() {
         return graph.stats();
     }
