@@ -27,12 +27,14 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.bson.BsonObjectId;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.Codec;
@@ -368,11 +370,11 @@ final class DatumWriter {
         return Flux.fromIterable(MongoDatalake.partition(new ArrayList<>(sent.keySet()), batchSize))
                 .concatMap(ids -> Flux.from(encodedDocuments.find(in(DatumEntity.ID, ids))))
                 .collect(LinkedHashMap<ObjectId, Written>::new, (ours, stored) -> {
-                    Object id = stored.get(DatumEntity.ID).isObjectId()
-                            ? stored.getObjectId(DatumEntity.ID).getValue() : null;
+                    ObjectId id = stored.get(DatumEntity.ID) instanceof BsonObjectId storedId
+                            ? storedId.getValue() : null;
                     Written mine = id == null ? null : sent.get(id);
-                    if (mine != null && mine.document.equals(stored)) {
-                        ours.put((ObjectId) id, mine);
+                    if (id != null && mine != null && mine.document.equals(stored)) {
+                        ours.put(id, mine);
                     } else if (mine != null) {
                         LOG.warn("after an insert of unknown outcome, datum {} is another writer's: left alone", id);
                     }
@@ -413,6 +415,11 @@ final class DatumWriter {
         });
     }
 
+    /** The datum this call wrote under {@code id}; the deleted set is drawn from {@code ours}, so it is there. */
+    private static Written written(Map<ObjectId, Written> ours, ObjectId id) {
+        return Objects.requireNonNull(ours.get(id), "written datum");
+    }
+
     private Mono<Void> restoreParentsOfLateChildren(Set<ObjectId> deleted, Map<ObjectId, Written> ours,
             Set<ObjectId> kept) {
         if (deleted.isEmpty()) {
@@ -426,12 +433,12 @@ final class DatumWriter {
             for (ObjectId parent : parents) {
                 // A parent put back needs its own parent back, when that was deleted too.
                 for (ObjectId id = parent; id != null && deleted.contains(id) && restore.add(id); ) {
-                    id = ours.get(id).derivedFrom;
+                    id = written(ours, id).derivedFrom;
                 }
             }
             List<RawBsonDocument> docs = new ArrayList<>();
             for (ObjectId id : restore) {
-                docs.add(ours.get(id).document);
+                docs.add(written(ours, id).document);
             }
             kept.addAll(restore);
             // Unordered, and a duplicate key (someone stored the id meanwhile) is no reason to stop.

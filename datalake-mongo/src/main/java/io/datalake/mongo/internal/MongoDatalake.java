@@ -179,8 +179,12 @@ public final class MongoDatalake implements Datalake {
     /** Opens a lake whose writes go through {@code writeInterceptor(collection)}: for tests that inject failures. */
     static MongoDatalake open(DatalakeSettings settings,
             UnaryOperator<MongoCollection<RawBsonDocument>> writeInterceptor) {
-        EmbeddedMongo embedded = settings.mongoUri() == null ? EmbeddedMongo.start() : null;
-        String uri = embedded != null ? embedded.connectionString() : settings.mongoUri();
+        String uri = settings.mongoUri();
+        EmbeddedMongo embedded = null;
+        if (uri == null) {
+            embedded = EmbeddedMongo.start();
+            uri = embedded.connectionString();
+        }
         MongoDatalake lake;
         try {
             lake = new MongoDatalake(settings, embedded, uri, writeInterceptor);

@@ -94,7 +94,7 @@ final class StatsCollector {
                 .defaultIfEmpty(new long[3]);
     }
 
-    private static long number(Object value) {
+    private static long number(@Nullable Object value) {
         return value instanceof Number ? ((Number) value).longValue() : 0;
     }
 
