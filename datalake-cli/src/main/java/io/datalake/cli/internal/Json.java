@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.bson.BsonBinary;
 import org.bson.BsonBinarySubType;
@@ -91,7 +92,8 @@ public final class Json {
         } catch (JsonParseException | BsonInvalidOperationException | IllegalArgumentException e) {
             throw new UsageException("invalid Extended JSON in " + what + ": " + e.getMessage());
         }
-        return toJava(wrapped.get("v"), what, what);
+        // The wrapper decoded above always holds "v".
+        return toJava(Objects.requireNonNull(wrapped.get("v"), "v"), what, what);
     }
 
     /**
