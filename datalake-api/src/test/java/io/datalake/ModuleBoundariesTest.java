@@ -49,6 +49,9 @@ class ModuleBoundariesTest {
     private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
 
     private static List<SourceFile> files = List.of();
+    /** The fixtures that start the embedded server (the shared test lakes, the CLI runner, the factory). */
+    private static final Pattern EMBEDDED_FIXTURES = Pattern.compile(
+            "\\b(TestLakes|TestLake|EmbeddedServer|EmbeddedMongo|CliRunner)\\b|Datalakes\\.embedded\\(");
 
     /** One source file: its module (directory relative to the root), package, top-level type and references. */
     record SourceFile(String module, Path path, String packageName, String typeName, List<Reference> references) {
@@ -108,6 +111,27 @@ class ModuleBoundariesTest {
             }
         }
         assertThat(found).isEmpty();
+    }
+
+    /**
+     * Test names say their scope: a unit test ({@code *Test}) that starts the embedded MongoDB-compatible server,
+     * directly or through one of the shared fixtures, is named {@code Embedded*Test}; tests against a real MongoDB
+     * are {@code MongoContainer*IT}; every other {@code *Test} needs no server.
+     */
+    @Test
+    void testsThatStartTheEmbeddedServerSayItInTheirName() throws IOException {
+        List<String> misnamed = new ArrayList<>();
+        for (SourceFile file : files) {
+            String name = file.typeName();
+            if (!file.path().toString().contains("/src/test/") || !name.endsWith("Test") || name.startsWith("Embedded")) {
+                continue;
+            }
+            String code = codeOnly(Files.readString(repositoryRoot().resolve(file.path())));
+            if (EMBEDDED_FIXTURES.matcher(code).find()) {
+                misnamed.add(file.path().toString());
+            }
+        }
+        assertThat(misnamed).as("tests that start the embedded server but are not named Embedded*Test").isEmpty();
     }
 
     @Test

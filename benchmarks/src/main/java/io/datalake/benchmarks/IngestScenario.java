@@ -78,9 +78,9 @@ final class IngestScenario {
                 + server.batchSize() + "; raw insertMany writes the same documents in the same layout and batches");
         result.setup.add("The one-at-a-time baseline (the reference's add_datum awaited per datum) ingests "
                 + oneByOneData.size() + " datums per run; it is compared per datum");
-        Stats o = stats.get(ours);
-        Stats r = stats.get(raw);
-        Stats b = stats.get(oneByOne);
+        Stats o = Stats.in(stats, ours);
+        Stats r = Stats.in(stats, raw);
+        Stats b = Stats.in(stats, oneByOne);
         result.timed(stats, ours, n, "datums");
         result.timed(stats, raw, n, "datums");
         result.timed(stats, oneByOne, oneByOneData.size(), "datums");

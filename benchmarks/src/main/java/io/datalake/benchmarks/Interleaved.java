@@ -5,12 +5,14 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs compared trials interleaved in one process (A, B, A, B, ...) so that a noisy machine moves every side
@@ -64,7 +66,8 @@ final class Interleaved {
                         continue;
                     }
                     if (!warmup) {
-                        times.get(trial.name())[round - warmups] = elapsed;
+                        // times holds an array for every trial, made before the first round.
+                        Objects.requireNonNull(times.get(trial.name()), trial.name())[round - warmups] = elapsed;
                     }
                     log.printf("    %s %-56s %9.3f s%n", label, trial.name(), elapsed / 1e9);
                 }
@@ -78,7 +81,7 @@ final class Interleaved {
     }
 
     /** Runs one timed part on the worker; returns its duration, or null if it exceeded the limit. */
-    private static Long timed(ExecutorService worker, Trial.Run run, Duration limit) throws Exception {
+    private static @Nullable Long timed(ExecutorService worker, Trial.Run run, Duration limit) throws Exception {
         Future<Long> future = worker.submit(() -> {
             long start = System.nanoTime();
             run.run();

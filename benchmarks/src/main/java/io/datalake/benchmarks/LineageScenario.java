@@ -50,9 +50,9 @@ final class LineageScenario {
             result.timed(stats, oursSmall, smallNodes, "nodes");
             result.timed(stats, bfs, smallNodes, "nodes");
             result.checks.add(Check.atMost("getIndirectlyDerivedData time / one-pass lower bound",
-                    stats.get(ours), stats.get(lower), 3));
+                    Stats.in(stats, ours), Stats.in(stats, lower), 3));
             result.checks.add(Check.atLeast("getIndirectlyDerivedData speed-up over per-node BFS",
-                    stats.get(bfs), stats.get(oursSmall), 20));
+                    Stats.in(stats, bfs), Stats.in(stats, oursSmall), 20));
             return result;
         } finally {
             server.drop(bigDb);

@@ -92,8 +92,8 @@ final class QueryScenarios {
                     })),
                     context);
 
-            Stats fullStats = stats.get(fullName);
-            Stats lower = stats.get(lowerName);
+            Stats fullStats = Stats.in(stats, fullName);
+            Stats lower = Stats.in(stats, lowerName);
             String lakeLine = "Lake: " + shape + "; the query streams every row (queryRows) and counts them";
 
             ScenarioResult s3 = new ScenarioResult(3, "Full query");
@@ -112,7 +112,7 @@ final class QueryScenarios {
             s3.timed(stats, refName, refRows.get(), "rows");
             s3.checks.add(Check.atMost("full query time / one-pass lower bound", fullStats, lower, 3));
             s3.checks.add(Check.ratio("full query speed-up over the reference per-row evaluation (per row)",
-                    stats.get(refName), Math.max(1, refRows.get()), stats.get(smallName), refShape.latestLatestRows, true, 50));
+                    Stats.in(stats, refName), Math.max(1, refRows.get()), Stats.in(stats, smallName), refShape.latestLatestRows, true, 50));
 
             ScenarioResult s4 = new ScenarioResult(4, "Early stop");
             s4.setup.add(lakeLine);
@@ -124,14 +124,16 @@ final class QueryScenarios {
                     + "base batch in added_at order (the engine's first read for this datumsWanted). Where no "
                     + "index serves the sort (the embedded server ignores the added_at index), it is a scan and a "
                     + "sort of every image, which bounds any early stop from below.");
-            s4.checks.add(Check.atMost("early-stop time / full query time", stats.get(earlyName), fullStats, 0.05));
+            s4.checks.add(Check.atMost("early-stop time / full query time", Stats.in(stats, earlyName), fullStats,
+                    0.05));
 
             ScenarioResult s5 = new ScenarioResult(5, "Missing");
             s5.setup.add(lakeLine);
             s5.setup.add("Query: images (data.type image) with no classification (strategy missing)");
             s5.timed(stats, missingName, shape.unclassifiedImages, "rows");
             s5.timed(stats, lowerName, shape.total(), "documents");
-            s5.checks.add(Check.atMost("missing query time / one-pass lower bound", stats.get(missingName), lower, 3));
+            s5.checks.add(Check.atMost("missing query time / one-pass lower bound", Stats.in(stats, missingName),
+                    lower, 3));
             return List.of(s3, s4, s5);
         } finally {
             server.drop(database);

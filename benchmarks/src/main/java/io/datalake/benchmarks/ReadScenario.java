@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import org.bson.Document;
 import org.bson.types.ObjectId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Scenario 2: {@code getData} of random ids vs raw {@code find({_id: {$in}})} in the same batches and with the
@@ -32,7 +33,7 @@ final class ReadScenario {
         try (Datalake lake = server.openLake(database)) {
             List<ObjectId> all = new ArrayList<>(size);
             List<Datum> added = lake.addData(reactor.core.publisher.Flux.fromIterable(Workloads.smallData(size)))
-                    .collectList().block();
+                    .collectList().blockOptional().orElseThrow();
             for (Datum datum : added) {
                 all.add(datum.id());
             }
@@ -55,13 +56,14 @@ final class ReadScenario {
                     + "the driver's default codec");
             result.setup.add("Reference baseline: one getDatum (one find) per id, gathered with "
                     + ReferenceAlgorithms.GATHER_CONCURRENCY + " in flight (the driver's pool size); compared per id");
-            Stats o = stats.get(ours);
+            Stats o = Stats.in(stats, ours);
             result.timed(stats, ours, reads, "datums");
             result.timed(stats, raw, reads, "datums");
             result.timed(stats, oneByOne, perId, "datums");
-            result.checks.add(Check.atLeast("getData throughput / raw find $in throughput", stats.get(raw), o, 0.8));
+            result.checks.add(Check.atLeast("getData throughput / raw find $in throughput", Stats.in(stats, raw),
+                    o, 0.8));
             result.checks.add(Check.ratio("getData speed-up over one getDatum per id (per id)",
-                    stats.get(oneByOne), perId, o, reads, true, 20));
+                    Stats.in(stats, oneByOne), perId, o, reads, true, 20));
             return result;
         } finally {
             server.drop(database);
@@ -94,7 +96,7 @@ final class ReadScenario {
         };
     }
 
-    static long count(Long value) {
+    static long count(@Nullable Long value) {
         return value == null ? 0 : value;
     }
 }

@@ -82,7 +82,7 @@ final class Report {
         for (ScenarioResult s : scenarios) {
             if (!s.ran()) {
                 md.append("| ").append(s.number).append(". ").append(s.title).append(" | | | | **not run: ")
-                        .append(escape(s.notRun)).append("** |\n");
+                        .append(escape(String.valueOf(s.notRun))).append("** |\n");
                 continue;
             }
             for (Check c : s.checks) {

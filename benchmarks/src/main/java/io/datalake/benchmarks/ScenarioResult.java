@@ -27,7 +27,7 @@ final class ScenarioResult {
     }
 
     Figure timed(Map<String, Stats> stats, String name, double items, String itemUnit) {
-        Figure figure = Figure.timed(name, stats.get(name), items, itemUnit);
+        Figure figure = Figure.timed(name, Stats.in(stats, name), items, itemUnit);
         figures.add(figure);
         return figure;
     }

@@ -1,6 +1,7 @@
 package io.datalake.benchmarks;
 
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Durations of the measured runs of one figure (warm-up excluded), in nanoseconds. A figure whose run exceeded
@@ -13,6 +14,19 @@ record Stats(long[] nanos, boolean timedOut) {
         }
         nanos = nanos.clone();
         Arrays.sort(nanos);
+    }
+
+    /**
+     * Returns the figure measured under {@code name}.
+     *
+     * @throws IllegalArgumentException if no trial of that name was run (a typo in a scenario)
+     */
+    static Stats in(Map<String, Stats> stats, String name) {
+        Stats figure = stats.get(name);
+        if (figure == null) {
+            throw new IllegalArgumentException("no figure named '" + name + "' among " + stats.keySet());
+        }
+        return figure;
     }
 
     static Stats of(long... nanos) {

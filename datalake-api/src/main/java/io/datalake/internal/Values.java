@@ -109,7 +109,7 @@ public final class Values {
         if (value instanceof String && ExtendedJson.hasLoneSurrogate((String) value)) {
             return path + ": " + LONE_SURROGATE;
         }
-        if (!isContainer(value)) {
+        if (value == null || !isContainer(value)) {
             return null;
         }
         // One frame per open container: the iterator over its children and the path segment that led to it.

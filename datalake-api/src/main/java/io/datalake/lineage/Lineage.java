@@ -100,7 +100,8 @@ public final class Lineage {
      * @return the node at depth 0
      */
     public LineageNode startNode() {
-        return byId.get(start);
+        // The constructor refuses a start that is not among the nodes.
+        return Objects.requireNonNull(byId.get(start), "start node");
     }
 
     /**

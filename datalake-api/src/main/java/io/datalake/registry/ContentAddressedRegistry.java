@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
@@ -144,7 +145,7 @@ public final class ContentAddressedRegistry {
             Spool spool = new Spool(stream);
             return Mono.fromCallable(spool::write)
                     .subscribeOn(Schedulers.boundedElastic())
-                    .flatMap(hashes -> Mono.defer(() -> putHashed(BlobSource.ofFile(spool.file), hashes))
+                    .flatMap(hashes -> Mono.defer(() -> putHashed(BlobSource.ofFile(spool.written()), hashes))
                             // Deleted before the outcome is signalled, so no spool file outlives a finished call.
                             .flatMap(blob -> spool.delete().thenReturn(blob))
                             // A failure caused by the release deleting the file under the upload reaches no one.
@@ -207,6 +208,11 @@ public final class ContentAddressedRegistry {
             }
         }
 
+        /** The spool file; set before {@link #write()} returns hashes, so present whenever they exist. */
+        Path written() {
+            return Objects.requireNonNull(file, "spool file");
+        }
+
         /** Deletes the spool file off the caller's thread. */
         Mono<Void> delete() {
             Path written = file;
@@ -264,7 +270,7 @@ public final class ContentAddressedRegistry {
     private static Throwable changedWhileStored(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof BlobChangedException) {
-                return new RegistryException(cause.getMessage(), false, error);
+                return new RegistryException(String.valueOf(cause.getMessage()), false, error);
             }
             if (cause.getCause() == cause) {
                 break;

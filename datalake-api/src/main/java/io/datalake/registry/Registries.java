@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
@@ -183,7 +184,8 @@ public final class Registries implements AutoCloseable {
         if (ready != null) {
             return ready;
         }
-        URI parsed = parse(allowed.get(canonical));
+        // Both callers put canonical in the allow-list (or checked it is there) first.
+        URI parsed = parse(Objects.requireNonNull(allowed.get(canonical), canonical));
         RegistryBackendProvider provider = provider(parsed);
         RegistryBackend handle = handles.computeIfAbsent(canonical, k -> open(provider, parsed));
         if (closed.get()) {

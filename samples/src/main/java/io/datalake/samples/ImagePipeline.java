@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.bson.types.ObjectId;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -63,7 +64,7 @@ public final class ImagePipeline {
                         Map.of("type", "image", "path", String.format("camera-1/img_%03d.jpg", i)),
                         Map.of("project", "cv"))))
                 .collectList()
-                .block();
+                .blockOptional().orElseThrow();
         out.println("added " + images.size() + " images");
 
         // 2. A model already labelled the first three in an earlier run.
@@ -89,20 +90,21 @@ public final class ImagePipeline {
         out.println("unclassified after: " + count(lake, UNCLASSIFIED));
 
         // 4. Read the result: each image with its latest label.
-        QueryResult result = lake.queryData(CLASSIFIED, null, false).block();
+        QueryResult result = lake.queryData(CLASSIFIED, null, false).blockOptional().orElseThrow();
         for (Map<String, ObjectId> row : result.rows()) {
-            List<Datum> pair = lake.getData(List.of(row.get("image"), row.get("label"))).collectList().block();
-            Map<?, ?> label = (Map<?, ?>) pair.get(1).data();
+            List<Datum> pair = lake.getData(List.of(row.get("image"), row.get("label"))).collectList()
+                    .blockOptional().orElseThrow();
+            Map<?, ?> label = (Map<?, ?>) Objects.requireNonNull(pair.get(1).data(), "label data");
             out.println(path(pair.get(0)) + " -> " + label.get("label") + " (" + label.get("score") + ")");
         }
     }
 
     static int count(Datalake lake, String query) {
-        return lake.queryData(query, null, false).block().size();
+        return lake.queryData(query, null, false).blockOptional().orElseThrow().size();
     }
 
     static String path(Datum image) {
-        return String.valueOf(((Map<?, ?>) image.data()).get("path"));
+        return String.valueOf(((Map<?, ?>) Objects.requireNonNull(image.data(), "image data")).get("path"));
     }
 
     /** Stands in for a real model: a deterministic label from the file name, so the output is predictable. */

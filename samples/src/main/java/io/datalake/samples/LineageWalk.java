@@ -9,6 +9,7 @@ import io.datalake.mongo.Datalakes;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.bson.types.ObjectId;
 
 /**
@@ -64,7 +65,8 @@ public final class LineageWalk {
     }
 
     private static void printTree(Lineage lineage, ObjectId id, PrintStream out) {
-        LineageNode node = lineage.node(id);
+        // The walk only visits the start and the children the lineage lists, all of them nodes.
+        LineageNode node = Objects.requireNonNull(lineage.node(id), "lineage node");
         out.println("  ".repeat(node.depth() + 1) + node.summary());
         for (ObjectId child : lineage.children(id)) {
             printTree(lineage, child, out);

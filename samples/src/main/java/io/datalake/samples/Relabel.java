@@ -8,6 +8,7 @@ import io.datalake.query.QueryResult;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.bson.types.ObjectId;
 import reactor.core.publisher.Flux;
 
@@ -42,7 +43,7 @@ public final class Relabel {
         List<Datum> images = lake.addData(Flux.range(0, 3).map(i -> NewDatum.of(
                         Map.of("type", "image", "path", String.format("camera-1/img_%03d.jpg", i)), null)))
                 .collectList()
-                .block();
+                .blockOptional().orElseThrow();
         label(lake, images, "resnet-v1");
         // The newer model only reached the first two images so far.
         label(lake, images.subList(0, 2), "resnet-v2");
@@ -64,11 +65,12 @@ public final class Relabel {
                 + "{\"data.type\": \"image\", \"column\": \"image\", \"strategy\": \"earliest\"},"
                 + "{\"data.type\": \"classification\", \"derived_from\": \"image\", \"column\": \"label\","
                 + " \"strategy\": \"" + strategy + "\"}]";
-        QueryResult result = lake.queryData(query, null, false).block();
+        QueryResult result = lake.queryData(query, null, false).blockOptional().orElseThrow();
         out.println(strategy + " labels:");
         for (Map<String, ObjectId> row : result.rows()) {
-            List<Datum> pair = lake.getData(List.of(row.get("image"), row.get("label"))).collectList().block();
-            Map<?, ?> label = (Map<?, ?>) pair.get(1).data();
+            List<Datum> pair = lake.getData(List.of(row.get("image"), row.get("label"))).collectList()
+                    .blockOptional().orElseThrow();
+            Map<?, ?> label = (Map<?, ?>) Objects.requireNonNull(pair.get(1).data(), "label data");
             out.println("  " + ImagePipeline.path(pair.get(0)) + " -> " + label.get("label") + " "
                     + label.get("score") + " by " + pair.get(1).metadata().get("model"));
         }

@@ -20,6 +20,7 @@ import org.bson.BsonValue;
 import org.bson.Document;
 import org.bson.codecs.configuration.CodecConfigurationException;
 import org.bson.conversions.Bson;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the three input forms of a query (JSON text, maps, builder documents) into structurally validated
@@ -60,7 +61,7 @@ public final class QueryParser {
         } catch (InvalidQueryException e) {
             throw e;
         } catch (InvalidArgumentException e) {
-            throw new InvalidQueryException("malformed query JSON: " + e.getMessage().replaceFirst(
+            throw new InvalidQueryException("malformed query JSON: " + String.valueOf(e.getMessage()).replaceFirst(
                     "^malformed JSON: ", ""), e);
         }
         if (parsed.isArray()) {
@@ -109,7 +110,7 @@ public final class QueryParser {
      * @return the filter as a document
      * @throws InvalidQueryException if the filter cannot be encoded or uses a reserved key
      */
-    public static BsonDocument builderFilter(int level, Bson filter) {
+    public static BsonDocument builderFilter(int level, @Nullable Bson filter) {
         BsonDocument doc = filter == null ? new BsonDocument() : toBsonDocument(level, filter);
         for (String reserved : List.of(COLUMN, STRATEGY, DERIVED_FROM)) {
             if (doc.containsKey(reserved) && !(level == 0 && reserved.equals(DERIVED_FROM))) {

@@ -26,7 +26,7 @@ final class ChildrenCommand extends LakeCommand {
 
     @Override
     int run(Datalake lake) {
-        List<ObjectId> children = lake.getDirectlyDerivedData(id).collectList().block();
+        List<ObjectId> children = lake.getDirectlyDerivedData(required(id, "ID")).collectList().block();
         Ids.print(out(), children, json);
         return 0;
     }

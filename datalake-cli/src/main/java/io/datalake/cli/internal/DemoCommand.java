@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -102,7 +103,7 @@ final class DemoCommand extends LakeCommand {
             showTransposed(lake);
             showLineage(lake, images.get(0));
 
-            LakeStats stats = lake.getStats().block();
+            LakeStats stats = await(lake.getStats(), "getStats");
             out.printf(Locale.ROOT, "done in %.1f s: %d datums, %d roots, chains up to %d deep.%n",
                     (System.nanoTime() - started) / 1e9, stats.datums(), stats.roots(), stats.deepestChain());
             out.println("Next: 'datalake --help', the samples in samples/, or point --mongo-uri at your MongoDB.");
@@ -138,7 +139,7 @@ final class DemoCommand extends LakeCommand {
             metadata.put("filename", filename);
             newImages.add(NewDatum.builder().data(file).metadata(metadata).registryUri(registry).build());
         }
-        List<Datum> images = lake.addData(Flux.fromIterable(newImages)).collectList().block();
+        List<Datum> images = await(lake.addData(Flux.fromIterable(newImages)).collectList(), "addData");
         long objects = images.stream().map(d -> d.payload() == null ? d.id().toHexString() : d.payload().sha256())
                 .distinct().count();
         step(1, "Images: " + IMAGES + " PNG files from cam-1 and cam-2, added in one addData batch",
@@ -157,7 +158,7 @@ final class DemoCommand extends LakeCommand {
                 + " \"strategy\": \"missing\"}]";
         Long added = lake.queryRows(Query.fromJson(missing), io.datalake.query.QueryOptions.datumsWanted(
                         CLASSIFIED_BY_V1))
-                .flatMap(row -> classify(lake, row.get("image"), Model.RESNET_V1), CONCURRENCY)
+                .flatMap(row -> classify(lake, column(row, "image"), Model.RESNET_V1), CONCURRENCY)
                 .count()
                 .block();
         step(2, "Classifying with resnet-v1: query images 'missing' a classification (first "
@@ -171,7 +172,7 @@ final class DemoCommand extends LakeCommand {
                 + " \"strategy\": \"earliest\"},"
                 + " {\"data.type\": \"classification\", \"derived_from\": \"image\", \"column\": \"label\"}]";
         Long added = lake.queryRows(Query.fromJson(cam1Labelled), io.datalake.query.QueryOptions.defaults())
-                .flatMap(row -> classify(lake, row.get("image"), Model.RESNET_V2), CONCURRENCY)
+                .flatMap(row -> classify(lake, column(row, "image"), Model.RESNET_V2), CONCURRENCY)
                 .count()
                 .block();
         step(3, "Re-labelling cam-1 with the newer resnet-v2",
@@ -182,7 +183,7 @@ final class DemoCommand extends LakeCommand {
         String latestLabels = "[" + IMAGE_LEVEL + ", \"strategy\": \"earliest\"},"
                 + " {\"data.type\": \"classification\", \"derived_from\": \"image\", \"column\": \"label\"}]";
         Long added = lake.queryRows(Query.fromJson(latestLabels), io.datalake.query.QueryOptions.defaults())
-                .flatMap(row -> lake.getDatum(row.get("label"))
+                .flatMap(row -> lake.getDatum(column(row, "label"))
                         .flatMap(label -> box(label) == null
                                 ? Mono.<Datum>empty()
                                 : lake.addDatum(box(label), Map.of("model", "detector-v1"), null, label.id())),
@@ -195,13 +196,20 @@ final class DemoCommand extends LakeCommand {
 
     private Mono<Datum> classify(Datalake lake, ObjectId imageId, Model model) {
         return lake.getDatum(imageId, true).flatMap(image -> {
-            Map<String, Object> label = model.classify((byte[]) image.data());
+            // Loaded with its payload, an image's data is its PNG bytes.
+            Map<String, Object> label = model.classify((byte[]) Objects.requireNonNull(image.data(), "image bytes"));
             return lake.addDatum(label, Map.of("model", model.id), null, imageId);
         });
     }
 
+    /** A column of a query row: every output column of the query is in each row. */
+    private static ObjectId column(Map<String, ObjectId> row, String name) {
+        return Objects.requireNonNull(row.get(name), name);
+    }
+
     private static @Nullable Map<String, Object> box(Datum label) {
-        Map<?, ?> data = (Map<?, ?>) label.data();
+        // The demo's labels are always maps (see Model.classify).
+        Map<?, ?> data = (Map<?, ?>) Objects.requireNonNull(label.data(), "label data");
         String name = String.valueOf(data.get("label"));
         if (name.contains("bird") || name.contains("sparrow")) {
             return null;
@@ -246,7 +254,7 @@ final class DemoCommand extends LakeCommand {
     }
 
     private void showQuery(Datalake lake, int number, String title, String query, String shows) {
-        QueryResult result = lake.queryData(query, null, false).block();
+        QueryResult result = await(lake.queryData(query, null, false), "queryData");
         PrintStream out = out();
         out.println(number + ". " + title);
         out.println("   query: " + query.replace("\n", "\n   "));
@@ -258,7 +266,7 @@ final class DemoCommand extends LakeCommand {
     private void showTransposed(Datalake lake) {
         String query = "[" + IMAGE_LEVEL + ", \"strategy\": \"earliest\"},"
                 + " {\"data.type\": \"classification\", \"derived_from\": \"image\", \"column\": \"label\"}]";
-        QueryResult result = lake.queryData(query, 3, true).block();
+        QueryResult result = await(lake.queryData(query, 3, true), "queryData");
         PrintStream out = out();
         out.println("8. Transposed result: queryData(query, datumsWanted=3, transpose=true)");
         for (Map.Entry<String, List<ObjectId>> column : result.transposed().entrySet()) {
@@ -271,7 +279,7 @@ final class DemoCommand extends LakeCommand {
     }
 
     private void showLineage(Datalake lake, Datum image) {
-        Lineage lineage = lake.getLineage(image.id(), LineageDirection.DOWN).block();
+        Lineage lineage = await(lake.getLineage(image.id(), LineageDirection.DOWN), "getLineage");
         PrintStream out = out();
         out.println("9. Lineage of " + image.metadata().get("camera") + "/" + image.metadata().get("filename")
                 + " (datalake lineage " + image.id().toHexString() + ")");
@@ -289,7 +297,7 @@ final class DemoCommand extends LakeCommand {
         List<ObjectId> ids = result.rows().stream().flatMap(row -> row.values().stream()).distinct()
                 .collect(Collectors.toList());
         Map<ObjectId, Datum> datums = ids.isEmpty() ? Map.of()
-                : lake.getData(ids, false).collectMap(Datum::id, Function.identity()).block();
+                : await(lake.getData(ids, false).collectMap(Datum::id, Function.identity()), "getData");
         List<List<String>> cells = new ArrayList<>();
         cells.add(result.columns());
         for (Map<String, ObjectId> row : result.rows()) {

@@ -33,7 +33,8 @@ final class DescendantsCommand extends LakeCommand {
     @Override
     int run(Datalake lake) {
         // The API lists the root first; skip it unless asked for.
-        List<ObjectId> ids = lake.getIndirectlyDerivedData(id).skip(includeSelf ? 0 : 1).collectList().block();
+        List<ObjectId> ids = lake.getIndirectlyDerivedData(required(id, "ID")).skip(includeSelf ? 0 : 1)
+                .collectList().block();
         Ids.print(out(), ids, json);
         return 0;
     }

@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
@@ -82,7 +83,7 @@ public final class Json {
             return JsonValues.parseExtendedJson(text, what);
         } catch (InvalidArgumentException e) {
             throw new UsageException("invalid Extended JSON in " + what + ": "
-                    + e.getMessage().replaceFirst("^malformed JSON: ", ""));
+                    + String.valueOf(e.getMessage()).replaceFirst("^malformed JSON: ", ""));
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ParentCommand;
+import reactor.core.publisher.Mono;
 
 /** A subcommand that works on an open lake: opens it from the root's options, runs, and closes it. */
 abstract class LakeCommand implements Callable<Integer> {
@@ -29,6 +30,31 @@ abstract class LakeCommand implements Callable<Integer> {
     }
 
     abstract int run(Datalake lake) throws Exception;
+
+    /**
+     * Waits for a call that always ends with a value (a list, a result, statistics).
+     *
+     * @throws IllegalStateException if it completed empty, which the API never does for such calls
+     */
+    static <T> T await(Mono<T> call, String name) {
+        T value = call.block();
+        if (value == null) {
+            throw new IllegalStateException(name + " completed without a result");
+        }
+        return value;
+    }
+
+    /**
+     * Returns a required positional parameter: picocli sets it before {@link #run} or refuses the command line.
+     *
+     * @throws IllegalStateException if it is missing, which picocli does not let happen
+     */
+    static <T> T required(@Nullable T parameter, String label) {
+        if (parameter == null) {
+            throw new IllegalStateException("missing parameter " + label);
+        }
+        return parameter;
+    }
 
     RootCommand root() {
         if (root == null) {

@@ -60,7 +60,7 @@ final class LineageCommand extends LakeCommand {
     int run(Datalake lake) {
         LineageDirection direction = up == down ? LineageDirection.BOTH
                 : up ? LineageDirection.UP : LineageDirection.DOWN;
-        Lineage lineage = lake.getLineage(id, direction, depth, maxNodes).block();
+        Lineage lineage = lake.getLineage(required(id, "ID"), direction, depth, maxNodes).block();
         if (lineage == null) {
             throw new IllegalStateException("getLineage completed without a result");
         }

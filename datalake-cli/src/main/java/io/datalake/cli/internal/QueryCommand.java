@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -278,7 +279,8 @@ final class QueryCommand extends LakeCommand {
     private static Map<String, @Nullable Object> rowMap(List<String> columns, Map<String, ObjectId> row) {
         Map<String, @Nullable Object> map = new LinkedHashMap<>();
         for (String column : columns) {
-            map.put(column, row.get(column).toHexString());
+            // Each row holds every output column.
+            map.put(column, Objects.requireNonNull(row.get(column), column).toHexString());
         }
         return map;
     }

@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.bson.BsonObjectId;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.Codec;
@@ -372,10 +373,10 @@ final class DatumWriter {
         return Flux.fromIterable(Batches.partition(new ArrayList<>(sent.keySet()), batchSize))
                 .concatMap(ids -> Flux.from(encodedDocuments.find(in(DatumEntity.ID, ids))))
                 .collect(LinkedHashMap<ObjectId, Ready>::new, (ours, stored) -> {
-                    ObjectId id = stored.get(DatumEntity.ID).isObjectId()
-                            ? stored.getObjectId(DatumEntity.ID).getValue() : null;
+                    ObjectId id = stored.get(DatumEntity.ID) instanceof BsonObjectId storedId
+                            ? storedId.getValue() : null;
                     Ready mine = id == null ? null : sent.get(id);
-                    if (mine != null && mine.encoded().equals(stored)) {
+                    if (id != null && mine != null && mine.encoded().equals(stored)) {
                         ours.put(id, mine);
                     } else if (mine != null) {
                         LOG.warn("after an insert of unknown outcome, datum {} is another writer's: left alone", id);
@@ -417,6 +418,11 @@ final class DatumWriter {
         });
     }
 
+    /** The datum this call wrote under {@code id}; the deleted set is drawn from {@code ours}, so it is there. */
+    private static Ready written(Map<ObjectId, Ready> ours, ObjectId id) {
+        return Objects.requireNonNull(ours.get(id), "written datum");
+    }
+
     private Mono<Void> restoreParentsOfLateChildren(Set<ObjectId> deleted, Map<ObjectId, Ready> ours,
             Set<ObjectId> kept) {
         if (deleted.isEmpty()) {
@@ -430,12 +436,12 @@ final class DatumWriter {
             for (ObjectId parent : parents) {
                 // A parent put back needs its own parent back, when that was deleted too.
                 for (ObjectId id = parent; id != null && deleted.contains(id) && restore.add(id); ) {
-                    id = ours.get(id).derivedFrom();
+                    id = written(ours, id).derivedFrom();
                 }
             }
             List<RawBsonDocument> docs = new ArrayList<>();
             for (ObjectId id : restore) {
-                docs.add(ours.get(id).encoded());
+                docs.add(written(ours, id).encoded());
             }
             kept.addAll(restore);
             // Unordered, and a duplicate key (someone stored the id meanwhile) is no reason to stop.

@@ -72,8 +72,12 @@ final class LakeLifecycle implements AutoCloseable {
      * @throws DatalakeException if the server cannot be started or reached or the indexes cannot be created
      */
     static LakeLifecycle start(DatalakeSettings settings) {
-        EmbeddedMongo embedded = settings.mongoUri() == null ? EmbeddedMongo.start() : null;
-        String uri = embedded != null ? embedded.connectionString() : settings.mongoUri();
+        String uri = settings.mongoUri();
+        EmbeddedMongo embedded = null;
+        if (uri == null) {
+            embedded = EmbeddedMongo.start();
+            uri = embedded.connectionString();
+        }
         LakeLifecycle lifecycle;
         try {
             lifecycle = connect(settings, embedded, uri);

@@ -331,7 +331,7 @@ final class PayloadStore implements AutoCloseable {
         } catch (JsonProcessingException | RuntimeException e) {
             // A Jackson failure (no properties, a getter that throws, a cycle) is a problem with the datum's value.
             return Mono.error(new DatumValidationException("data: cannot encode a value of type "
-                    + data.getClass().getName() + " as JSON: "
+                    + (data == null ? "null" : data.getClass().getName()) + " as JSON: "
                     + (e instanceof JsonProcessingException jsonError ? jsonError.getOriginalMessage()
                             : e.toString()), e));
         }

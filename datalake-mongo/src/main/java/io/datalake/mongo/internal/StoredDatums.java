@@ -49,7 +49,7 @@ final class StoredDatums {
         try {
             datum = DatumReader.toDatum(entity);
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new MalformedDatumException(idOf(raw), e.getMessage(), e);
+            throw new MalformedDatumException(idOf(raw), String.valueOf(e.getMessage()), e);
         }
         if (datum.registryKey() != null) {
             // A key another client wrote must not reach a backend as if the reader had passed a bad argument:

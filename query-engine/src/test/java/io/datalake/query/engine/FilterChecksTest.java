@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The engine's checks of what a query's filters ask of MongoDB ({@link QueryEngine#validate}, run when a query is
- * planned): unit tests, no server. {@link QueryValidationTest} shows that a run stops at them before any I/O.
+ * planned): unit tests, no server. {@link EmbeddedQueryValidationTest} shows that a run stops at them before any I/O.
  */
 class FilterChecksTest {
 

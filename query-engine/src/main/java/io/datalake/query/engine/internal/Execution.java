@@ -69,7 +69,8 @@ public final class Execution {
         this.levels = query.levels();
         this.parentLevel = new int[levels.size()];
         for (QueryLevel level : levels) {
-            parentLevel[level.index()] = level.isBase() ? -1 : query.levelOf(level.derivedFrom());
+            String parent = level.derivedFrom();
+            parentLevel[level.index()] = level.isBase() || parent == null ? -1 : query.levelOf(parent);
         }
         List<String> columns = query.outputColumns();
         this.outputColumns = columns.toArray(new String[0]);

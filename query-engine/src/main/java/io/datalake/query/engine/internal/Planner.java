@@ -57,7 +57,8 @@ public final class Planner {
                     + ", so one scan of the level costs less than a lookup per batch; one LOOKUP instead if the "
                     + "base has fewer than " + batchSize + " datums";
         }
-        int baseBatch = join == JoinMethod.LOOKUP && hint == null
+        // A LOOKUP chosen without a hint was chosen because few rows are wanted, so wanted is set.
+        int baseBatch = join == JoinMethod.LOOKUP && hint == null && wanted != null
                 ? Math.min(batchSize, Math.max(tuning.minLookupBatch(), wanted + wanted / 2))
                 : batchSize;
         return new ExecutionPlan(query, options, join, hint != null, batchSize, baseBatch,

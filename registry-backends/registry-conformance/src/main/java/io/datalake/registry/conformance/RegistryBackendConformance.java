@@ -23,7 +23,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -141,9 +143,9 @@ public abstract class RegistryBackendConformance {
         assertThat(list("shared/")).containsExactly("shared/key");
 
         ContentAddressedRegistry cas = new ContentAddressedRegistry(backend);
-        List<StoredBlob> stored = Flux.range(0, 8)
+        List<StoredBlob> stored = value(Flux.range(0, 8)
                 .flatMap(i -> cas.put(BlobSource.ofBytes(content)), 8)
-                .collectList().block(TIMEOUT);
+                .collectList());
         assertThat(stored).extracting(StoredBlob::key).containsOnly(stored.get(0).key());
         assertThat(cas.getBytes(stored.get(0).key(), null, content.length).block(TIMEOUT)).isEqualTo(content);
     }
@@ -179,8 +181,8 @@ public abstract class RegistryBackendConformance {
     @Test
     void contentAddressedPutStoresOncePerContent() {
         ContentAddressedRegistry cas = new ContentAddressedRegistry(backend);
-        StoredBlob first = cas.put(BlobSource.ofBytes(bytes("payload"))).block(TIMEOUT);
-        StoredBlob second = cas.put(BlobSource.ofBytes(bytes("payload"))).block(TIMEOUT);
+        StoredBlob first = value(cas.put(BlobSource.ofBytes(bytes("payload"))));
+        StoredBlob second = value(cas.put(BlobSource.ofBytes(bytes("payload"))));
 
         assertThat(first.uploaded()).isTrue();
         assertThat(second.uploaded()).as("upload skipped for existing content").isFalse();
@@ -205,7 +207,7 @@ public abstract class RegistryBackendConformance {
     void statReportsTheSizeAndOnlyChecksumsOfTheStoredBytes() {
         byte[] content = bytes("stat me");
         put("stat/object", content);
-        BlobStat stat = backend.stat("stat/object").block(TIMEOUT);
+        BlobStat stat = value(backend.stat("stat/object"));
 
         assertThat(stat.size()).isIn((long) content.length, RegistryBackend.UNKNOWN_SIZE);
         if (stat.sha256() != null) {
@@ -227,7 +229,7 @@ public abstract class RegistryBackendConformance {
         // What an interrupted, non-atomic writer of another tool might leave under the key.
         put(key, bytes("the whole"));
 
-        StoredBlob stored = cas.put(BlobSource.ofBytes(payload)).block(TIMEOUT);
+        StoredBlob stored = value(cas.put(BlobSource.ofBytes(payload)));
 
         assertThat(stored.key()).isEqualTo(key);
         assertThat(stored.uploaded()).as("a truncated object is not trusted").isTrue();
@@ -249,7 +251,7 @@ public abstract class RegistryBackendConformance {
     @Test
     void hashMismatchIsAnErrorNeverData() {
         ContentAddressedRegistry cas = new ContentAddressedRegistry(backend);
-        StoredBlob stored = cas.put(BlobSource.ofBytes(bytes("original"))).block(TIMEOUT);
+        StoredBlob stored = value(cas.put(BlobSource.ofBytes(bytes("original"))));
         // Same length, different bytes: only the hash can tell.
         backend.put(stored.key(), BlobSource.ofBytes(bytes("0riginal"))).block(TIMEOUT);
 
@@ -269,7 +271,7 @@ public abstract class RegistryBackendConformance {
     void streamsAreSpooledHashedAndStored() throws IOException {
         ContentAddressedRegistry cas = new ContentAddressedRegistry(backend, tempDir);
         Path file = randomFile(3 * 1024 * 1024 + 17, 3);
-        StoredBlob stored = cas.put(Files.newInputStream(file)).block(TIMEOUT);
+        StoredBlob stored = value(cas.put(Files.newInputStream(file)));
 
         assertThat(stored.size()).isEqualTo(Files.size(file));
         assertThat(stored.sha256()).isEqualTo(ContentAddressedRegistry.sha256(BlobSource.ofFile(file)));
@@ -346,7 +348,7 @@ public abstract class RegistryBackendConformance {
         ContentAddressedRegistry cas = new ContentAddressedRegistry(new HookedBackend(backend,
                 () -> callers[0] = 'C'));
 
-        StoredBlob stored = cas.put(BlobSource.ofBytes(callers)).block(TIMEOUT);
+        StoredBlob stored = value(cas.put(BlobSource.ofBytes(callers)));
 
         assertThat(callers[0]).as("the hook ran between hash and upload").isEqualTo((byte) 'C');
         assertThat(stored.sha256()).isEqualTo(ContentAddressedRegistry.sha256(BlobSource.ofBytes(original)));
@@ -358,18 +360,18 @@ public abstract class RegistryBackendConformance {
         ContentAddressedRegistry cas = new ContentAddressedRegistry(backend);
         byte[] payload = new byte[100_000];
         new Random(3).nextBytes(payload);
-        StoredBlob first = cas.put(BlobSource.ofBytes(payload)).block(TIMEOUT);
+        StoredBlob first = value(cas.put(BlobSource.ofBytes(payload)));
         byte[] damaged = payload.clone();
         damaged[damaged.length / 2] ^= 0x01;
         put(first.key(), damaged);
 
-        StoredBlob second = cas.put(BlobSource.ofBytes(payload)).block(TIMEOUT);
+        StoredBlob second = value(cas.put(BlobSource.ofBytes(payload)));
 
         assertThat(second.key()).isEqualTo(first.key());
         assertThat(second.uploaded()).as("a damaged object is not trusted").isTrue();
         assertThat(read(first.key())).as("the object is repaired").isEqualTo(payload);
         assertThat(cas.getBytes(second.key(), second.sha256(), second.size()).block(TIMEOUT)).isEqualTo(payload);
-        StoredBlob third = cas.put(BlobSource.ofBytes(payload)).block(TIMEOUT);
+        StoredBlob third = value(cas.put(BlobSource.ofBytes(payload)));
         assertThat(third.uploaded()).as("a verified object is reused").isFalse();
     }
 
@@ -378,24 +380,24 @@ public abstract class RegistryBackendConformance {
         byte[] payload = bytes("checksummed payload");
         String sha = ContentAddressedRegistry.sha256(BlobSource.ofBytes(payload));
         ContentAddressedRegistry plain = new ContentAddressedRegistry(backend);
-        StoredBlob first = plain.put(BlobSource.ofBytes(payload)).block(TIMEOUT);
+        StoredBlob first = value(plain.put(BlobSource.ofBytes(payload)));
 
         // A store that vouches for the right SHA-256: reused, not read.
         HookedBackend vouching = new HookedBackend(backend, () -> { });
         vouching.stat = new BlobStat(payload.length, sha, null);
-        StoredBlob reused = new ContentAddressedRegistry(vouching).put(BlobSource.ofBytes(payload)).block(TIMEOUT);
+        StoredBlob reused = value(new ContentAddressedRegistry(vouching).put(BlobSource.ofBytes(payload)));
         assertThat(reused.uploaded()).isFalse();
         assertThat(vouching.reads).as("no read when the store vouches").isZero();
 
         // A store whose checksum differs: replaced, whatever the object's bytes.
         HookedBackend mismatching = new HookedBackend(backend, () -> { });
         mismatching.stat = new BlobStat(payload.length, "0".repeat(64), null);
-        assertThat(new ContentAddressedRegistry(mismatching).put(BlobSource.ofBytes(payload)).block(TIMEOUT)
-                .uploaded()).isTrue();
+        assertThat(value(new ContentAddressedRegistry(mismatching).put(BlobSource.ofBytes(payload))).uploaded())
+                .isTrue();
         HookedBackend wrongCrc = new HookedBackend(backend, () -> { });
         wrongCrc.stat = new BlobStat(payload.length, null, "00000000");
-        assertThat(new ContentAddressedRegistry(wrongCrc).put(BlobSource.ofBytes(payload)).block(TIMEOUT)
-                .uploaded()).isTrue();
+        assertThat(value(new ContentAddressedRegistry(wrongCrc).put(BlobSource.ofBytes(payload))).uploaded())
+                .isTrue();
         assertThat(read(first.key())).isEqualTo(payload);
     }
 
@@ -425,7 +427,7 @@ public abstract class RegistryBackendConformance {
     }
 
     private byte[] read(String key) {
-        List<ByteBuffer> buffers = backend.get(key).collectList().block(TIMEOUT);
+        List<ByteBuffer> buffers = value(backend.get(key).collectList());
         int total = buffers.stream().mapToInt(ByteBuffer::remaining).sum();
         ByteBuffer all = ByteBuffer.allocate(total);
         buffers.forEach(all::put);
@@ -433,7 +435,12 @@ public abstract class RegistryBackendConformance {
     }
 
     private List<String> list(String prefix) {
-        return backend.list(prefix).collectList().block(TIMEOUT);
+        return value(backend.list(prefix).collectList());
+    }
+
+    /** Waits for a call that must produce a value; an empty completion fails the test saying so. */
+    private static <T> T value(Mono<T> call) {
+        return Objects.requireNonNull(call.block(TIMEOUT), "the call completed empty instead of with a value");
     }
 
     private static byte[] bytes(String s) {
@@ -471,7 +478,7 @@ public abstract class RegistryBackendConformance {
     private static final class HookedBackend implements RegistryBackend {
         private final RegistryBackend delegate;
         private final Runnable beforeStat;
-        private BlobStat stat;
+        private @Nullable BlobStat stat;
         private int reads;
 
         HookedBackend(RegistryBackend delegate, Runnable beforeStat) {

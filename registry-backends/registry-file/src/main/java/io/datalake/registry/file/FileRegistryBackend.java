@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -155,7 +156,9 @@ public final class FileRegistryBackend implements RegistryBackend {
 
     private Path linkTarget(Path link, String key) {
         try {
-            return link.getParent().resolve(Files.readSymbolicLink(link)).normalize();
+            // A link found under the root has a parent: the root or a directory below it.
+            Path parent = Objects.requireNonNull(link.getParent(), "parent of a link under the root");
+            return parent.resolve(Files.readSymbolicLink(link)).normalize();
         } catch (IOException e) {
             throw failure("resolve", key, e);
         }
@@ -194,7 +197,8 @@ public final class FileRegistryBackend implements RegistryBackend {
     }
 
     private void write(Path target, String key, BlobSource source) {
-        Path dir = target.getParent();
+        // A key's path lies strictly below the root, so it has a parent directory.
+        Path dir = Objects.requireNonNull(target.getParent(), "parent of a key's path");
         Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + RegistryKeys.RESERVED_SUFFIX);
         try {
             Files.createDirectories(dir);

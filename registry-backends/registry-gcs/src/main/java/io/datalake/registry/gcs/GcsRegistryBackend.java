@@ -194,7 +194,7 @@ public final class GcsRegistryBackend implements RegistryBackend {
             } catch (SourceFailure e) {
                 // The source failed (or changed since it was hashed): never mistaken for a lost race, whatever
                 // object a concurrent writer, an earlier upload, or a Storage that shows unfinished uploads left.
-                throw failure("put", key, (IOException) e.getCause(), false);
+                throw failure("put", key, e.source, false);
             } catch (BaseServiceException | IOException e) {
                 if (!hasStatus(e, PRECONDITION_FAILED) && !createdConcurrently(id, e)) {
                     throw failure("put", key, e);
@@ -251,8 +251,12 @@ public final class GcsRegistryBackend implements RegistryBackend {
     private static final class SourceFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
+        /** The source's failure, typed (getCause() is nullable in general). */
+        final IOException source;
+
         SourceFailure(IOException cause) {
             super(cause);
+            this.source = cause;
         }
     }
 
@@ -357,7 +361,7 @@ public final class GcsRegistryBackend implements RegistryBackend {
         return false;
     }
 
-    private RegistryException missing(String key, Throwable cause) {
+    private RegistryException missing(String key, @Nullable Throwable cause) {
         return new RegistryException("no payload in registry " + uri + " under key " + key, cause);
     }
 

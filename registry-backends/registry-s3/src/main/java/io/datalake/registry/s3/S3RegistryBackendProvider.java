@@ -143,7 +143,7 @@ public final class S3RegistryBackendProvider implements RegistryBackendProvider 
         return builder;
     }
 
-    private static Region region(String region, String endpoint) {
+    private static Region region(@Nullable String region, @Nullable String endpoint) {
         if (region != null && !region.isEmpty()) {
             return Region.of(region);
         }

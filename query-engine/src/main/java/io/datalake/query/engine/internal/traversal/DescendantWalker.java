@@ -107,7 +107,8 @@ public final class DescendantWalker {
                         }
                         ObjectId id = link.id();
                         ObjectId parent = link.parent();
-                        if (reached.containsKey(id)) {
+                        // isChild has checked both; the check tells the compiler too.
+                        if (id == null || parent == null || reached.containsKey(id)) {
                             return;
                         }
                         if (reached.containsKey(parent)) {

@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -250,7 +251,8 @@ public final class LineageWalker {
         }
 
         int depthOf(ObjectId id) {
-            return nodes.get(id).depth();
+            // Walks ask only for ids already added (the start, then the children they found).
+            return Objects.requireNonNull(nodes.get(id), "walked node").depth();
         }
 
         int size() {

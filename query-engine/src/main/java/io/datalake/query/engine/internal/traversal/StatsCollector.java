@@ -111,7 +111,7 @@ public final class StatsCollector {
                 .defaultIfEmpty(new long[3]);
     }
 
-    private static long number(Object value) {
+    private static long number(@Nullable Object value) {
         return value instanceof Number n ? n.longValue() : 0;
     }
 

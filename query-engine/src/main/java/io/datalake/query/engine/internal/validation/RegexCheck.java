@@ -286,7 +286,7 @@ final class RegexCheck {
                             + "' can each match the same characters, so a failing match tries every way of"
                             + " splitting the text between them (" + MAX_AMBIGUOUS_RUN + " are accepted)" + RISK;
                 }
-            } else if (variable && repeat.min == 0 && previous != null) {
+            } else if (variable && repeat != null && repeat.min == 0 && previous != null) {
                 continue; // it may match nothing: the run goes on across it
             } else if (variable) {
                 run = 1;

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What {@code add} and {@code query} accept as JSON, and how every kind of failure is reported. */
-class CliInputTest {
+class EmbeddedCliInputTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CliRunner cli = new CliRunner();

@@ -36,7 +36,7 @@ import reactor.core.publisher.Flux;
  * Bad input and documents written by other clients: typed errors before any I/O, and whole-lake operations that
  * skip what is not a datum and answer for the rest.
  */
-class UntrustedInputTest {
+class EmbeddedUntrustedInputTest {
     private final DatalakeSettings settings = TestLakes.freshSettings().build();
     private final Datalake lake = Datalakes.create(settings);
     private final BlockingDatalake blocking = lake.blocking();

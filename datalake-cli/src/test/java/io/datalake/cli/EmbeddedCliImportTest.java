@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code import} is idempotent and resumable: a second run, or one after a crash, adds no duplicates. */
-class CliImportTest {
+class EmbeddedCliImportTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String META = "{\"type\": \"document\", \"taken\": {\"$date\": \"2024-05-01T12:00:00Z\"}}";
 

@@ -39,7 +39,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Round trips of registry payloads through a lake, with the file registry. */
-class FileRegistryLakeTest {
+class EmbeddedFileRegistryLakeTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     @TempDir

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DatalakeCliTest {
+class EmbeddedDatalakeCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] COMMANDS =
             {"demo", "add", "get", "children", "descendants", "lineage", "query", "import", "stats"};

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI with registries: secrets in registry URIs, payloads that must outlive the demo, import progress. */
-class CliRegistryTest {
+class EmbeddedCliRegistryTest {
     private static final String SECRET = "TOPSECRET42";
 
     private final CliRunner cli = new CliRunner();

@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
  * an allocation from the recorded size would throw {@link OutOfMemoryError}, which Reactor treats as fatal: the
  * read would never signal and the blocking call below would time out.
  */
-class RecordedSizeHeapTest {
+class EmbeddedRecordedSizeHeapTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     /** Just under the largest array, and far above this JVM's heap. */
     private static final long FORGED_SIZE = Integer.MAX_VALUE - 16L;

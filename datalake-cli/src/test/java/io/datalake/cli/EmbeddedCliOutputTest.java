@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** Output a user reads or pastes: shown fields, help examples, payloads, and errors that say what to do. */
-class CliOutputTest {
+class EmbeddedCliOutputTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CliRunner cli = new CliRunner();

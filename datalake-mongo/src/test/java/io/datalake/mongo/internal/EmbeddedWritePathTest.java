@@ -48,7 +48,7 @@ import reactor.core.publisher.Mono;
  * How a failed, cancelled or unknown-outcome write is undone on the embedded server: nothing of a refused batch
  * stays, another writer's datum is never deleted, and no datum loses its parent through the undo.
  */
-class WritePathTest {
+class EmbeddedWritePathTest {
     private static final Duration SETTLE = Duration.ofSeconds(60);
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -286,7 +286,7 @@ class WritePathTest {
     private Datalake open(DatalakeSettings settings, InsertHook hook) {
         MongoDatalake lake = MongoDatalake.open(settings, collection ->
                 (com.mongodb.reactivestreams.client.MongoCollection<RawBsonDocument>) Proxy.newProxyInstance(
-                        WritePathTest.class.getClassLoader(),
+                        EmbeddedWritePathTest.class.getClassLoader(),
                         new Class<?>[] {com.mongodb.reactivestreams.client.MongoCollection.class},
                         (proxy, method, args) -> {
                             if (method.getName().equals("insertMany") && args != null && args.length == 2) {

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
  * the operations over the whole lake keep answering however many foreign documents the lake holds. Seeded, so a
  * failure reproduces: the message names the seed and the case.
  */
-class UntrustedInputRandomizedTest {
+class EmbeddedUntrustedInputRandomizedTest {
     private static final long SEED = Long.getLong("datalake.fuzz.seed", 20_261_124L);
     private static final int CASES = 300;
     private static final Duration LIMIT = Duration.ofSeconds(30);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 /** The query API of the MongoDB lake end to end: datums added through the lake, queried in every form. */
-class QueryDataTest {
+class EmbeddedQueryDataTest {
     private static final String QUERY = "[{\"column\": \"image\", \"data.type\": \"image\"},"
             + " {\"column\": \"label\", \"derived_from\": \"image\", \"data.type\": \"label\"}]";
 

@@ -28,7 +28,7 @@ import reactor.core.publisher.Mono;
  * Stored documents are untrusted: a {@code registry_uri} written by another client reads nothing, creates nothing
  * and contacts nothing unless the reading lake allows that registry.
  */
-class StoredRegistryTrustTest {
+class EmbeddedStoredRegistryTrustTest {
     @TempDir
     Path dir;
 

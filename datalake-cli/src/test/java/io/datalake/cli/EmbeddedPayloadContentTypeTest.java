@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The library records a byte payload's media type, detected from its first bytes or given, and still returns bytes. */
-class PayloadContentTypeTest {
+class EmbeddedPayloadContentTypeTest {
     @TempDir
     Path temp;
 

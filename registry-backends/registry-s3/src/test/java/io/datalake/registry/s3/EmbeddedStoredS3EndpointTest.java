@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
  * A stored {@code registry_uri} can neither send the reader's S3 requests (signed with the reader's credentials) to
  * an endpoint of its choosing nor supply credentials: endpoints and credentials come from the settings only.
  */
-class StoredS3EndpointTest {
+class EmbeddedStoredS3EndpointTest {
     private static final String KEY = "ab/cd/" + "ab" + "cd" + "0".repeat(60);
 
     private HttpServer attacker;

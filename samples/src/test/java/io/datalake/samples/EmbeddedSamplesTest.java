@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Runs every sample against the embedded server and checks what it prints, so the samples never rot. */
-class SamplesTest {
+class EmbeddedSamplesTest {
 
     private static List<String> output(Consumer<PrintStream> sample) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

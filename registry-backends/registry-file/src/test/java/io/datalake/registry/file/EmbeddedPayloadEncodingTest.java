@@ -32,7 +32,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** How payload values are encoded and guarded: types kept on offload, lossless POJOs, document size, streams. */
-class PayloadEncodingTest {
+class EmbeddedPayloadEncodingTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int MIB = 1024 * 1024;
 

@@ -45,7 +45,7 @@ import reactor.core.scheduler.Schedulers;
  * file channels. Runs in the {@code blockhound} execution of this module's pom, which adds the JVM flag BlockHound
  * needs on JDK 13 and later.
  */
-class BlockingCallsTest {
+class EmbeddedBlockingCallsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String UNIX_DISPATCHER = "sun.nio.fs.UnixNativeDispatcher";
     private static final String FILE_DISPATCHER = "sun.nio.ch.FileDispatcherImpl";

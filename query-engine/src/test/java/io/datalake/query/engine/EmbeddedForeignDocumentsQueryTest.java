@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
  * Documents another client wrote with an {@code _id} that is not an ObjectId cannot be in a row (rows hold datum
  * ids): every strategy and join skips them and answers for the rest of the lake.
  */
-class ForeignDocumentsQueryTest {
+class EmbeddedForeignDocumentsQueryTest {
     private static final long T = 1_700_000_000_000L;
     private static final Query TWO_LEVELS = Query.fromJson("[{\"column\": \"image\", \"data.type\": \"image\"},"
             + " {\"column\": \"label\", \"derived_from\": \"image\", \"data.type\": \"label\"}]");

@@ -26,7 +26,7 @@ import reactor.core.publisher.Flux;
  * are skipped alike by every walk: the children lookup, the descendant walk's lookup and scan paths, the lineage walk
  * and the deepest chain of the statistics. None fails, none loops, none counts them as children.
  */
-class ForeignLinksTest {
+class EmbeddedForeignLinksTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final DatalakeSettings settings = TestLakes.freshSettings().batchSize(16).build();

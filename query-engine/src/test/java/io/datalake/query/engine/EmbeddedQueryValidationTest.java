@@ -23,7 +23,7 @@ import reactor.test.StepVerifier;
  * Every validation error is an {@link InvalidQueryException} naming the level and the offending key or value, and
  * is raised before anything is sent to the server.
  */
-class QueryValidationTest {
+class EmbeddedQueryValidationTest {
 
     /** Runs the query the way a lake's {@code queryData(json, datumsWanted, transpose)} does, on a fresh lake. */
     private static void assertRejected(Supplier<Query> query, Integer datumsWanted, String... messageParts) {

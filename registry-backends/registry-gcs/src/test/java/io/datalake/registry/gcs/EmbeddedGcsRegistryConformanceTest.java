@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * The conformance kit over the GCS registry with google-cloud-nio's in-memory {@link Storage} (no GCS server can
  * run here; the registry talks only to the {@code Storage} interface, so a real client takes its place).
  */
-class GcsRegistryConformanceTest extends RegistryBackendConformance {
+class EmbeddedGcsRegistryConformanceTest extends RegistryBackendConformance {
 
     @Override
     protected RegistryBackend newBackend() {

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class LakeStatsTest {
+class EmbeddedLakeStatsTest {
     private final BlockingDatalake lake = TestLakes.newLake(b -> b.batchSize(2)).blocking();
 
     @AfterEach

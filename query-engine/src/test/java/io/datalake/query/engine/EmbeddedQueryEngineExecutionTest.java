@@ -18,7 +18,7 @@ import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 /** How queries run: queries per batch rather than per row, the join choice, streaming, cancelling, explain. */
-class QueryEngineExecutionTest {
+class EmbeddedQueryEngineExecutionTest {
     private static final long T = 1_700_000_000_000L;
     private static final Query THREE_LEVELS = Query.fromJson("[{\"column\": \"image\", \"data.type\": \"image\"},"
             + " {\"column\": \"label\", \"derived_from\": \"image\", \"data.type\": \"label\"},"

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * Every server operation runs under the lake's operation time limit and fails with a typed, transient timeout when
  * the server does not answer; catastrophic regular expressions never reach a server.
  */
-class OperationTimeLimitTest {
+class EmbeddedOperationTimeLimitTest {
     /** Far above every limit used here and far below the driver's own 30 s server selection wait. */
     private static final long WELL_BEFORE_MS = 15_000;
 

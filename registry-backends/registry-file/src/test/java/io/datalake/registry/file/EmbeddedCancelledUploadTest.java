@@ -36,7 +36,7 @@ import reactor.core.publisher.Mono;
  * caller's stream and leave no spool file behind. Seeded and bounded: a fixed number of rounds, each ended by a
  * timeout of a few hundred microseconds at most.
  */
-class CancelledUploadTest {
+class EmbeddedCancelledUploadTest {
     private static final long SEED = 20261124L;
     private static final int ROUNDS = 300;
     private static final Duration SETTLE = Duration.ofSeconds(20);

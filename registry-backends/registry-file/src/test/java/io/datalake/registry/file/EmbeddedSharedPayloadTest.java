@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Datums whose payloads are the same bytes share one stored object; one read of several of them still gives each
  * datum its own value, decoded by its own content type.
  */
-class SharedPayloadTest {
+class EmbeddedSharedPayloadTest {
     @TempDir
     Path dir;
 
