@@ -244,11 +244,13 @@ public final class MongoDatasets implements Datasets {
         long[] count = {0};
         Flux<Document> chunkDocs = rows.map(r -> {
             List<String> cols = columns.get();
-            if (cols == null) {
+            RowHasher h = hasher.get();
+            if (cols == null || h == null) {
                 cols = List.copyOf(r.keySet());
                 cols.forEach(MongoDatasets::requireColumn);
                 columns.set(cols);
-                hasher.set(new RowHasher(cols));
+                h = new RowHasher(cols);
+                hasher.set(h);
             }
             if (r.size() != cols.size()) {
                 throw new InvalidArgumentException("row " + count[0] + " has columns " + r.keySet()
@@ -263,7 +265,7 @@ public final class MongoDatasets implements Datasets {
                 }
                 ids[i] = v;
             }
-            hasher.get().row(ids);
+            h.row(ids);
             count[0]++;
             return ids;
         }).buffer(CHUNK_ROWS).index().map(t -> {
@@ -279,14 +281,15 @@ public final class MongoDatasets implements Datasets {
                 .thenMany(chunkDocs.concatMap(c -> server("writing rows of draft " + id, chunks.insertOne(c))))
                 .then(Mono.defer(() -> {
                     List<String> cols = columns.get();
-                    if (cols == null) {
+                    RowHasher h = hasher.get();
+                    if (cols == null || h == null) {
                         return Mono.error(new InvalidArgumentException("the source of draft " + id + " of '"
                                 + dataset + "' has no rows; a version needs at least one row"));
                     }
                     return server("completing draft " + id, versions.updateOne(
                             Filters.and(Filters.eq("_id", id), Filters.eq(STATE, VersionState.DRAFT.name())),
                             Updates.combine(Updates.set("complete", true), Updates.set("rowCount", count[0]),
-                                    Updates.set("columns", cols), Updates.set("contentHash", hasher.get().hex()))));
+                                    Updates.set("columns", cols), Updates.set("contentHash", h.hex()))));
                 }))
                 .then(Mono.defer(() -> version(id)));
     }
@@ -427,8 +430,9 @@ public final class MongoDatasets implements Datasets {
             return resolve(pinned).flatMap(v -> readRows(v, (int) (start / CHUNK_ROWS))
                     .skipWhile(r -> r.number() < start).take(pageSize + 1L).collectList()
                     .flatMap(rows -> {
-                        String next = rows.size() > pageSize ? new Cursor(ref.dataset(), v.number(),
-                                rows.get(pageSize).number()).encode() : null;
+                        Integer number = v.number();
+                        String next = rows.size() > pageSize && number != null ? new Cursor(ref.dataset(),
+                                number, rows.get(pageSize).number()).encode() : null;
                         List<Row> page = rows.size() > pageSize ? rows.subList(0, pageSize) : rows;
                         if (!expand) {
                             return Mono.just(new RowPage(page, Map.of(), next));
@@ -449,7 +453,8 @@ public final class MongoDatasets implements Datasets {
             if (v.state() != VersionState.DRAFT) {
                 return Mono.error(new ImmutableVersionException(describe(v), "audit"));
             }
-            if (!v.complete() || v.contentHash() == null) {
+            String hash = v.contentHash();
+            if (!v.complete() || hash == null) {
                 return Mono.error(new NotAuditedException(draft.toHexString(), "the draft is incomplete"));
             }
             Instant started = now();
@@ -463,13 +468,13 @@ public final class MongoDatasets implements Datasets {
                                         List.of(), "check threw " + e))))
                         .collectList()
                         .flatMap(results -> {
-                            AuditReport report = new AuditReport(v.contentHash(), results, started, now(),
+                            AuditReport report = new AuditReport(hash, results, started, now(),
                                     settings.actor());
                             Document doc = VersionDocs.auditDoc(report).append("baseLatest", baseLatest);
                             return server("recording the audit of " + draft, versions.updateOne(
                                     Filters.and(Filters.eq("_id", draft),
                                             Filters.eq(STATE, VersionState.DRAFT.name()),
-                                            Filters.eq("contentHash", v.contentHash())),
+                                            Filters.eq("contentHash", hash)),
                                     Updates.set("audit", doc)))
                                     .flatMap(r -> r.getMatchedCount() == 1 ? Mono.just(report)
                                             : Mono.error(new ImmutableVersionException(describe(v), "audit")));
@@ -509,7 +514,7 @@ public final class MongoDatasets implements Datasets {
                         return Mono.error(new NotAuditedException(draft.toHexString(), "the last audit failed: "
                                 + VersionDocs.failedChecks(audit)));
                     }
-                    int number = audit.getInteger("baseLatest", 0) + 1;
+                    int number = (audit.get("baseLatest") instanceof Number n ? n.intValue() : 0) + 1;
                     Bson filter = Filters.and(Filters.eq("_id", draft), Filters.eq(STATE, VersionState.DRAFT.name()),
                             Filters.eq("contentHash", hash), Filters.eq("audit.contentHash", hash),
                             Filters.eq("audit.passed", true));
