@@ -333,4 +333,45 @@ abstract class DatasetContract {
         assertThat(ds.isRetained(List.of(ids.get(0), new ObjectId())).block().values())
                 .containsExactly(true, false);
     }
+
+    @Test
+    void aProcessKilledBetweenAuditAndPublishLeavesADraftThatCanBePublishedLater() throws Exception {
+        Datalake lake = lake();
+        Datasets ds = lake.datasets();
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(List.of(javaCommand, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+                DatasetCrashChild.class.getName(), connectionString(), database))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String line;
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            line = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    for (String l = out.readLine(); l != null; l = out.readLine()) {
+                        if (l.startsWith("AUDITED ")) {
+                            return l;
+                        }
+                    }
+                    return "";
+                } catch (java.io.IOException e) {
+                    return "";
+                }
+            }).get(2, java.util.concurrent.TimeUnit.MINUTES);
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(1, java.util.concurrent.TimeUnit.MINUTES);
+        }
+        assertThat(line).startsWith("AUDITED ");
+        ObjectId draft = new ObjectId(line.substring("AUDITED ".length()).trim());
+        VersionInfo left = ds.version(draft).block();
+        assertThat(left.state()).isEqualTo(VersionState.DRAFT);
+        assertThat(left.audit()).isNotNull();
+        assertThat(left.actor()).isEqualTo("child");
+        assertThatThrownBy(() -> ds.resolve(VersionRef.latest("crash")).block())
+                .isInstanceOf(VersionNotFoundException.class);
+        assertThat(ds.drafts(java.time.Duration.ZERO).map(VersionInfo::id).collectList().block()).contains(draft);
+        VersionInfo published = ds.publish(draft).block();
+        assertThat(published.number()).isEqualTo(1);
+        assertThat(ds.rows(published.ref()).count().block()).isEqualTo(20);
+    }
 }
