@@ -179,7 +179,7 @@ public interface Datasets {
      *
      * @param a the first version
      * @param b the second version
-     * @return the differences, in the sorted-row order described in the README
+     * @return the differences, grouped by hash partition (order described in the README), not in manifest order
      * @throws io.datalake.InvalidArgumentException (signalled) if the versions have different columns
      */
     Flux<DiffEntry> diff(VersionRef a, VersionRef b);

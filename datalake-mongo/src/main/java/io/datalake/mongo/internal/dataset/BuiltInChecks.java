@@ -23,6 +23,7 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** The checks every audit runs first, and the optional payload check. */
 final class BuiltInChecks {
@@ -36,8 +37,10 @@ final class BuiltInChecks {
     private BuiltInChecks() {
     }
 
-    static List<DatasetCheck> of(Datalake lake, MongoCollection<Document> datums, AuditOptions options) {
-        List<DatasetCheck> checks = new ArrayList<>(List.of(exist(datums), unique(), notEmpty()));
+    static List<DatasetCheck> of(Datalake lake, MongoCollection<Document> datums, AuditOptions options,
+            long rowsHint, int width, int partitionRows) {
+        List<DatasetCheck> checks = new ArrayList<>(List.of(exist(datums), unique(rowsHint, width, partitionRows),
+                notEmpty()));
         if (options.payloads() != AuditOptions.PayloadCheck.NONE) {
             checks.add(payloads(lake));
         }
@@ -47,12 +50,14 @@ final class BuiltInChecks {
     private static final class Tally {
         final AtomicLong checked = new AtomicLong();
         final AtomicLong failures = new AtomicLong();
-        final List<Long> examples = new ArrayList<>();
+        /** The smallest failing row numbers (checks may find failures out of row order). */
+        final java.util.TreeSet<Long> examples = new java.util.TreeSet<>();
 
         synchronized void fail(long row, AuditOptions options) {
             failures.incrementAndGet();
-            if (examples.size() < options.maxExamples()) {
-                examples.add(row);
+            examples.add(row);
+            if (examples.size() > options.maxExamples()) {
+                examples.pollLast();
             }
         }
 
@@ -104,19 +109,25 @@ final class BuiltInChecks {
     }
 
     /**
-     * Remembers every row seen: memory grows with the row count (about 100 bytes a row).
-     * A later occurrence of an earlier row is the failing row.
+     * Equal rows land in the same partition ({@link Partitions}) in manifest order, so per partition a set of the
+     * rows seen finds every repeat; memory holds one partition, not the version. A later occurrence of an earlier
+     * row is the failing row.
      */
-    static DatasetCheck unique() {
+    static DatasetCheck unique(long rowsHint, int width, int partitionRows) {
         return check(UNIQUE, (rows, options) -> {
             Tally tally = new Tally();
-            Set<List<ObjectId>> seen = new HashSet<>();
-            return rows.doOnNext(r -> {
-                tally.checked.incrementAndGet();
-                if (!seen.add(List.copyOf(r.columns().values()))) {
-                    tally.fail(r.number(), options);
-                }
-            }).then(Mono.fromSupplier(() -> tally.result(UNIQUE, "repeat an earlier row")));
+            int partitions = Partitions.count(rowsHint, partitionRows);
+            return Partitions.withTempDir("datalake-audit", dir -> Partitions.write(
+                                    rows.doOnNext(r -> tally.checked.incrementAndGet()), dir, "rows", partitions)
+                            .thenMany(Flux.range(0, partitions).concatMap(p -> Mono.fromRunnable(() -> {
+                                Set<Partitions.Key> seen = new HashSet<>();
+                                for (Partitions.Entry e : Partitions.read(dir, "rows", p, width)) {
+                                    if (!seen.add(e.key())) {
+                                        tally.fail(e.row(), options);
+                                    }
+                                }
+                            }).subscribeOn(Schedulers.boundedElastic()), 1)))
+                    .then(Mono.fromSupplier(() -> tally.result(UNIQUE, "repeat an earlier row")));
         });
     }
 

@@ -3,50 +3,60 @@ package io.datalake.mongo.internal.dataset;
 import io.datalake.dataset.DiffEntry;
 import io.datalake.dataset.Row;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.types.ObjectId;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * The diff of two versions as multisets of rows. Rows are kept in manifest (source) order, which is not sorted, so
- * a streaming merge is not possible; this counts the first version's rows in memory (about 100 bytes a row) and
- * streams the second against them. See the README for the bounded-memory design that replaces it.
+ * The diff of two versions as multisets of rows, with memory bounded by one partition: both versions stream once
+ * into hash-partitioned temporary files ({@link Partitions}); then, partition by partition, the first version's
+ * rows are counted in a map and the second's streamed against it. Rows are kept in manifest (source) order, which
+ * is not sorted, so a merge of the two manifests is not possible; partitioning needs no sort. Output: partition by
+ * partition, ADDED rows in the second version's order, then REMOVED rows in the first version's order.
  */
 final class Diff {
     private Diff() {
     }
 
-    static Flux<DiffEntry> of(Flux<Row> a, Flux<Row> b, List<String> columns) {
-        return a.collect(HashMap<List<ObjectId>, long[]>::new, (m, r) -> m.computeIfAbsent(
-                        List.copyOf(r.columns().values()), k -> new long[1])[0]++)
-                .flatMapMany(counts -> {
-                    Flux<DiffEntry> added = b.concatMapIterable(r -> {
-                        long[] n = counts.get(List.copyOf(r.columns().values()));
-                        if (n != null && n[0] > 0) {
-                            n[0]--;
-                            return List.of();
-                        }
-                        return List.of(new DiffEntry(DiffEntry.Kind.ADDED, r.columns()));
-                    });
-                    Flux<DiffEntry> removed = Flux.defer(() -> Flux.fromIterable(counts.entrySet())
-                            .filter(e -> e.getValue()[0] > 0)
-                            .concatMapIterable(e -> {
-                                List<DiffEntry> out = new ArrayList<>();
-                                for (long i = 0; i < e.getValue()[0]; i++) {
-                                    out.add(new DiffEntry(DiffEntry.Kind.REMOVED, row(columns, e.getKey())));
-                                }
-                                return out;
-                            }));
-                    return Flux.concat(added, removed);
-                });
+    static Flux<DiffEntry> of(Flux<Row> a, Flux<Row> b, List<String> columns, long rowsHint, int partitionRows) {
+        int partitions = Partitions.count(rowsHint, partitionRows);
+        int width = columns.size();
+        return Partitions.withTempDir("datalake-diff", dir -> Partitions.write(a, dir, "a", partitions)
+                .then(Partitions.write(b, dir, "b", partitions))
+                .thenMany(Flux.range(0, partitions)
+                        .concatMap(p -> Flux.defer(() -> Flux.fromIterable(partition(dir, p, width, columns)))
+                                .subscribeOn(Schedulers.boundedElastic()), 1)));
     }
 
-    private static Map<String, ObjectId> row(List<String> columns, List<ObjectId> ids) {
-        Map<String, ObjectId> m = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < ids.size(); i++) {
-            m.put(columns.get(i), ids.get(i));
+    private static List<DiffEntry> partition(java.nio.file.Path dir, int p, int width, List<String> columns) {
+        Map<Partitions.Key, long[]> counts = new LinkedHashMap<>();
+        for (Partitions.Entry e : Partitions.read(dir, "a", p, width)) {
+            counts.computeIfAbsent(e.key(), k -> new long[1])[0]++;
+        }
+        List<DiffEntry> out = new ArrayList<>();
+        for (Partitions.Entry e : Partitions.read(dir, "b", p, width)) {
+            long[] n = counts.get(e.key());
+            if (n != null && n[0] > 0) {
+                n[0]--;
+            } else {
+                out.add(new DiffEntry(DiffEntry.Kind.ADDED, row(columns, e.key())));
+            }
+        }
+        counts.forEach((k, n) -> {
+            for (long i = 0; i < n[0]; i++) {
+                out.add(new DiffEntry(DiffEntry.Kind.REMOVED, row(columns, k)));
+            }
+        });
+        return out;
+    }
+
+    private static Map<String, ObjectId> row(List<String> columns, Partitions.Key key) {
+        Map<String, ObjectId> m = new LinkedHashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+            m.put(columns.get(i), key.id(i));
         }
         return m;
     }

@@ -71,6 +71,9 @@ public final class MongoDatasets implements Datasets {
     static final String CHUNK_IDS = "ids";
     private static final int ID_BATCH = 1000;
 
+    /** Rows a partition of the duplicate check and of diff aims at; tests lower it to cover many partitions. */
+    private final int partitionRows;
+
     private final MongoCollection<Document> datasets;
     private final MongoCollection<Document> versions;
     private final MongoCollection<Document> chunks;
@@ -96,6 +99,7 @@ public final class MongoDatasets implements Datasets {
         this.datums = database.getCollection(base).withTimeout(ms, TimeUnit.MILLISECONDS);
         this.lake = lake;
         this.settings = settings;
+        this.partitionRows = Partitions.DEFAULT_PARTITION_ROWS;
     }
 
     /**
@@ -459,7 +463,8 @@ public final class MongoDatasets implements Datasets {
             }
             Instant started = now();
             return latestNumber(v.dataset()).defaultIfEmpty(0).flatMap(baseLatest -> {
-                List<DatasetCheck> all = new ArrayList<>(BuiltInChecks.of(lake, datums, options));
+                List<DatasetCheck> all = new ArrayList<>(BuiltInChecks.of(lake, datums, options,
+                        v.rowCount(), v.columns().size(), partitionRows));
                 all.addAll(checks);
                 return Flux.fromIterable(all)
                         .concatMap(check -> Mono.defer(() -> check.run(rows(draft), options))
@@ -593,7 +598,8 @@ public final class MongoDatasets implements Datasets {
                 return Flux.error(new InvalidArgumentException("cannot diff " + a + " (columns "
                         + t.getT1().columns() + ") with " + b + " (columns " + t.getT2().columns() + ")"));
             }
-            return Diff.of(rows(t.getT1().id()), rows(t.getT2().id()), t.getT1().columns());
+            return Diff.of(rows(t.getT1().id()), rows(t.getT2().id()), t.getT1().columns(),
+                    Math.max(t.getT1().rowCount(), t.getT2().rowCount()), partitionRows);
         });
     }
 
