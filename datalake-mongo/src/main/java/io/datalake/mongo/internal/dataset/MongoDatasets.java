@@ -38,7 +38,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,6 +89,11 @@ public final class MongoDatasets implements Datasets {
      * @param lake the lake, for queries and datum reads
      */
     public MongoDatasets(MongoDatabase database, DatalakeSettings settings, Datalake lake) {
+        this(database, settings, lake, Partitions.DEFAULT_PARTITION_ROWS);
+    }
+
+    /** As above, with a partition size tests lower to cover many partitions with few rows. */
+    MongoDatasets(MongoDatabase database, DatalakeSettings settings, Datalake lake, int partitionRows) {
         long ms = settings.operationTimeout().toMillis();
         String base = settings.collection();
         this.datasets = database.getCollection(base + ".datasets").withTimeout(ms, TimeUnit.MILLISECONDS);
@@ -99,7 +103,7 @@ public final class MongoDatasets implements Datasets {
         this.datums = database.getCollection(base).withTimeout(ms, TimeUnit.MILLISECONDS);
         this.lake = lake;
         this.settings = settings;
-        this.partitionRows = Partitions.DEFAULT_PARTITION_ROWS;
+        this.partitionRows = partitionRows;
     }
 
     /**
@@ -205,22 +209,39 @@ public final class MongoDatasets implements Datasets {
     }
 
     /**
-     * Base rows minus removed plus added. The removed rows are held in memory (a change set, expected small next to
-     * the base); the base streams in order.
+     * Base rows minus removed plus added, with bounded memory: the removed rows and the base's rows go into hash
+     * partitions on local temporary files ({@link Partitions}); per partition, the base row numbers equal to a
+     * removed row are listed ascending; a k-way merge of those lists then filters the base as it streams again in
+     * manifest order. Every occurrence of a removed row is dropped. No removed rows: the base streams once.
      */
     private Mono<VersionInfo> fromVersion(String dataset, VersionInfo base, DatasetSource.FromVersion fv) {
         SourceInfo info = new SourceInfo("version", null, null, null, base.ref());
-        return Flux.from(fv.removed()).collectList().flatMap(removedRows -> {
-            Map<Map<String, ObjectId>, Integer> removed = new HashMap<>();
-            for (Map<String, ObjectId> r : removedRows) {
-                requireColumns(base.columns(), r);
-                removed.merge(Map.copyOf(r), 1, Integer::sum);
-            }
-            Flux<Map<String, ObjectId>> kept = rows(base.id()).map(Row::columns)
-                    .filter(r -> !removed.containsKey(Map.copyOf(r)));
-            Flux<Map<String, ObjectId>> added = Flux.from(fv.added()).doOnNext(r -> requireColumns(base.columns(), r));
-            return write(dataset, info, Flux.concat(kept, added));
+        List<String> cols = base.columns();
+        int partitions = Partitions.count(base.rowCount(), partitionRows);
+        Flux<Map<String, ObjectId>> added = Flux.from(fv.added()).doOnNext(r -> requireColumns(cols, r));
+        long[] removedCount = {0};
+        Flux<Row> removed = Flux.from(fv.removed()).map(r -> {
+            requireColumns(cols, r);
+            Map<String, ObjectId> ordered = new LinkedHashMap<>();
+            cols.forEach(c -> ordered.put(c, java.util.Objects.requireNonNull(r.get(c))));
+            return new Row(removedCount[0]++, ordered);
         });
+        Flux<Map<String, ObjectId>> baseRows = rows(base.id()).map(Row::columns);
+        return Partitions.withTempDir("datalake-version", dir -> Partitions.write(removed, dir, "removed", partitions)
+                .then(Mono.defer(() -> {
+                    if (removedCount[0] == 0) {
+                        return write(dataset, info, Flux.concat(baseRows, added));
+                    }
+                    Flux<Map<String, ObjectId>> kept = Flux.using(
+                            () -> new Partitions.DroppedRows(dir, partitions),
+                            drop -> rows(base.id()).publishOn(reactor.core.scheduler.Schedulers.boundedElastic(), 256)
+                                    .filter(r -> !drop.dropped(r.number())).map(Row::columns),
+                            Partitions.DroppedRows::close);
+                    return Partitions.write(rows(base.id()), dir, "base", partitions)
+                            .then(Mono.fromRunnable(() -> Partitions.writeDropped(dir, partitions, cols.size()))
+                                    .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()))
+                            .then(write(dataset, info, Flux.concat(kept, added)));
+                })).flux()).single();
     }
 
     private static void requireColumns(List<String> columns, Map<String, ObjectId> row) {

@@ -170,4 +170,88 @@ final class Partitions {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * For each partition, the row numbers of {@code base} rows equal to some row of {@code removed} (every
+     * occurrence), written ascending to {@code dir/drop-<p>}.
+     */
+    static void writeDropped(Path dir, int partitions, int width) {
+        for (int p = 0; p < partitions; p++) {
+            java.util.Set<Key> removed = new java.util.HashSet<>();
+            for (Entry e : read(dir, "removed", p, width)) {
+                removed.add(e.key());
+            }
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                    Files.newOutputStream(file(dir, "drop", p)), 8192))) {
+                if (removed.isEmpty()) {
+                    continue;
+                }
+                for (Entry e : read(dir, "base", p, width)) {
+                    if (removed.contains(e.key())) {
+                        out.writeLong(e.row());
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * The dropped row numbers of all partitions in ascending order: a k-way merge holding one buffered reader per
+     * partition. Not thread-safe; closes its files when exhausted or closed.
+     */
+    static final class DroppedRows implements AutoCloseable {
+        private final List<DataInputStream> in = new ArrayList<>();
+        private final java.util.PriorityQueue<long[]> heads =
+                new java.util.PriorityQueue<>(Comparator.comparingLong((long[] h) -> h[0]));
+
+        DroppedRows(Path dir, int partitions) {
+            try {
+                for (int p = 0; p < partitions; p++) {
+                    in.add(new DataInputStream(new BufferedInputStream(Files.newInputStream(file(dir, "drop", p)),
+                            8192)));
+                    advance(p);
+                }
+            } catch (IOException e) {
+                close();
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private void advance(int p) throws IOException {
+            try {
+                heads.add(new long[] {in.get(p).readLong(), p});
+            } catch (EOFException end) {
+                // this partition has no more dropped rows
+            }
+        }
+
+        /** Whether row {@code number} is dropped; numbers must be asked in ascending order. */
+        boolean dropped(long number) {
+            try {
+                while (!heads.isEmpty() && heads.peek()[0] < number) {
+                    advance((int) heads.poll()[1]);
+                }
+                if (!heads.isEmpty() && heads.peek()[0] == number) {
+                    advance((int) heads.poll()[1]);
+                    return true;
+                }
+                return false;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            for (DataInputStream s : in) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // reading is over; the directory is deleted next
+                }
+            }
+        }
+    }
 }
