@@ -77,7 +77,7 @@ final class DatasetCommand implements Runnable {
         if (spec == null) {
             throw new IllegalStateException("picocli did not inject the command spec");
         }
-        throw new ParameterException(spec.commandLine(), "missing subcommand (try 'datalake dataset --help')");
+        throw new ParameterException(spec.commandLine(), "missing subcommand: one of create, audit, publish, list, show, rows, diff, tag");
     }
 
     RootCommand root() {
@@ -434,7 +434,7 @@ final class DatasetCommand implements Runnable {
             }
             map.remove("audit");
             map.forEach((k, value) -> out().println(String.format("%-13s %s", k,
-                    value == null ? "-" : value instanceof List<?> l ? l.stream().map(String::valueOf)
+                    value == null || value instanceof List<?> e && e.isEmpty() ? "-" : value instanceof List<?> l ? l.stream().map(String::valueOf)
                             .collect(Collectors.joining(",")) : value)));
             AuditReport audit = v.audit();
             out().println(String.format("%-13s %s", "audit", audit == null ? "-"
