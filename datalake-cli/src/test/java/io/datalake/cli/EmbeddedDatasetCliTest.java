@@ -144,11 +144,11 @@ class EmbeddedDatasetCliTest {
         assertThat(audit.code).as(audit.toString()).isEqualTo(1);
         assertThat(audit.out).contains(badRef + ": FAILED").contains("FAILED");
         CliRunner.Result refused = cli.run("dataset", "publish", badRef);
-        assertOneLineError(refused, 1, bad.id().toHexString());
+        assertOneLineError(refused, 1, bad.id().toHexString(), "audit");
 
         String draft = createDraft(Files.writeString(temp.resolve("q.json"), LABELLED));
         CliRunner.Result unaudited = cli.run("dataset", "publish", draft);
-        assertOneLineError(unaudited, 1, draft.substring(draft.indexOf('@') + 1));
+        assertOneLineError(unaudited, 1, draft.substring(draft.indexOf('@') + 1), "never audited");
         assertThat(cli.run("dataset", "show", "street-scenes").code).isEqualTo(1);
     }
 
