@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedDatalakeCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] COMMANDS =
-            {"demo", "add", "get", "children", "descendants", "lineage", "query", "import", "stats"};
+            {"demo", "add", "get", "children", "descendants", "lineage", "query", "import", "stats", "dataset"};
 
     private final CliRunner cli = new CliRunner();
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -440,6 +440,11 @@ class EmbeddedDatalakeCliTest {
                 "shows: 6 rows",
                 "shows: 8 rows",
                 "shows: 4 rows",
+                "10. Freezing the labelled images",
+                "version 1: 8 rows",
+                "4 new classifications",
+                "version 2: 12 rows",
+                "4 rows added, 0 removed",
                 "done in");
         assertThat(demo.out).contains("tabby cat").contains("| cam-2/img_011.png |");
         assertThat(demo.err).isEmpty();

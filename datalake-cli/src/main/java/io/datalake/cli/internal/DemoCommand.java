@@ -4,6 +4,12 @@ import io.datalake.Datalake;
 import io.datalake.Datum;
 import io.datalake.LakeStats;
 import io.datalake.NewDatum;
+import io.datalake.dataset.AuditOptions;
+import io.datalake.dataset.AuditReport;
+import io.datalake.dataset.DatasetSource;
+import io.datalake.dataset.Datasets;
+import io.datalake.dataset.DiffEntry;
+import io.datalake.dataset.VersionInfo;
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.query.Query;
@@ -102,6 +108,7 @@ final class DemoCommand extends LakeCommand {
             showMissing(lake);
             showTransposed(lake);
             showLineage(lake, images.get(0));
+            freezeAndDiff(lake);
 
             LakeStats stats = await(lake.getStats(), "getStats");
             out.printf(Locale.ROOT, "done in %.1f s: %d datums, %d roots, chains up to %d deep.%n",
@@ -337,6 +344,52 @@ final class DemoCommand extends LakeCommand {
             }
         }
         return datum.id().toHexString();
+    }
+
+    /**
+     * A training team's step: freeze the labelled images into an immutable dataset version (write, audit,
+     * publish), let new labels arrive, publish the next version and show what changed between them.
+     */
+    private void freezeAndDiff(Datalake lake) {
+        Datasets datasets = lake.datasets();
+        Query labelled = Query.fromJson("[" + IMAGE_LEVEL + ", \"strategy\": \"earliest\"},"
+                + " {\"data.type\": \"classification\", \"derived_from\": \"image\", \"column\": \"label\"}]");
+        VersionInfo first = freeze(datasets, labelled);
+        String missing = "[" + IMAGE_LEVEL + ", \"strategy\": \"earliest\"},"
+                + " {\"data.type\": \"classification\", \"derived_from\": \"image\", \"column\": \"label\","
+                + " \"strategy\": \"missing\"}]";
+        Long added = lake.queryRows(Query.fromJson(missing), io.datalake.query.QueryOptions.defaults())
+                .flatMap(row -> classify(lake, column(row, "image"), Model.RESNET_V1), CONCURRENCY)
+                .count()
+                .block();
+        VersionInfo second = freeze(datasets, labelled);
+        List<DiffEntry> diff = await(datasets.diff(first.ref(), second.ref()).collectList(), "diff");
+        long plus = diff.stream().filter(e -> e.kind() == DiffEntry.Kind.ADDED).count();
+        PrintStream out = out();
+        out.println("10. Freezing the labelled images into dataset 'labelled-images' (datalake dataset create, audit,"
+                + " publish)");
+        out.println("   version 1: " + first.rowCount() + " rows, audited and published, hash "
+                + Objects.requireNonNull(first.contentHash()).substring(0, 12) + "...");
+        out.println("   then resnet-v1 labels the backlog: " + added + " new classifications");
+        out.println("   version 2: " + second.rowCount() + " rows; datalake dataset diff labelled-images@1"
+                + " labelled-images@2:");
+        for (DiffEntry entry : diff) {
+            out.println("   " + (entry.kind() == DiffEntry.Kind.ADDED ? "+ " : "- ") + entry.columns().values().stream()
+                    .map(ObjectId::toHexString).collect(Collectors.joining("  ")));
+        }
+        out.println("   shows: version 1 still reads exactly as published; " + plus + " rows added, "
+                + (diff.size() - plus) + " removed.");
+        out.println();
+    }
+
+    private static VersionInfo freeze(Datasets datasets, Query query) {
+        VersionInfo draft = await(datasets.createDraft("labelled-images",
+                DatasetSource.query(query, io.datalake.query.QueryOptions.defaults())), "createDraft");
+        AuditReport report = await(datasets.audit(draft.id(), AuditOptions.defaults(), List.of()), "audit");
+        if (!report.passed()) {
+            throw new IllegalStateException("the demo's dataset failed its audit: " + report.checks());
+        }
+        return await(datasets.publish(draft.id()), "publish");
     }
 
     private void step(int number, String title, String shows) {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = {
             "Look into a datalake from the terminal: add and read datums, follow their lineage, run queries, "
-                    + "import files and see statistics.",
+                    + "import files, see statistics and freeze query results into versioned datasets.",
             "",
             "Connects to MongoDB with --mongo-uri (or DATALAKE_MONGO_URI); without one, runs on a throwaway "
                     + "embedded in-memory lake that is gone when the command ends (the demo uses it)."
@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
             QueryCommand.class,
             ImportCommand.class,
             StatsCommand.class,
+            DatasetCommand.class,
             HelpCommand.class
         },
         footerHeading = "%nExamples:%n",
