@@ -1,5 +1,6 @@
 package io.datalake;
 
+import io.datalake.dataset.Datasets;
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.query.Query;
@@ -245,7 +246,7 @@ public interface Datalake extends AutoCloseable {
      * @return the datasets
      * @throws DatalakeException if this lake implementation has no datasets
      */
-    default io.datalake.dataset.Datasets datasets() {
+    default Datasets datasets() {
         throw new DatalakeException("datasets are not supported by " + getClass().getName());
     }
 

@@ -5,6 +5,7 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
 import dev.morphia.Datastore;
 import dev.morphia.Morphia;
 import dev.morphia.mapping.MapperOptions;
@@ -12,6 +13,7 @@ import io.datalake.DatalakeException;
 import io.datalake.DatalakeSettings;
 import io.datalake.InvalidArgumentException;
 import io.datalake.mongo.EmbeddedMongo;
+import io.datalake.mongo.internal.dataset.MongoDatasets;
 import io.datalake.query.engine.ServerFailures;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +95,7 @@ final class LakeLifecycle implements AutoCloseable {
         try {
             // Bounded by the operation timeout: the driver fails it with a timeout when no server answers.
             Flux.from(lifecycle.documents.createIndexes(IndexDefinitions.forDatums()))
-                    .then(io.datalake.mongo.internal.dataset.MongoDatasets.createIndexes(lifecycle.database(),
+                    .then(MongoDatasets.createIndexes(lifecycle.database(),
                             settings))
                     .onErrorMap(e -> ServerFailures.translate("creating indexes on " + settings.database() + "."
                             + settings.collection(), e))
@@ -159,7 +161,7 @@ final class LakeLifecycle implements AutoCloseable {
     }
 
     /** The lake's database, for the dataset collections. */
-    com.mongodb.reactivestreams.client.MongoDatabase database() {
+    MongoDatabase database() {
         return client.getDatabase(settings.database());
     }
 

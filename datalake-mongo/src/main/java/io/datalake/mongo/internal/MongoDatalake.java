@@ -8,9 +8,11 @@ import io.datalake.Datum;
 import io.datalake.InvalidArgumentException;
 import io.datalake.LakeStats;
 import io.datalake.NewDatum;
+import io.datalake.dataset.Datasets;
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.mongo.EmbeddedMongo;
+import io.datalake.mongo.internal.dataset.MongoDatasets;
 import io.datalake.query.Query;
 import io.datalake.query.QueryOptions;
 import io.datalake.query.QueryPlan;
@@ -196,8 +198,8 @@ public final class MongoDatalake implements Datalake {
     }
 
     @Override
-    public io.datalake.dataset.Datasets datasets() {
-        return new io.datalake.mongo.internal.dataset.MongoDatasets(lifecycle.database(), settings, this);
+    public Datasets datasets() {
+        return new MongoDatasets(lifecycle.database(), settings, this);
     }
 
     @Override
