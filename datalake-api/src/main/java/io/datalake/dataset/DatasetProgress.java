@@ -6,10 +6,10 @@ package io.datalake.dataset;
  * DatasetProgress)}), for example to draw a progress bar.
  *
  * <p>Calls are throttled and serial: at most one per chunk of rows (and one at the end of each step), never two
- * at once, with counts that increase within a step; the last count of a step is its total. They run on the
- * lake's I/O threads, so a callback must be quick and must not block. A callback that throws fails the operation
- * with a {@link io.datalake.DatalakeException} whose cause is the thrown exception; the operation stops as soon
- * as it can and nothing it would have recorded afterwards is recorded.
+ * at once, with counts that increase within a step; the last count of a step that reads every row is its total.
+ * They run on the lake's I/O threads, so a callback must be quick and must not block. A callback that throws fails
+ * the operation with a {@link io.datalake.DatalakeException} whose cause is the thrown exception; the operation
+ * stops as soon as it can and records nothing more (a draft stays incomplete, an audit records no report).
  *
  * <pre>{@code
  * ds.createDraft("street-scenes", source, done -> bar.set(done)).block();
@@ -23,7 +23,8 @@ public interface DatasetProgress {
     /**
      * Reports rows done in the current step. {@code createDraft} has one step and counts the rows written to the
      * draft (the total is not known in advance); {@code audit} has one step per check, announced by
-     * {@link #check}, and counts the rows that check has read, out of {@link VersionInfo#rowCount()}.
+     * {@link #check}, and counts the rows that check has read, out of {@link VersionInfo#rowCount()} (a check that
+     * stops reading early ends below it).
      *
      * @param done rows done so far in the current step
      */

@@ -234,7 +234,8 @@ final class DatasetCommand implements Runnable {
 
     /** {@code dataset create}. */
     @Command(name = "create", description = "Create a draft version of dataset NAME from a query's rows; print "
-            + "its id, row count and content hash. The dataset is created if it does not exist.",
+            + "its id, row count and content hash. The dataset is created if it does not exist. On a terminal, a "
+            + "running row count on stderr.",
             footerHeading = "%nExamples:%n",
             footer = {
                 "  datalake dataset create street-scenes --query labelled.json --limit 1000 --seed 7",
@@ -321,7 +322,8 @@ final class DatasetCommand implements Runnable {
 
     /** {@code dataset audit}. */
     @Command(name = "audit", description = "Run the built-in checks (every datum exists, no duplicate rows, no "
-            + "empty column) on drafts and print the report. Exits 1 when a check fails.",
+            + "empty column) on drafts and print the report. Exits 1 when a check fails. Shows a progress bar on a "
+            + "terminal and a line per tenth otherwise, on stderr.",
             footerHeading = "%nExamples:%n",
             footer = {"  datalake dataset audit street-scenes@6650f1c2a7b3d94e1c0a1b2c"})
     static final class Audit extends Sub {
