@@ -50,7 +50,24 @@ public interface Datasets {
      *     name is invalid, or a {@link DatasetSource.FromVersion} row has other columns than its base
      * @throws VersionNotFoundException (signalled) if the base version of a version source does not exist
      */
-    Mono<VersionInfo> createDraft(String dataset, DatasetSource source);
+    default Mono<VersionInfo> createDraft(String dataset, DatasetSource source) {
+        return createDraft(dataset, source, DatasetProgress.NONE);
+    }
+
+    /**
+     * As {@link #createDraft(String, DatasetSource)}, reporting the rows written to the draft as it goes.
+     *
+     * @param dataset the dataset name
+     * @param source where the rows come from
+     * @param progress told the rows written so far, at most once per chunk of rows and once at the end
+     * @return the complete draft, with its row count and content hash
+     * @throws InvalidDatasetNameException (signalled, before any write) if the name is not valid
+     * @throws io.datalake.InvalidArgumentException (signalled) as {@link #createDraft(String, DatasetSource)}
+     * @throws VersionNotFoundException (signalled) if the base version of a version source does not exist
+     * @throws io.datalake.DatalakeException (signalled) if the progress callback throws (its exception is the
+     *     cause); the draft stays incomplete
+     */
+    Mono<VersionInfo> createDraft(String dataset, DatasetSource source, DatasetProgress progress);
 
     /**
      * Audits a complete draft: the built-in checks (every referenced datum exists, no duplicate rows, no empty
@@ -65,7 +82,26 @@ public interface Datasets {
      * @throws ImmutableVersionException (signalled) if the version is published or discarded
      * @throws NotAuditedException (signalled) if the draft is incomplete
      */
-    Mono<AuditReport> audit(ObjectId draft, AuditOptions options, List<DatasetCheck> checks);
+    default Mono<AuditReport> audit(ObjectId draft, AuditOptions options, List<DatasetCheck> checks) {
+        return audit(draft, options, checks, DatasetProgress.NONE);
+    }
+
+    /**
+     * As {@link #audit(ObjectId, AuditOptions, List)}, reporting each check as it starts and the rows it has read.
+     *
+     * @param draft the draft id
+     * @param options optional checks and example counts
+     * @param checks user checks; a check that fails or throws fails the audit
+     * @param progress told each check as it starts, then its rows read so far, at most once per chunk of rows
+     * @return the report
+     * @throws VersionNotFoundException (signalled) if there is no such draft
+     * @throws ImmutableVersionException (signalled) if the version is published or discarded
+     * @throws NotAuditedException (signalled) if the draft is incomplete
+     * @throws io.datalake.DatalakeException (signalled) if the progress callback throws (its exception is the
+     *     cause); no report is recorded
+     */
+    Mono<AuditReport> audit(ObjectId draft, AuditOptions options, List<DatasetCheck> checks,
+            DatasetProgress progress);
 
     /**
      * Publishes an audited draft: one conditional single-document update gives it the next number and moves

@@ -374,4 +374,48 @@ abstract class DatasetContract {
         assertThat(published.number()).isEqualTo(1);
         assertThat(ds.rows(published.ref()).count().block()).isEqualTo(20);
     }
+
+    @Test
+    void progressSeesIncreasingRowCountsEndingAtTheRowCountAndAThrowingCallbackFailsTheOperation() {
+        Datalake lake = lake();
+        Datasets ds = lake.datasets();
+        List<ObjectId> ids = IntStream.range(0, 25_001).mapToObj(i -> new ObjectId()).toList();
+        List<Long> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+        VersionInfo draft = ds.createDraft("progress", DatasetSource.ids("image", ids), written::add).block();
+        assertThat(draft.rowCount()).isEqualTo(25_001);
+        assertThat(written).as("throttled to a chunk, reported before the end").hasSizeBetween(2, 3)
+                .isSorted().doesNotHaveDuplicates().last().isEqualTo(25_001L);
+
+        assertThatThrownBy(() -> ds.audit(draft.id(), AuditOptions.defaults(), List.of(), done -> {
+            throw new IllegalStateException("stop at " + done);
+        }).block()).isInstanceOf(io.datalake.DatalakeException.class).hasMessageContaining("progress callback")
+                .hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(ds.version(draft.id()).block().audit()).as("no report recorded").isNull();
+
+        List<String> checks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Map<String, List<Long>> counts = new java.util.concurrent.ConcurrentHashMap<>();
+        ds.audit(draft.id(), AuditOptions.defaults(), List.of(DatasetCheck.everyRow("user", r -> Mono.just(true))),
+                new io.datalake.dataset.DatasetProgress() {
+                    @Override
+                    public void rows(long done) {
+                        counts.computeIfAbsent(checks.get(checks.size() - 1), c -> new ArrayList<>()).add(done);
+                    }
+
+                    @Override
+                    public void check(String name, int number, int count) {
+                        checks.add(number + "/" + count + " " + name);
+                    }
+                }).block();
+        assertThat(checks).hasSize(4).first().asString().startsWith("1/4 ");
+        assertThat(checks).last().isEqualTo("4/4 user");
+        assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(checks);
+        counts.values().forEach(c -> assertThat(c).isSorted().doesNotHaveDuplicates().last().isEqualTo(25_001L));
+
+        assertThatThrownBy(() -> ds.createDraft("progress", DatasetSource.ids("image", ids), done -> {
+            throw new IllegalStateException("stop at " + done);
+        }).block()).isInstanceOf(io.datalake.DatalakeException.class).hasMessageContaining("progress callback")
+                .hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(ds.drafts(java.time.Duration.ZERO).filter(v -> !v.complete()).count().block())
+                .as("the interrupted draft stays incomplete").isEqualTo(1);
+    }
 }

@@ -5,6 +5,7 @@ import io.datalake.dataset.AuditOptions;
 import io.datalake.dataset.AuditReport;
 import io.datalake.dataset.CheckResult;
 import io.datalake.dataset.DatasetInfo;
+import io.datalake.dataset.DatasetProgress;
 import io.datalake.dataset.DatasetSource;
 import io.datalake.dataset.Datasets;
 import io.datalake.dataset.DiffEntry;
@@ -54,6 +55,11 @@ import picocli.CommandLine.Spec;
             DatasetCommand.Rows.class,
             DatasetCommand.Diff.class,
             DatasetCommand.Tag.class,
+            DatasetTagCommands.Untag.class,
+            DatasetTagCommands.Tags.class,
+            DatasetDraftCommands.Drafts.class,
+            DatasetDraftCommands.Discard.class,
+            DatasetDraftCommands.Gc.class,
             HelpCommand.class
         },
         footerHeading = "%nExamples:%n",
@@ -63,7 +69,9 @@ import picocli.CommandLine.Spec;
             "  datalake dataset publish street-scenes@6650f1c2a7b3d94e1c0a1b2c",
             "  datalake dataset rows street-scenes@3 --format csv > train.csv",
             "  datalake dataset diff street-scenes@2 street-scenes@3",
-            "  datalake dataset tag street-scenes@3 prod"
+            "  datalake dataset tag street-scenes@3 prod",
+            "  datalake dataset tags street-scenes",
+            "  datalake dataset gc --older-than 7d --dry-run"
         })
 final class DatasetCommand implements Runnable {
     @ParentCommand
@@ -77,7 +85,8 @@ final class DatasetCommand implements Runnable {
         if (spec == null) {
             throw new IllegalStateException("picocli did not inject the command spec");
         }
-        throw new ParameterException(spec.commandLine(), "missing subcommand: one of create, audit, publish, list, show, rows, diff, tag");
+        throw new ParameterException(spec.commandLine(), "missing subcommand: one of create, audit, "
+                + "publish, list, show, rows, diff, tag, untag, tags, drafts, discard, gc");
     }
 
     RootCommand root() {
@@ -118,6 +127,15 @@ final class DatasetCommand implements Runnable {
 
         PrintStream out() {
             return root().context().out();
+        }
+
+        /** Progress of long work: on standard error, drawn in place when it is a terminal. */
+        PrintStream err() {
+            return root().context().err();
+        }
+
+        boolean terminal() {
+            return root().context().terminal();
         }
     }
 
@@ -216,7 +234,8 @@ final class DatasetCommand implements Runnable {
 
     /** {@code dataset create}. */
     @Command(name = "create", description = "Create a draft version of dataset NAME from a query's rows; print "
-            + "its id, row count and content hash. The dataset is created if it does not exist.",
+            + "its id, row count and content hash. The dataset is created if it does not exist. On a terminal, a "
+            + "running row count on stderr.",
             footerHeading = "%nExamples:%n",
             footer = {
                 "  datalake dataset create street-scenes --query labelled.json --limit 1000 --seed 7",
@@ -281,8 +300,15 @@ final class DatasetCommand implements Runnable {
                 LakeCommand.await(datasets.create(dataset, description), "create");
             }
             QueryOptions options = QueryOptions.builder().datumsWanted(limit).seed(seed).build();
-            VersionInfo draft = LakeCommand.await(datasets.createDraft(dataset, DatasetSource.query(q, options)),
-                    "createDraft");
+            // The row count is unknown until the query ends: a running count on a terminal, the result line elsewhere.
+            Progress progress = Progress.unbounded(err(), terminal(), "creating " + dataset + ":");
+            VersionInfo draft;
+            try {
+                draft = LakeCommand.await(datasets.createDraft(dataset, DatasetSource.query(q, options),
+                        done -> progress.show(done, done + " rows")), "createDraft");
+            } finally {
+                progress.finish();
+            }
             if (json) {
                 out().println(Json.write(describe(draft), true));
             } else {
@@ -296,7 +322,8 @@ final class DatasetCommand implements Runnable {
 
     /** {@code dataset audit}. */
     @Command(name = "audit", description = "Run the built-in checks (every datum exists, no duplicate rows, no "
-            + "empty column) on drafts and print the report. Exits 1 when a check fails.",
+            + "empty column) on drafts and print the report. Exits 1 when a check fails. Shows a progress bar on a "
+            + "terminal and a line per tenth otherwise, on stderr.",
             footerHeading = "%nExamples:%n",
             footer = {"  datalake dataset audit street-scenes@6650f1c2a7b3d94e1c0a1b2c"})
     static final class Audit extends Sub {
@@ -317,9 +344,15 @@ final class DatasetCommand implements Runnable {
         int run(Datasets datasets) {
             boolean passed = true;
             for (DraftRef ref : refs) {
-                ref.load(datasets);
-                AuditReport report = LakeCommand.await(datasets.audit(ref.id(), AuditOptions.defaults(), List.of()),
-                        "audit");
+                VersionInfo draft = ref.load(datasets);
+                CheckProgress progress = new CheckProgress(err(), terminal(), ref.toString(), draft.rowCount());
+                AuditReport report;
+                try {
+                    report = LakeCommand.await(datasets.audit(ref.id(), AuditOptions.defaults(), List.of(), progress),
+                            "audit");
+                } finally {
+                    progress.finish();
+                }
                 passed &= report.passed();
                 if (json) {
                     Map<String, @Nullable Object> map = new LinkedHashMap<>();
@@ -338,6 +371,53 @@ final class DatasetCommand implements Runnable {
                 }
             }
             return passed ? 0 : 1;
+        }
+
+        /** An audit's progress: the bar covers every check; the text names the current check and its rows. */
+        private static final class CheckProgress implements DatasetProgress {
+            private final PrintStream err;
+            private final boolean terminal;
+            private final String draft;
+            private final long rows;
+            private @Nullable Progress progress;
+            private String check = "";
+            private int number;
+            private int count;
+
+            CheckProgress(PrintStream err, boolean terminal, String draft, long rows) {
+                this.err = err;
+                this.terminal = terminal;
+                this.draft = draft;
+                this.rows = rows;
+            }
+
+            @Override
+            public void check(String name, int number, int count) {
+                if (progress == null) {
+                    progress = new Progress(err, terminal, "auditing", "auditing " + draft + ":", "rows",
+                            rows * count);
+                }
+                this.check = name;
+                this.number = number;
+                this.count = count;
+                rows(0);
+            }
+
+            @Override
+            public void rows(long done) {
+                Progress p = progress;
+                if (p != null) {
+                    p.show((number - 1) * rows + done, "check " + number + "/" + count + " " + check + ": " + done
+                            + "/" + rows + " rows");
+                }
+            }
+
+            void finish() {
+                Progress p = progress;
+                if (p != null) {
+                    p.finish();
+                }
+            }
         }
     }
 
@@ -464,10 +544,10 @@ final class DatasetCommand implements Runnable {
         void print(Map<String, @Nullable Object> row) {
             long n = count.incrementAndGet();
             switch (format) {
-                case TABLE -> out.println(row.values().stream().map(v -> pad(String.valueOf(v)))
+                case TABLE -> out.println(row.values().stream().map(v -> pad(v == null ? "-" : String.valueOf(v)))
                         .collect(Collectors.joining("  ")).stripTrailing());
-                case CSV -> out.println(row.values().stream().map(v -> QueryCommand.csv(String.valueOf(v)))
-                        .collect(Collectors.joining(",")));
+                case CSV -> out.println(row.values().stream().map(v -> v == null ? "" : QueryCommand.csv(
+                        String.valueOf(v))).collect(Collectors.joining(",")));
                 case JSON -> out.print((n == 1 ? "\n  " : ",\n  ") + Json.write(row, false));
                 default -> out.println(Json.write(row, false));
             }

@@ -23,7 +23,6 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -67,7 +66,6 @@ import reactor.core.publisher.Flux;
             "  datalake import ./crops --derived-from 665f1c2e8a9b4c3d2e1f0a9b --json > imported.json"
         })
 final class ImportCommand extends LakeCommand {
-    private static final int BAR_WIDTH = 30;
     /**
      * Files per {@code addData} call. Small, so progress moves as payloads are placed rather than once per lake
      * batch (1000 datums); two calls in flight keep the registry busy while a chunk's datums are inserted.
@@ -134,7 +132,8 @@ final class ImportCommand extends LakeCommand {
         if (dir == null) {
             throw new IllegalStateException("DIR was not validated");
         }
-        Progress progress = new Progress(err(), root().context().terminal(), files.size());
+        Progress progress = new Progress(err(), root().context().terminal(), "importing", "imported", "files",
+                files.size());
         Thread hook = root().context().program() ? new Thread(() -> onInterrupt(dir, progress),
                 "datalake-import-interrupt") : null;
         if (hook != null) {
@@ -319,43 +318,5 @@ final class ImportCommand extends LakeCommand {
 
     private static String relative(Path dir, Path file) {
         return dir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-    }
-
-    /** A progress bar redrawn in place on a terminal; a line per tenth of the work otherwise (logs, pipes). */
-    static final class Progress {
-        private final PrintStream err;
-        private final boolean terminal;
-        private final int total;
-        private int done;
-        private int lastTenth;
-
-        Progress(PrintStream err, boolean terminal, int total) {
-            this.err = err;
-            this.terminal = terminal;
-            this.total = total;
-        }
-
-        synchronized void advance() {
-            done++;
-            if (terminal) {
-                int filled = total == 0 ? BAR_WIDTH : done * BAR_WIDTH / total;
-                err.print(String.format(Locale.ROOT, "\rimporting [%s%s] %d/%d files", "#".repeat(filled),
-                        " ".repeat(BAR_WIDTH - filled), done, total));
-                err.flush();
-                return;
-            }
-            int tenth = total == 0 ? 10 : done * 10 / total;
-            if (tenth > lastTenth) {
-                lastTenth = tenth;
-                err.println("imported " + done + "/" + total + " files");
-            }
-        }
-
-        synchronized void finish() {
-            if (terminal && done > 0) {
-                err.println();
-                done = 0;
-            }
-        }
     }
 }

@@ -19,6 +19,7 @@ import io.datalake.dataset.CheckResult;
 import io.datalake.dataset.DatasetCheck;
 import io.datalake.dataset.DatasetInfo;
 import io.datalake.dataset.DatasetNotFoundException;
+import io.datalake.dataset.DatasetProgress;
 import io.datalake.dataset.DatasetSource;
 import io.datalake.dataset.Datasets;
 import io.datalake.dataset.DiffEntry;
@@ -191,20 +192,20 @@ public final class MongoDatasets implements Datasets {
     // ---- drafts ----
 
     @Override
-    public Mono<VersionInfo> createDraft(String dataset, DatasetSource source) {
+    public Mono<VersionInfo> createDraft(String dataset, DatasetSource source, DatasetProgress progress) {
         return Mono.defer(() -> {
             VersionRef.requireName(dataset);
             if (source instanceof DatasetSource.FromIds ids) {
                 requireColumn(ids.column());
                 return write(dataset, new SourceInfo("ids", null, null, null, null),
-                        Flux.from(ids.ids()).map(id -> Map.of(ids.column(), id)));
+                        Flux.from(ids.ids()).map(id -> Map.of(ids.column(), id)), progress);
             }
             if (source instanceof DatasetSource.FromQuery q) {
                 return write(dataset, new SourceInfo("query", q.query().toJson(), q.options().seed(),
-                        q.options().datumsWanted(), null), lake.queryRows(q.query(), q.options()));
+                        q.options().datumsWanted(), null), lake.queryRows(q.query(), q.options()), progress);
             }
             DatasetSource.FromVersion fv = (DatasetSource.FromVersion) source;
-            return resolve(fv.base()).flatMap(base -> fromVersion(dataset, base, fv));
+            return resolve(fv.base()).flatMap(base -> fromVersion(dataset, base, fv, progress));
         });
     }
 
@@ -214,7 +215,8 @@ public final class MongoDatasets implements Datasets {
      * removed row are listed ascending; a k-way merge of those lists then filters the base as it streams again in
      * manifest order. Every occurrence of a removed row is dropped. No removed rows: the base streams once.
      */
-    private Mono<VersionInfo> fromVersion(String dataset, VersionInfo base, DatasetSource.FromVersion fv) {
+    private Mono<VersionInfo> fromVersion(String dataset, VersionInfo base, DatasetSource.FromVersion fv,
+            DatasetProgress progress) {
         SourceInfo info = new SourceInfo("version", null, null, null, base.ref());
         List<String> cols = base.columns();
         int partitions = Partitions.count(base.rowCount(), partitionRows);
@@ -230,7 +232,7 @@ public final class MongoDatasets implements Datasets {
         return Partitions.withTempDir("datalake-version", dir -> Partitions.write(removed, dir, "removed", partitions)
                 .then(Mono.defer(() -> {
                     if (removedCount[0] == 0) {
-                        return write(dataset, info, Flux.concat(baseRows, added));
+                        return write(dataset, info, Flux.concat(baseRows, added), progress);
                     }
                     Flux<Map<String, ObjectId>> kept = Flux.using(
                             () -> new Partitions.DroppedRows(dir, partitions),
@@ -240,7 +242,7 @@ public final class MongoDatasets implements Datasets {
                     return Partitions.write(rows(base.id()), dir, "base", partitions)
                             .then(Mono.fromRunnable(() -> Partitions.writeDropped(dir, partitions, cols.size()))
                                     .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()))
-                            .then(write(dataset, info, Flux.concat(kept, added)));
+                            .then(write(dataset, info, Flux.concat(kept, added), progress));
                 })).flux()).single();
     }
 
@@ -258,8 +260,11 @@ public final class MongoDatasets implements Datasets {
     }
 
     /** Writes a draft: the version document first (incomplete), then the chunks, then completes it. */
-    private Mono<VersionInfo> write(String dataset, SourceInfo source, Flux<Map<String, ObjectId>> rows) {
+    private Mono<VersionInfo> write(String dataset, SourceInfo source, Flux<Map<String, ObjectId>> rows,
+            DatasetProgress progress) {
         ObjectId id = new ObjectId();
+        ProgressGuard reporter = new ProgressGuard(progress, "draft " + id + " of '" + dataset + "'");
+        long[] written = {0};
         Document version = new Document("_id", id).append(DATASET, dataset).append(SLOT, "draft:" + id)
                 .append(STATE, VersionState.DRAFT.name()).append("complete", false).append("rowCount", 0L)
                 .append("source", sourceDoc(source)).append("actor", settings.actor())
@@ -303,7 +308,8 @@ public final class MongoDatasets implements Datasets {
         });
         return create(dataset, "")
                 .then(server("creating draft of " + dataset, versions.insertOne(version)))
-                .thenMany(chunkDocs.concatMap(c -> server("writing rows of draft " + id, chunks.insertOne(c))))
+                .thenMany(chunkDocs.concatMap(c -> server("writing rows of draft " + id, chunks.insertOne(c))
+                        .doOnSuccess(r -> reporter.rows(written[0] += c.getInteger("n")))))
                 .then(Mono.defer(() -> {
                     List<String> cols = columns.get();
                     RowHasher h = hasher.get();
@@ -473,7 +479,9 @@ public final class MongoDatasets implements Datasets {
     // ---- audit and publish ----
 
     @Override
-    public Mono<AuditReport> audit(ObjectId draft, AuditOptions options, List<DatasetCheck> checks) {
+    public Mono<AuditReport> audit(ObjectId draft, AuditOptions options, List<DatasetCheck> checks,
+            DatasetProgress progress) {
+        ProgressGuard reporter = new ProgressGuard(progress, "the audit of draft " + draft);
         return version(draft).flatMap(v -> {
             if (v.state() != VersionState.DRAFT) {
                 return Mono.error(new ImmutableVersionException(describe(v), "audit"));
@@ -487,12 +495,17 @@ public final class MongoDatasets implements Datasets {
                 List<DatasetCheck> all = new ArrayList<>(BuiltInChecks.of(lake, datums, options,
                         v.rowCount(), v.columns().size(), partitionRows));
                 all.addAll(checks);
+                int[] number = {0};
                 return Flux.fromIterable(all)
-                        .concatMap(check -> Mono.defer(() -> check.run(rows(draft), options))
+                        .concatMap(check -> Mono.defer(() -> {
+                                    reporter.check(check.name(), ++number[0], all.size());
+                                    return check.run(reporter.counted(rows(draft)), options);
+                                })
                                 .onErrorResume(e -> !(e instanceof DatalakeException && ((DatalakeException) e)
                                         .isTransient()), e -> Mono.just(new CheckResult(check.name(), false, 0, 0,
                                         List.of(), "check threw " + e))))
                         .collectList()
+                        .flatMap(reporter::unlessFailed)
                         .flatMap(results -> {
                             AuditReport report = new AuditReport(hash, results, started, now(),
                                     settings.actor());
