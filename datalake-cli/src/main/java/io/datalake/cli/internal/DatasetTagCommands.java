@@ -4,6 +4,7 @@ import io.datalake.cli.internal.DatasetCommand.Format;
 import io.datalake.cli.internal.DatasetCommand.Printer;
 import io.datalake.dataset.Datasets;
 import io.datalake.dataset.TagMove;
+import io.datalake.dataset.VersionNotFoundException;
 import io.datalake.dataset.VersionRef;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +21,8 @@ final class DatasetTagCommands {
     }
 
     /** {@code dataset untag}. */
-    @Command(name = "untag", description = "Remove TAG from dataset NAME (the move is recorded). A tag that does "
-            + "not exist is left alone, with a note on stderr.",
+    @Command(name = "untag", description = "Remove TAG from dataset NAME (the move is recorded). Removing a tag "
+            + "that does not exist is an error (exit 1), so a mistyped tag is noticed.",
             footerHeading = "%nExamples:%n",
             footer = {"  datalake dataset untag street-scenes prod"})
     static final class Untag extends DatasetCommand.Sub {
@@ -43,9 +44,8 @@ final class DatasetTagCommands {
             String t = LakeCommand.required(tag, "TAG");
             Optional<TagMove> move = datasets.untag(dataset, t).blockOptional();
             if (move.isEmpty()) {
-                root().context().err().println("datalake dataset untag: " + dataset + " has no tag '" + t
-                        + "'; nothing changed");
-                return 0;
+                // Like `git tag -d`: a typo must not look like success in a script.
+                throw new VersionNotFoundException(dataset + "@" + t);
             }
             out().println("removed " + dataset + "@" + t + " (was " + move.get().from() + ")");
             return 0;
