@@ -174,13 +174,17 @@ final class Partitions {
     /**
      * For each partition, the row numbers of {@code base} rows equal to some row of {@code removed} (every
      * occurrence), written ascending to {@code dir/drop-<p>}.
+     *
+     * @throws io.datalake.InvalidArgumentException if a removed row is not a row of the base, naming it
      */
-    static void writeDropped(Path dir, int partitions, int width) {
+    static void writeDropped(Path dir, int partitions, List<String> columns, String base) {
+        int width = columns.size();
         for (int p = 0; p < partitions; p++) {
             java.util.Set<Key> removed = new java.util.HashSet<>();
             for (Entry e : read(dir, "removed", p, width)) {
                 removed.add(e.key());
             }
+            java.util.Set<Key> unmatched = new java.util.HashSet<>(removed);
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                     Files.newOutputStream(file(dir, "drop", p)), 8192))) {
                 if (removed.isEmpty()) {
@@ -189,10 +193,19 @@ final class Partitions {
                 for (Entry e : read(dir, "base", p, width)) {
                     if (removed.contains(e.key())) {
                         out.writeLong(e.row());
+                        unmatched.remove(e.key());
                     }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+            // A removed row the base does not have is most likely a mistake (a wrong id, the wrong base): refused.
+            for (Key k : unmatched) {
+                java.util.Map<String, String> row = new java.util.LinkedHashMap<>();
+                for (int c = 0; c < width; c++) {
+                    row.put(columns.get(c), k.id(c).toHexString());
+                }
+                throw new io.datalake.InvalidArgumentException("removed row " + row + " is not a row of " + base);
             }
         }
     }
