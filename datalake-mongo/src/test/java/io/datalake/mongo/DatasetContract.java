@@ -595,6 +595,72 @@ abstract class DatasetContract {
     }
 
     @Test
+    void aFailedCreateDraftLeavesNoDraftAndNoRowsBehind() {
+        Datalake lake = lake();
+        Datasets ds = lake.datasets();
+        assertThatThrownBy(() -> ds.createDraft("f", DatasetSource.ids("image", List.of())).block())
+                .isInstanceOf(io.datalake.InvalidArgumentException.class).hasMessageContaining("no rows");
+        Flux<ObjectId> broken = Flux.concat(Flux.range(0, 15_000).map(i -> new ObjectId()),
+                Flux.error(new IllegalStateException("the source broke")));
+        assertThatThrownBy(() -> ds.createDraft("f", DatasetSource.ids("image", broken)).block())
+                .isInstanceOf(io.datalake.DatalakeException.class).hasMessageContaining("the source broke");
+        assertThat(ds.drafts(java.time.Duration.ZERO).collectList().block()).isEmpty();
+        try (MongoClient client = MongoClients.create(connectionString())) {
+            assertThat(raw(client, "datasetChunks").countDocuments()).isZero();
+            long versionsBefore = raw(client, "datasetVersions").countDocuments();
+            List<Map<String, Object>> levels = new ArrayList<>();
+            levels.add(Map.of("column", "c0"));
+            for (int i = 1; i <= 64; i++) { // 65 levels, one more than MongoDatasets.MAX_COLUMNS
+                levels.add(Map.of("column", "c" + i, "derived_from", "c" + (i - 1)));
+            }
+            assertThatThrownBy(() -> ds.createDraft("f", DatasetSource.query(io.datalake.query.Query.fromMaps(levels),
+                    io.datalake.query.QueryOptions.defaults())).block())
+                    .isInstanceOf(io.datalake.InvalidArgumentException.class).hasMessageContaining("64 columns");
+            assertThat(raw(client, "datasetVersions").countDocuments()).isEqualTo(versionsBefore);
+        }
+    }
+
+    @Test
+    void aPublishRacingADiscardEitherPublishesWithAllRowsOrDiscards() {
+        Datalake lake = lake();
+        Datasets ds = lake.datasets();
+        List<ObjectId> ids = images(lake, 3);
+        for (int round = 0; round < 10; round++) {
+            VersionInfo d = ds.createDraft("race", DatasetSource.ids("image", ids)).block();
+            ds.audit(d.id(), AuditOptions.defaults(), List.of()).block();
+            Mono<String> publish = ds.publish(d.id()).map(v -> "published")
+                    .onErrorResume(PublishConflictException.class, e -> Mono.just("refused"));
+            Mono<String> discard = ds.discard(d.id()).thenReturn("discarded")
+                    .onErrorResume(ImmutableVersionException.class, e -> Mono.just("refused"));
+            List<String> outcome = Flux.merge(publish.subscribeOn(Schedulers.parallel()),
+                    discard.subscribeOn(Schedulers.parallel())).collectList().block();
+            assertThat(outcome).as("round " + round).containsExactlyInAnyOrder(
+                    outcome.contains("published") ? "published" : "discarded", "refused");
+            VersionInfo after = ds.version(d.id()).block();
+            if (after.state() == VersionState.PUBLISHED) {
+                assertThat(ds.rows(after.ref()).map(r -> r.get("image")).collectList().block()).isEqualTo(ids);
+            } else {
+                assertThat(after.state()).isEqualTo(VersionState.DISCARDED);
+            }
+        }
+    }
+
+    @Test
+    void aNegativeAgeIsRefusedAndADiscardedDraftHasNoRowsToRead() {
+        Datalake lake = lake();
+        Datasets ds = lake.datasets();
+        VersionInfo draft = ds.createDraft("young", DatasetSource.ids("image", images(lake, 2))).block();
+        assertThatThrownBy(() -> ds.collectGarbage(java.time.Duration.ofHours(-1)).block())
+                .isInstanceOf(io.datalake.InvalidArgumentException.class).hasMessageContaining("negative");
+        assertThatThrownBy(() -> ds.drafts(java.time.Duration.ofHours(-1)).blockLast())
+                .isInstanceOf(io.datalake.InvalidArgumentException.class);
+        assertThat(ds.version(draft.id()).block().state()).isEqualTo(VersionState.DRAFT);
+        ds.discard(draft.id()).block();
+        assertThatThrownBy(() -> ds.rows(draft.id()).blockLast()).isInstanceOf(VersionNotFoundException.class)
+                .hasMessageContaining("discarded");
+    }
+
+    @Test
     void aProcessKilledBetweenAuditAndPublishLeavesADraftThatCanBePublishedLater() throws Exception {
         Datalake lake = lake();
         Datasets ds = lake.datasets();

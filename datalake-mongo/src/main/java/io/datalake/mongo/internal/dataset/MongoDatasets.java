@@ -244,7 +244,8 @@ public final class MongoDatasets implements Datasets {
             }
             if (source instanceof DatasetSource.FromQuery q) {
                 return write(dataset, new SourceInfo("query", q.query().toJson(), q.options().seed(),
-                        q.options().datumsWanted(), null), lake.queryRows(q.query(), q.options()), null);
+                        q.options().datumsWanted(), null), lake.queryRows(q.query(), q.options()),
+                        q.query().outputColumns());
             }
             DatasetSource.FromVersion fv = (DatasetSource.FromVersion) source;
             return resolve(fv.base()).flatMap(base -> fromVersion(dataset, base, fv));
@@ -381,7 +382,7 @@ public final class MongoDatasets implements Datasets {
         }
         return create(dataset, "")
                 .then(server("creating draft of " + dataset, versions.insertOne(version)))
-                .thenMany(chunkDocs.concatMap(c -> server("writing rows of draft " + id, chunks.insertOne(c))))
+                .then(chunkDocs.concatMap(c -> server("writing rows of draft " + id, chunks.insertOne(c))).then()
                 .then(Mono.defer(() -> {
                     List<String> cols = columns.get();
                     RowHasher h = hasher.get();
@@ -397,7 +398,22 @@ public final class MongoDatasets implements Datasets {
                                     : Mono.error(new ImmutableVersionException(dataset + " draft " + id,
                                             "writing rows", "was discarded while its rows were being written")));
                 }))
+                // A failed or cancelled write leaves no draft behind: discarded at once (a killed process leaves
+                // an incomplete draft, which collectGarbage removes).
+                .onErrorResume(e -> abandon(id).onErrorResume(x -> Mono.empty()).then(Mono.error(
+                        e instanceof DatalakeException ? e : new io.datalake.DatalakeNonTransientException(
+                                "the source of a draft of '" + dataset + "' failed: " + e, e))))
+                .doOnCancel(() -> abandon(id).subscribe(null, e -> LOG.warn("could not discard the cancelled "
+                        + "draft {} of '{}'; collectGarbage will", id, dataset, e))))
                 .then(Mono.defer(() -> version(id)));
+    }
+
+    /** Discards a draft this process was writing, and its chunks. */
+    private Mono<Void> abandon(ObjectId id) {
+        return server("discarding the failed draft " + id, versions.updateOne(Filters.and(Filters.eq("_id", id),
+                        Filters.eq(STATE, VersionState.DRAFT.name())), Updates.set(STATE,
+                        VersionState.DISCARDED.name())))
+                .then(deleteChunks(id));
     }
 
     private static Document sourceDoc(SourceInfo s) {
@@ -509,6 +525,9 @@ public final class MongoDatasets implements Datasets {
      */
     private Flux<Row> readRows(VersionInfo v, long fromRow) {
         List<String> cols = v.columns();
+        if (v.state() == VersionState.DISCARDED) {
+            return Flux.error(new VersionNotFoundException(describe(v) + " (discarded, its rows are deleted)"));
+        }
         if (!v.complete() || cols.isEmpty()) {
             return Flux.empty(); // an incomplete draft: its columns are not known yet
         }
@@ -773,6 +792,10 @@ public final class MongoDatasets implements Datasets {
 
     @Override
     public Flux<VersionInfo> drafts(Duration olderThan) {
+        if (olderThan.isNegative()) {
+            // now() minus a negative age is in the future: every draft, even one started a moment ago.
+            return Flux.error(new InvalidArgumentException("olderThan must not be negative, was " + olderThan));
+        }
         Date before = Date.from(now().minus(olderThan));
         return serverMany("listing drafts", versions.find(Filters.and(Filters.eq(STATE, VersionState.DRAFT.name()),
                         Filters.lte(CREATED_AT, before))).sort(Sorts.ascending(CREATED_AT)))
@@ -782,6 +805,9 @@ public final class MongoDatasets implements Datasets {
 
     @Override
     public Mono<Long> collectGarbage(Duration olderThan) {
+        if (olderThan.isNegative()) {
+            return Mono.error(new InvalidArgumentException("olderThan must not be negative, was " + olderThan));
+        }
         Mono<Long> drafts = drafts(olderThan).concatMap(v -> discard(v.id()).thenReturn(1L)
                         .onErrorResume(ImmutableVersionException.class, e -> Mono.just(0L)))
                 .reduce(0L, Long::sum);

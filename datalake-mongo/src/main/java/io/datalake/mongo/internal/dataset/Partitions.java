@@ -150,25 +150,62 @@ final class Partitions {
         return dir.resolve(name + "-" + p);
     }
 
-    /** Reads partition {@code p} back in the order it was written. */
-    static List<Entry> read(Path dir, String name, int p, int width) {
-        List<Entry> entries = new ArrayList<>();
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                Files.newInputStream(file(dir, name, p)), 8192))) {
-            while (true) {
-                long row;
+    /**
+     * Reads partition {@code p} back in the order it was written, one record at a time: a partition is never held
+     * whole, so a skewed one (millions of equal rows) costs no memory here. Each iteration opens the file and
+     * closes it at its end.
+     */
+    static Iterable<Entry> read(Path dir, String name, int p, int width) {
+        return () -> new java.util.Iterator<Entry>() {
+            private final DataInputStream in = open();
+            private @org.jspecify.annotations.Nullable Entry next = advance();
+
+            private DataInputStream open() {
                 try {
-                    row = in.readLong();
-                } catch (EOFException end) {
-                    return entries;
+                    return new DataInputStream(new BufferedInputStream(Files.newInputStream(file(dir, name, p)),
+                            8192));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-                byte[] b = new byte[width * 12];
-                in.readFully(b);
-                entries.add(new Entry(row, new Key(b)));
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+
+            private @org.jspecify.annotations.Nullable Entry advance() {
+                try {
+                    long row;
+                    try {
+                        row = in.readLong();
+                    } catch (EOFException end) {
+                        in.close();
+                        return null;
+                    }
+                    byte[] b = new byte[width * 12];
+                    in.readFully(b);
+                    return new Entry(row, new Key(b));
+                } catch (IOException e) {
+                    try {
+                        in.close();
+                    } catch (IOException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public Entry next() {
+                Entry e = next;
+                if (e == null) {
+                    throw new java.util.NoSuchElementException();
+                }
+                next = advance();
+                return e;
+            }
+        };
     }
 
     /**
