@@ -661,6 +661,49 @@ abstract class DatasetContract {
     }
 
     @Test
+    void aProcessKilledWhileWritingRowsLeavesAnIncompleteDraftThatGarbageCollectionRemoves() throws Exception {
+        Datalake lake = lake();
+        Datasets ds = lake.datasets();
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(List.of(javaCommand, "-Xmx128m", "-cp",
+                System.getProperty("java.class.path"), DatasetCrashChild.class.getName(), connectionString(),
+                database, "writing")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String line;
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            line = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    for (String l = out.readLine(); l != null; l = out.readLine()) {
+                        if (l.startsWith("WRITING")) {
+                            return l;
+                        }
+                    }
+                    return "";
+                } catch (java.io.IOException e) {
+                    return "";
+                }
+            }).get(2, java.util.concurrent.TimeUnit.MINUTES);
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(1, java.util.concurrent.TimeUnit.MINUTES);
+        }
+        assertThat(line).isEqualTo("WRITING");
+        List<VersionInfo> left = ds.drafts(java.time.Duration.ZERO).collectList().block();
+        assertThat(left).singleElement().satisfies(d -> {
+            assertThat(d.dataset()).isEqualTo("crashw");
+            assertThat(d.complete()).isFalse();
+        });
+        assertThatThrownBy(() -> ds.resolve(VersionRef.latest("crashw")).block())
+                .isInstanceOf(VersionNotFoundException.class);
+        assertThatThrownBy(() -> ds.publish(left.get(0).id()).block()).isInstanceOf(NotAuditedException.class)
+                .hasMessageContaining("incomplete");
+        assertThat(ds.collectGarbage(java.time.Duration.ZERO).block()).isEqualTo(1);
+        try (MongoClient client = MongoClients.create(connectionString())) {
+            assertThat(raw(client, "datasetChunks").countDocuments()).isZero();
+        }
+    }
+
+    @Test
     void aProcessKilledBetweenAuditAndPublishLeavesADraftThatCanBePublishedLater() throws Exception {
         Datalake lake = lake();
         Datasets ds = lake.datasets();
