@@ -480,7 +480,7 @@ public final class MongoDatasets implements Datasets {
                 return Mono.error(new VersionNotFoundException(ref.toString()));
             }
             return server("resolving " + ref, versions.find(Filters.eq(SLOT, name + "@" + number)).first())
-                    .filter(v -> VersionState.PUBLISHED.name().equals(v.getString(STATE)))
+                    .filter(v -> VersionState.PUBLISHED.name().equals(v.get(STATE)))
                     .switchIfEmpty(Mono.error(() -> new VersionNotFoundException(ref.toString())))
                     .flatMap(this::withTags);
         });
