@@ -9,7 +9,7 @@ package io.datalake.dataset;
  * at once, with counts that increase within a step; the last count of a step that reads every row is its total.
  * They run on the lake's I/O threads, so a callback must be quick and must not block. A callback that throws fails
  * the operation with a {@link io.datalake.DatalakeException} whose cause is the thrown exception; the operation
- * stops as soon as it can and records nothing more (a draft stays incomplete, an audit records no report).
+ * stops as soon as it can and records nothing more (a draft is discarded, an audit records no report).
  *
  * <pre>{@code
  * ds.createDraft("street-scenes", source, done -> bar.set(done)).block();

@@ -38,9 +38,10 @@ public interface Datasets {
 
     /**
      * Starts a draft of a new version and streams the source's rows into it with bounded memory. The dataset is
-     * created if it does not exist. The draft is invisible to {@code latest} and tags. If the stream fails or
-     * the process dies, the draft stays incomplete ({@link VersionInfo#complete()} false) and can be discarded
-     * or garbage-collected.
+     * created if it does not exist. The draft is invisible to {@code latest} and tags. If the source fails, is
+     * empty or the subscription is cancelled, the draft is discarded and its rows deleted before the error is
+     * signalled; if the process dies meanwhile, the draft stays incomplete ({@link VersionInfo#complete()} false),
+     * can never be audited or published, and is removed by {@link #collectGarbage}.
      *
      * @param dataset the dataset name
      * @param source where the rows come from
@@ -65,7 +66,7 @@ public interface Datasets {
      * @throws io.datalake.InvalidArgumentException (signalled) as {@link #createDraft(String, DatasetSource)}
      * @throws VersionNotFoundException (signalled) if the base version of a version source does not exist
      * @throws io.datalake.DatalakeException (signalled) if the progress callback throws (its exception is the
-     *     cause); the draft stays incomplete
+     *     cause); the draft is discarded as for a failing source
      */
     Mono<VersionInfo> createDraft(String dataset, DatasetSource source, DatasetProgress progress);
 

@@ -23,6 +23,19 @@ public class ImmutableVersionException extends DatalakeNonTransientException {
     }
 
     /**
+     * Creates the exception for a version that cannot change for another reason than being published, e.g. a
+     * draft discarded while its rows were being written.
+     *
+     * @param version the version, e.g. a draft id
+     * @param operation what was refused, e.g. {@code "writing rows"}
+     * @param reason why, e.g. {@code "it was discarded"}
+     */
+    public ImmutableVersionException(String version, String operation, String reason) {
+        super(operation + " refused: version " + version + " " + reason);
+        this.version = version;
+    }
+
+    /**
      * Returns the version that was not changed.
      *
      * @return the version

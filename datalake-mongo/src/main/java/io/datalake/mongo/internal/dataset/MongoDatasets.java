@@ -24,6 +24,7 @@ import io.datalake.dataset.DatasetSource;
 import io.datalake.dataset.Datasets;
 import io.datalake.dataset.DiffEntry;
 import io.datalake.dataset.ImmutableVersionException;
+import io.datalake.dataset.MalformedDatasetException;
 import io.datalake.dataset.NotAuditedException;
 import io.datalake.dataset.PublishConflictException;
 import io.datalake.dataset.Row;
@@ -70,6 +71,14 @@ public final class MongoDatasets implements Datasets {
     static final String CHUNK_INDEX = "c";
     static final String CHUNK_IDS = "ids";
     private static final int ID_BATCH = 1000;
+    /**
+     * Columns a version may have: a chunk of {@value #CHUNK_ROWS} rows of 64 ids is about 13 MB of BSON, below the
+     * 16 MB document limit. (A query has at most 100 levels; more than 64 columns is refused with a clear error.)
+     */
+    public static final int MAX_COLUMNS = 64;
+    /** The longest column name and user check name accepted. */
+    static final int MAX_NAME_CHARS = 256;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MongoDatasets.class);
 
     /** Rows a partition of the duplicate check and of diff aims at; tests lower it to cover many partitions. */
     private final int partitionRows;
@@ -79,6 +88,10 @@ public final class MongoDatasets implements Datasets {
     private final MongoCollection<Document> chunks;
     private final MongoCollection<Document> tagMoves;
     private final MongoCollection<Document> datums;
+    private final String datasetsName;
+    private final String versionsName;
+    private final String chunksName;
+    private final String tagMovesName;
     private final Datalake lake;
     private final DatalakeSettings settings;
 
@@ -102,6 +115,10 @@ public final class MongoDatasets implements Datasets {
         this.chunks = database.getCollection(base + ".datasetChunks").withTimeout(ms, TimeUnit.MILLISECONDS);
         this.tagMoves = database.getCollection(base + ".datasetTagMoves").withTimeout(ms, TimeUnit.MILLISECONDS);
         this.datums = database.getCollection(base).withTimeout(ms, TimeUnit.MILLISECONDS);
+        this.datasetsName = base + ".datasets";
+        this.versionsName = base + ".datasetVersions";
+        this.chunksName = base + ".datasetChunks";
+        this.tagMovesName = base + ".datasetTagMoves";
         this.lake = lake;
         this.settings = settings;
         this.partitionRows = partitionRows;
@@ -160,33 +177,59 @@ public final class MongoDatasets implements Datasets {
                 .flatMap(d -> latestNumber(name).map(n -> toInfo(d, n)).defaultIfEmpty(toInfo(d, null)));
     }
 
-    private static DatasetInfo toInfo(Document d, @Nullable Integer latest) {
-        Map<String, Integer> tags = new LinkedHashMap<>();
-        Document t = d.get("tags", Document.class);
-        if (t != null) {
-            t.forEach((k, v) -> {
-                if (v instanceof Number n) {
-                    tags.put(k, n.intValue());
-                }
-            });
+    /** Reads a dataset document, checking the fields the library relies on ({@link MalformedDatasetException}). */
+    private DatasetInfo toInfo(Document d, @Nullable Integer latest) {
+        String where = datasetsName + " " + VersionDocs.describeId(d.get("_id"));
+        if (!(d.get("_id") instanceof String name)) {
+            throw new MalformedDatasetException(where, "its _id is not a string");
         }
-        Date created = d.getDate(CREATED_AT);
-        return new DatasetInfo(d.getString("_id"), String.valueOf(d.get("description", "")), latest, tags,
-                created == null ? Instant.EPOCH : created.toInstant(), String.valueOf(d.get("actor", "")));
+        Map<String, Integer> tags = new LinkedHashMap<>();
+        Object t = d.get("tags");
+        if (t instanceof Document doc) {
+            doc.forEach((k, v) -> {
+                if (!(v instanceof Integer n)) {
+                    throw new MalformedDatasetException(where, "tag '" + k + "' is " + v + ", not a version number");
+                }
+                tags.put(k, n);
+            });
+        } else if (t != null) {
+            throw new MalformedDatasetException(where, "'tags' is not a document");
+        }
+        Object created = d.get(CREATED_AT);
+        if (created != null && !(created instanceof Date)) {
+            throw new MalformedDatasetException(where, "'createdAt' is not a date");
+        }
+        return new DatasetInfo(name, String.valueOf(d.get("description", "")), latest, tags,
+                created == null ? Instant.EPOCH : ((Date) created).toInstant(), String.valueOf(d.get("actor", "")));
     }
 
     private Mono<Integer> latestNumber(String name) {
         return server("finding latest of " + name, versions
                         .find(Filters.and(Filters.eq(DATASET, name), Filters.eq(STATE, VersionState.PUBLISHED.name())))
                         .sort(Sorts.descending(NUMBER)).projection(new Document(NUMBER, 1)).first())
-                .map(d -> d.getInteger(NUMBER));
+                .map(d -> {
+                    if (d.get(NUMBER) instanceof Integer n && n >= 1) {
+                        return n;
+                    }
+                    throw new MalformedDatasetException(versionsName + " " + VersionDocs.describeId(d.get("_id")),
+                            "a published version of '" + name + "' has 'number' " + d.get(NUMBER)
+                                    + ", not a positive 32-bit integer");
+                });
     }
 
     @Override
     public Flux<DatasetInfo> datasets() {
         return serverMany("listing datasets", datasets.find().sort(Sorts.ascending("_id")))
-                .concatMap(d -> latestNumber(d.getString("_id")).map(n -> toInfo(d, n))
-                        .defaultIfEmpty(toInfo(d, null)));
+                .concatMap(d -> Mono.defer(() -> {
+                    DatasetInfo info = toInfo(d, null);
+                    return latestNumber(info.name()).map(n -> toInfo(d, n)).defaultIfEmpty(info);
+                }).onErrorResume(MalformedDatasetException.class, e -> skip(e)));
+    }
+
+    /** Listings skip a foreign or damaged document, with a warning, and answer for the rest. */
+    private static <T> Mono<T> skip(MalformedDatasetException e) {
+        LOG.warn("skipping a dataset document: {}", e.getMessage());
+        return Mono.empty();
     }
 
     // ---- drafts ----
@@ -198,11 +241,13 @@ public final class MongoDatasets implements Datasets {
             if (source instanceof DatasetSource.FromIds ids) {
                 requireColumn(ids.column());
                 return write(dataset, new SourceInfo("ids", null, null, null, null),
-                        Flux.from(ids.ids()).map(id -> Map.of(ids.column(), id)), progress);
+                        Flux.from(ids.ids()).map(id -> Map.of(ids.column(), id)), List.of(ids.column()),
+                        progress);
             }
             if (source instanceof DatasetSource.FromQuery q) {
                 return write(dataset, new SourceInfo("query", q.query().toJson(), q.options().seed(),
-                        q.options().datumsWanted(), null), lake.queryRows(q.query(), q.options()), progress);
+                        q.options().datumsWanted(), null), lake.queryRows(q.query(), q.options()),
+                        q.query().outputColumns(), progress);
             }
             DatasetSource.FromVersion fv = (DatasetSource.FromVersion) source;
             return resolve(fv.base()).flatMap(base -> fromVersion(dataset, base, fv, progress));
@@ -224,44 +269,75 @@ public final class MongoDatasets implements Datasets {
         long[] removedCount = {0};
         Flux<Row> removed = Flux.from(fv.removed()).map(r -> {
             requireColumns(cols, r);
+            if (removedCount[0] >= base.rowCount()) {
+                // Removed rows must be base rows: more of them than the base has is a mistake, and stopping here
+                // keeps the per-partition sets of removed rows as small as the base's partitions.
+                throw new InvalidArgumentException("more rows to remove than the " + base.rowCount() + " rows of "
+                        + base.ref());
+            }
             Map<String, ObjectId> ordered = new LinkedHashMap<>();
-            cols.forEach(c -> ordered.put(c, java.util.Objects.requireNonNull(r.get(c))));
+            cols.forEach(c -> ordered.put(c, r.get(c)));
             return new Row(removedCount[0]++, ordered);
         });
-        Flux<Map<String, ObjectId>> baseRows = rows(base.id()).map(Row::columns);
+        Flux<Map<String, ObjectId>> baseRows = readRows(base, 0).map(Row::columns);
         return Partitions.withTempDir("datalake-version", dir -> Partitions.write(removed, dir, "removed", partitions)
                 .then(Mono.defer(() -> {
                     if (removedCount[0] == 0) {
-                        return write(dataset, info, Flux.concat(baseRows, added), progress);
+                        return write(dataset, info, Flux.concat(baseRows, added), cols, progress);
                     }
                     Flux<Map<String, ObjectId>> kept = Flux.using(
                             () -> new Partitions.DroppedRows(dir, partitions),
-                            drop -> rows(base.id()).publishOn(reactor.core.scheduler.Schedulers.boundedElastic(), 256)
+                            drop -> readRows(base, 0).publishOn(reactor.core.scheduler.Schedulers.boundedElastic(), 256)
                                     .filter(r -> !drop.dropped(r.number())).map(Row::columns),
                             Partitions.DroppedRows::close);
-                    return Partitions.write(rows(base.id()), dir, "base", partitions)
-                            .then(Mono.fromRunnable(() -> Partitions.writeDropped(dir, partitions, cols.size()))
+                    return Partitions.write(readRows(base, 0), dir, "base", partitions)
+                            .then(Mono.fromRunnable(() -> Partitions.writeDropped(dir, partitions, cols,
+                                            base.ref().toString()))
                                     .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()))
-                            .then(write(dataset, info, Flux.concat(kept, added), progress));
+                            .then(write(dataset, info, Flux.concat(kept, added), cols, progress));
                 })).flux()).single();
     }
 
     private static void requireColumns(List<String> columns, Map<String, ObjectId> row) {
-        if (!row.keySet().equals(new HashSet<>(columns))) {
+        if (!row.keySet().equals(new HashSet<>(columns))
+                || row.values().stream().anyMatch(java.util.Objects::isNull)) {
             throw new InvalidArgumentException("row " + row + " has columns " + row.keySet() + ", the version has "
-                    + columns);
+                    + columns + " (each with a datum id)");
         }
     }
 
+    /**
+     * Column names: 1 to 256 characters, no leading '$', no '.', no control characters (the content hash ends each
+     * name with a 0x00 byte, so a name holding one could hash like two columns).
+     */
     private static void requireColumn(String column) {
-        if (column.isEmpty() || column.length() > 256 || column.startsWith("$") || column.contains(".")) {
-            throw new InvalidArgumentException("invalid column name '" + column + "'");
+        boolean control = column.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f);
+        if (column.isEmpty() || column.length() > MAX_NAME_CHARS || column.startsWith("$") || column.contains(".")
+                || control) {
+            String shown = column.length() > 64 ? column.substring(0, 64) + "... (" + column.length()
+                    + " characters)" : column;
+            throw new InvalidArgumentException("invalid column name '" + shown.replaceAll("\\p{Cntrl}", "?")
+                    + "': column names have 1 to " + MAX_NAME_CHARS
+                    + " characters, no leading '$', no '.', no control characters");
         }
     }
 
-    /** Writes a draft: the version document first (incomplete), then the chunks, then completes it. */
+    private static List<String> requireColumnList(List<String> columns) {
+        if (columns.size() > MAX_COLUMNS) {
+            throw new InvalidArgumentException("a version has at most " + MAX_COLUMNS + " columns, the rows have "
+                    + columns.size());
+        }
+        columns.forEach(MongoDatasets::requireColumn);
+        return List.copyOf(columns);
+    }
+
+    /**
+     * Writes a draft: the version document first (incomplete), then the chunks, then completes it, so no chunk
+     * exists before its version document. {@code knownColumns}, when given, fixes the column order (else the first
+     * row's).
+     */
     private Mono<VersionInfo> write(String dataset, SourceInfo source, Flux<Map<String, ObjectId>> rows,
-            DatasetProgress progress) {
+            @Nullable List<String> knownColumns, DatasetProgress progress) {
         ObjectId id = new ObjectId();
         ProgressGuard reporter = new ProgressGuard(progress, "draft " + id + " of '" + dataset + "'");
         long[] written = {0};
@@ -269,15 +345,15 @@ public final class MongoDatasets implements Datasets {
                 .append(STATE, VersionState.DRAFT.name()).append("complete", false).append("rowCount", 0L)
                 .append("source", sourceDoc(source)).append("actor", settings.actor())
                 .append(CREATED_AT, Date.from(now()));
-        AtomicReference<List<String>> columns = new AtomicReference<>();
-        AtomicReference<RowHasher> hasher = new AtomicReference<>();
+        AtomicReference<List<String>> columns = new AtomicReference<>(knownColumns);
+        AtomicReference<RowHasher> hasher = new AtomicReference<>(knownColumns == null ? null
+                : new RowHasher(knownColumns));
         long[] count = {0};
         Flux<Document> chunkDocs = rows.map(r -> {
             List<String> cols = columns.get();
             RowHasher h = hasher.get();
             if (cols == null || h == null) {
-                cols = List.copyOf(r.keySet());
-                cols.forEach(MongoDatasets::requireColumn);
+                cols = requireColumnList(List.copyOf(r.keySet()));
                 columns.set(cols);
                 h = new RowHasher(cols);
                 hasher.set(h);
@@ -306,23 +382,44 @@ public final class MongoDatasets implements Datasets {
             return new Document(CHUNK_VERSION, id).append(CHUNK_INDEX, t.getT1().intValue())
                     .append("n", t.getT2().size()).append(CHUNK_IDS, flat);
         });
+        if (knownColumns != null) {
+            requireColumnList(knownColumns);
+        }
         return create(dataset, "")
                 .then(server("creating draft of " + dataset, versions.insertOne(version)))
-                .thenMany(chunkDocs.concatMap(c -> server("writing rows of draft " + id, chunks.insertOne(c))
-                        .doOnSuccess(r -> reporter.rows(written[0] += c.getInteger("n")))))
+                .then(chunkDocs.concatMap(c -> server("writing rows of draft " + id, chunks.insertOne(c))
+                        .doOnSuccess(r -> reporter.rows(written[0] += c.getInteger("n")))).then())
                 .then(Mono.defer(() -> {
                     List<String> cols = columns.get();
                     RowHasher h = hasher.get();
-                    if (cols == null || h == null) {
+                    if (cols == null || h == null || count[0] == 0) {
                         return Mono.error(new InvalidArgumentException("the source of draft " + id + " of '"
                                 + dataset + "' has no rows; a version needs at least one row"));
                     }
                     return server("completing draft " + id, versions.updateOne(
                             Filters.and(Filters.eq("_id", id), Filters.eq(STATE, VersionState.DRAFT.name())),
                             Updates.combine(Updates.set("complete", true), Updates.set("rowCount", count[0]),
-                                    Updates.set("columns", cols), Updates.set("contentHash", h.hex()))));
+                                    Updates.set("columns", cols), Updates.set("contentHash", h.hex()))))
+                            .flatMap(r -> r.getMatchedCount() == 1 ? Mono.<Void>empty()
+                                    : Mono.error(new ImmutableVersionException(dataset + " draft " + id,
+                                            "writing rows", "was discarded while its rows were being written")));
                 }))
+                // A failed or cancelled write leaves no draft behind: discarded at once (a killed process leaves
+                // an incomplete draft, which collectGarbage removes).
+                .onErrorResume(e -> abandon(id).onErrorResume(x -> Mono.empty()).then(Mono.error(
+                        e instanceof DatalakeException ? e : new io.datalake.DatalakeNonTransientException(
+                                "the source of a draft of '" + dataset + "' failed: " + e, e))))
+                .doOnCancel(() -> abandon(id).subscribe(null, e -> LOG.warn("could not discard the cancelled "
+                        + "draft {} of '{}'; collectGarbage will", id, dataset, e))))
                 .then(Mono.defer(() -> version(id)));
+    }
+
+    /** Discards a draft this process was writing, and its chunks. */
+    private Mono<Void> abandon(ObjectId id) {
+        return server("discarding the failed draft " + id, versions.updateOne(Filters.and(Filters.eq("_id", id),
+                        Filters.eq(STATE, VersionState.DRAFT.name())), Updates.set(STATE,
+                        VersionState.DISCARDED.name())))
+                .then(deleteChunks(id));
     }
 
     private static Document sourceDoc(SourceInfo s) {
@@ -352,22 +449,25 @@ public final class MongoDatasets implements Datasets {
     }
 
     private Mono<VersionInfo> withTags(Document v) {
-        Integer number = v.getInteger(NUMBER);
-        if (number == null) {
-            return Mono.just(VersionDocs.toInfo(v, List.of()));
-        }
-        return server("reading tags", datasets.find(Filters.eq("_id", v.getString(DATASET))).first())
-                .map(d -> {
-                    List<String> tags = new ArrayList<>();
-                    toInfo(d, null).tags().forEach((t, n) -> {
-                        if (n.equals(number)) {
-                            tags.add(t);
-                        }
-                    });
-                    tags.sort(null);
-                    return VersionDocs.toInfo(v, tags);
-                })
-                .defaultIfEmpty(VersionDocs.toInfo(v, List.of()));
+        return Mono.defer(() -> {
+            VersionInfo info = VersionDocs.toInfo(v, List.of(), versionsName);
+            Integer number = info.number();
+            if (number == null) {
+                return Mono.just(info);
+            }
+            return server("reading tags", datasets.find(Filters.eq("_id", info.dataset())).first())
+                    .map(d -> {
+                        List<String> tags = new ArrayList<>();
+                        toInfo(d, null).tags().forEach((t, n) -> {
+                            if (n.equals(number)) {
+                                tags.add(t);
+                            }
+                        });
+                        tags.sort(null);
+                        return VersionDocs.toInfo(v, tags, versionsName);
+                    })
+                    .defaultIfEmpty(info);
+        });
     }
 
     @Override
@@ -386,7 +486,7 @@ public final class MongoDatasets implements Datasets {
                 return Mono.error(new VersionNotFoundException(ref.toString()));
             }
             return server("resolving " + ref, versions.find(Filters.eq(SLOT, name + "@" + number)).first())
-                    .filter(v -> VersionState.PUBLISHED.name().equals(v.getString(STATE)))
+                    .filter(v -> VersionState.PUBLISHED.name().equals(v.get(STATE)))
                     .switchIfEmpty(Mono.error(() -> new VersionNotFoundException(ref.toString())))
                     .flatMap(this::withTags);
         });
@@ -398,16 +498,17 @@ public final class MongoDatasets implements Datasets {
                         .find(Filters.and(Filters.eq(DATASET, dataset),
                                 Filters.eq(STATE, VersionState.PUBLISHED.name())))
                         .sort(Sorts.ascending(NUMBER)))
-                .map(v -> {
+                .concatMap(v -> Mono.fromCallable(() -> {
+                    VersionInfo info = VersionDocs.toInfo(v, List.of(), versionsName);
                     List<String> tags = new ArrayList<>();
                     d.tags().forEach((t, n) -> {
-                        if (n.equals(v.getInteger(NUMBER))) {
+                        if (n.equals(info.number())) {
                             tags.add(t);
                         }
                     });
                     tags.sort(null);
-                    return VersionDocs.toInfo(v, tags);
-                }));
+                    return VersionDocs.toInfo(v, tags, versionsName);
+                }).onErrorResume(MalformedDatasetException.class, e -> skip(e))));
     }
 
     // ---- rows ----
@@ -422,26 +523,79 @@ public final class MongoDatasets implements Datasets {
         return version(id).flatMapMany(v -> readRows(v, 0));
     }
 
-    /** Chunks one at a time, in index order: memory holds one chunk, demand is the subscriber's. */
-    private Flux<Row> readRows(VersionInfo v, int fromChunk) {
+    /**
+     * Reads chunk by chunk: one bounded call per chunk of {@value #CHUNK_ROWS} rows (no cursor that must live as
+     * long as a slow reader), each chunk checked against the version (index, row count, ids), and, when the read
+     * starts at row 0, the rows hashed as they pass: a stream whose rows differ from the recorded content hash or
+     * row count ends with {@link MalformedDatasetException} after its last row instead of completing.
+     */
+    private Flux<Row> readRows(VersionInfo v, long fromRow) {
         List<String> cols = v.columns();
-        if (cols.isEmpty()) {
-            return Flux.empty();
+        if (v.state() == VersionState.DISCARDED) {
+            return Flux.error(new VersionNotFoundException(describe(v) + " (discarded, its rows are deleted)"));
         }
-        return serverMany("reading rows of " + v.id(), chunks
-                        .find(Filters.and(Filters.eq(CHUNK_VERSION, v.id()), Filters.gte(CHUNK_INDEX, fromChunk)))
-                        .sort(Sorts.ascending(CHUNK_INDEX)).batchSize(1))
-                .concatMapIterable(c -> chunkRows(c, cols), 1);
+        if (!v.complete() || cols.isEmpty()) {
+            return Flux.empty(); // an incomplete draft: its columns are not known yet
+        }
+        long chunkCount = (v.rowCount() + CHUNK_ROWS - 1) / CHUNK_ROWS;
+        long fromChunk = fromRow / CHUNK_ROWS;
+        String expected = v.contentHash();
+        return Flux.defer(() -> {
+            RowHasher hasher = fromRow == 0 ? new RowHasher(cols) : null; // one per subscription
+            return Flux.fromStream(java.util.stream.LongStream.range(fromChunk, chunkCount).boxed())
+                .concatMap(c -> server("reading rows of " + describe(v), chunks.find(Filters.and(
+                                Filters.eq(CHUNK_VERSION, v.id()), Filters.eq(CHUNK_INDEX, c.intValue()))).first())
+                        .switchIfEmpty(Mono.error(() -> new MalformedDatasetException(chunkName(v, c),
+                                "chunk " + c + " of the " + chunkCount + " chunks of " + describe(v) + " is missing")))
+                        .map(doc -> chunkRows(doc, v, c.intValue(), hasher)), 1)
+                .concatMapIterable(rows -> rows, 1)
+                .concatWith(Mono.fromRunnable(() -> {
+                    if (hasher != null && expected != null && !hasher.hex().equals(expected)) {
+                        throw new MalformedDatasetException(versionsName + " " + v.id().toHexString(),
+                                "the stored rows of " + describe(v) + " do not match its content hash " + expected
+                                        + " (a chunk was changed after the version was written)");
+                    }
+                }));
+        });
     }
 
-    private static List<Row> chunkRows(Document chunk, List<String> cols) {
-        List<ObjectId> ids = chunk.getList(CHUNK_IDS, ObjectId.class);
-        long first = (long) chunk.getInteger(CHUNK_INDEX) * CHUNK_ROWS;
-        List<Row> rows = new ArrayList<>(ids.size() / cols.size());
-        for (int i = 0; i + cols.size() <= ids.size(); i += cols.size()) {
+    private String chunkName(VersionInfo v, long chunk) {
+        return chunksName + " {v: " + v.id().toHexString() + ", c: " + chunk + "}";
+    }
+
+    /** The rows of chunk {@code index} of {@code v}, after checking the stored chunk against the version. */
+    private List<Row> chunkRows(Document chunk, VersionInfo v, int index, @Nullable RowHasher hasher) {
+        List<String> cols = v.columns();
+        long first = (long) index * CHUNK_ROWS;
+        long expectedRows = Math.min(CHUNK_ROWS, v.rowCount() - first);
+        String where = chunkName(v, index);
+        if (!(chunk.get(CHUNK_INDEX) instanceof Integer stored) || stored != index) {
+            throw new MalformedDatasetException(where, "'c' is " + chunk.get(CHUNK_INDEX) + ", not " + index);
+        }
+        if (!(chunk.get("n") instanceof Integer n) || n != expectedRows) {
+            throw new MalformedDatasetException(where, "'n' is " + chunk.get("n") + ", the version's row count "
+                    + v.rowCount() + " puts " + expectedRows + " rows in this chunk");
+        }
+        if (!(chunk.get(CHUNK_IDS) instanceof List<?> ids) || ids.size() != expectedRows * cols.size()) {
+            Object raw = chunk.get(CHUNK_IDS);
+            throw new MalformedDatasetException(where, "'ids' is " + (raw instanceof List<?> l ? "an array of "
+                    + l.size() : "not an array of") + " ids, " + expectedRows + " rows of " + cols.size()
+                    + " columns need " + expectedRows * cols.size());
+        }
+        List<Row> rows = new ArrayList<>((int) expectedRows);
+        ObjectId[] row = new ObjectId[cols.size()];
+        for (int i = 0; i < ids.size(); i += cols.size()) {
             Map<String, ObjectId> m = new LinkedHashMap<>();
             for (int c = 0; c < cols.size(); c++) {
-                m.put(cols.get(c), ids.get(i + c));
+                if (!(ids.get(i + c) instanceof ObjectId id)) {
+                    throw new MalformedDatasetException(where, "'ids' holds " + ids.get(i + c) + " at " + (i + c)
+                            + ", not an ObjectId");
+                }
+                row[c] = id;
+                m.put(cols.get(c), id);
+            }
+            if (hasher != null) {
+                hasher.row(row);
             }
             rows.add(new Row(first + i / cols.size(), m));
         }
@@ -458,7 +612,10 @@ public final class MongoDatasets implements Datasets {
             Cursor at = cursor == null ? null : Cursor.parse(cursor, ref.dataset());
             VersionRef pinned = at == null ? ref : VersionRef.of(ref.dataset(), at.version());
             long start = at == null ? 0 : at.row();
-            return resolve(pinned).flatMap(v -> readRows(v, (int) (start / CHUNK_ROWS))
+            return resolve(pinned).flatMap(v -> start > v.rowCount()
+                    ? Mono.error(new InvalidArgumentException("invalid page cursor '" + cursor + "': row " + start
+                            + " is beyond the " + v.rowCount() + " rows of " + describe(v)))
+                    : readRows(v, start)
                     .skipWhile(r -> r.number() < start).take(pageSize + 1L).collectList()
                     .flatMap(rows -> {
                         Integer number = v.number();
@@ -481,44 +638,72 @@ public final class MongoDatasets implements Datasets {
     @Override
     public Mono<AuditReport> audit(ObjectId draft, AuditOptions options, List<DatasetCheck> checks,
             DatasetProgress progress) {
-        ProgressGuard reporter = new ProgressGuard(progress, "the audit of draft " + draft);
-        return version(draft).flatMap(v -> {
-            if (v.state() != VersionState.DRAFT) {
-                return Mono.error(new ImmutableVersionException(describe(v), "audit"));
+        return Mono.defer(() -> {
+            for (DatasetCheck check : checks) {
+                String name = check.name();
+                if (name.isEmpty() || name.length() > MAX_NAME_CHARS) {
+                    throw new InvalidArgumentException("check name '" + (name.length() > 64 ? name.substring(0, 64)
+                            + "... (" + name.length() + " characters)" : name) + "' must have 1 to "
+                            + MAX_NAME_CHARS + " characters");
+                }
             }
-            String hash = v.contentHash();
-            if (!v.complete() || hash == null) {
-                return Mono.error(new NotAuditedException(draft.toHexString(), "the draft is incomplete"));
-            }
-            Instant started = now();
-            return latestNumber(v.dataset()).defaultIfEmpty(0).flatMap(baseLatest -> {
-                List<DatasetCheck> all = new ArrayList<>(BuiltInChecks.of(lake, datums, options,
-                        v.rowCount(), v.columns().size(), partitionRows));
-                all.addAll(checks);
-                int[] number = {0};
-                return Flux.fromIterable(all)
-                        .concatMap(check -> Mono.defer(() -> {
-                                    reporter.check(check.name(), ++number[0], all.size());
-                                    return check.run(reporter.counted(rows(draft)), options);
-                                })
-                                .onErrorResume(e -> !(e instanceof DatalakeException && ((DatalakeException) e)
-                                        .isTransient()), e -> Mono.just(new CheckResult(check.name(), false, 0, 0,
-                                        List.of(), "check threw " + e))))
-                        .collectList()
-                        .flatMap(reporter::unlessFailed)
-                        .flatMap(results -> {
-                            AuditReport report = new AuditReport(hash, results, started, now(),
-                                    settings.actor());
-                            Document doc = VersionDocs.auditDoc(report).append("baseLatest", baseLatest);
-                            return server("recording the audit of " + draft, versions.updateOne(
-                                    Filters.and(Filters.eq("_id", draft),
-                                            Filters.eq(STATE, VersionState.DRAFT.name()),
-                                            Filters.eq("contentHash", hash)),
-                                    Updates.set("audit", doc)))
-                                    .flatMap(r -> r.getMatchedCount() == 1 ? Mono.just(report)
-                                            : Mono.error(new ImmutableVersionException(describe(v), "audit")));
-                        });
-            });
+            // Examples are kept in memory while a check runs and recorded in the version document: bounded.
+            AuditOptions bounded = options.maxExamples() <= VersionDocs.MAX_RECORDED_EXAMPLES ? options
+                    : new AuditOptions(options.payloads(), options.payloadSample(), VersionDocs.MAX_RECORDED_EXAMPLES);
+            ProgressGuard reporter = new ProgressGuard(progress, "the audit of draft " + draft);
+            return version(draft).flatMap(v -> audit(v, bounded, checks, reporter));
+        });
+    }
+
+    private Mono<AuditReport> audit(VersionInfo v, AuditOptions options, List<DatasetCheck> checks,
+            ProgressGuard reporter) {
+        ObjectId draft = v.id();
+        if (v.state() == VersionState.PUBLISHED) {
+            return Mono.error(new ImmutableVersionException(describe(v), "audit"));
+        }
+        if (v.state() == VersionState.DISCARDED) {
+            return Mono.error(new ImmutableVersionException(describe(v), "audit", "was discarded"));
+        }
+        String hash = v.contentHash();
+        if (!v.complete() || hash == null) {
+            return Mono.error(new NotAuditedException(draft.toHexString(), "the draft is incomplete"));
+        }
+        Instant started = now();
+        return latestNumber(v.dataset()).defaultIfEmpty(0).flatMap(baseLatest -> {
+            List<DatasetCheck> all = new ArrayList<>(BuiltInChecks.of(lake, datums, options,
+                    v.rowCount(), v.columns().size(), partitionRows));
+            all.addAll(checks);
+            // Every check reads the rows of this very version document, hash-verified (readRows from row 0).
+            int[] number = {0};
+            return Flux.fromIterable(all)
+                    .concatMap(check -> Mono.defer(() -> {
+                                reporter.check(check.name(), ++number[0], all.size());
+                                return check.run(reporter.counted(readRows(v, 0)), options);
+                            })
+                            .map(r -> new CheckResult(check.name(), r.passed(), r.rowsChecked(), r.failures(),
+                                    r.exampleRows().size() > options.maxExamples()
+                                            ? r.exampleRows().subList(0, options.maxExamples()) : r.exampleRows(),
+                                    VersionDocs.truncate(r.message())))
+                            .switchIfEmpty(Mono.fromSupplier(() -> new CheckResult(check.name(), false, 0, 0,
+                                    List.of(), "the check answered nothing")))
+                            .onErrorResume(e -> !(e instanceof DatalakeException && ((DatalakeException) e)
+                                    .isTransient()), e -> Mono.just(new CheckResult(check.name(), false, 0, 0,
+                                    List.of(), VersionDocs.truncate("check threw " + e)))))
+                    .collectList()
+                    .flatMap(reporter::unlessFailed)
+                    .flatMap(results -> {
+                        AuditReport report = new AuditReport(hash, results, started, now(), settings.actor());
+                        Document doc = VersionDocs.auditDoc(report).append("baseLatest", baseLatest)
+                                .append("rowCount", v.rowCount()).append("columns", v.columns());
+                        return server("recording the audit of " + draft, versions.updateOne(
+                                Filters.and(Filters.eq("_id", draft), Filters.eq(STATE, VersionState.DRAFT.name()),
+                                        Filters.eq("contentHash", hash), Filters.eq("rowCount", v.rowCount()),
+                                        Filters.eq("columns", v.columns())),
+                                Updates.set("audit", doc)))
+                                .flatMap(r -> r.getMatchedCount() == 1 ? Mono.just(report)
+                                        : Mono.error(new ImmutableVersionException(describe(v), "recording the audit",
+                                                "changed while it was audited (published, discarded or rewritten)")));
+                    });
         });
     }
 
@@ -526,48 +711,60 @@ public final class MongoDatasets implements Datasets {
     public Mono<VersionInfo> publish(ObjectId draft) {
         return server("reading draft " + draft, versions.find(Filters.eq("_id", draft)).first())
                 .switchIfEmpty(Mono.error(() -> new VersionNotFoundException(draft.toHexString())))
-                .flatMap(v -> {
-                    String state = v.getString(STATE);
-                    String dataset = v.getString(DATASET);
-                    if (VersionState.PUBLISHED.name().equals(state)) {
-                        return Mono.error(new ImmutableVersionException(dataset + "@" + v.getInteger(NUMBER),
-                                "publish"));
-                    }
-                    if (!VersionState.DRAFT.name().equals(state)) {
-                        return Mono.error(new PublishConflictException(dataset, draft.toHexString(),
-                                "it was discarded"));
-                    }
-                    String hash = v.getString("contentHash");
-                    Document audit = v.get("audit", Document.class);
-                    if (!v.getBoolean("complete", false) || hash == null) {
-                        return Mono.error(new NotAuditedException(draft.toHexString(), "the draft is incomplete"));
-                    }
-                    if (audit == null) {
-                        return Mono.error(new NotAuditedException(draft.toHexString(), "it was never audited"));
-                    }
-                    if (!hash.equals(audit.getString("contentHash"))) {
-                        return Mono.error(new NotAuditedException(draft.toHexString(), "the audit is stale: it saw "
-                                + audit.getString("contentHash") + ", the draft's content is " + hash));
-                    }
-                    if (!audit.getBoolean("passed", false)) {
-                        return Mono.error(new NotAuditedException(draft.toHexString(), "the last audit failed: "
-                                + VersionDocs.failedChecks(audit)));
-                    }
-                    int number = (audit.get("baseLatest") instanceof Number n ? n.intValue() : 0) + 1;
-                    Bson filter = Filters.and(Filters.eq("_id", draft), Filters.eq(STATE, VersionState.DRAFT.name()),
-                            Filters.eq("contentHash", hash), Filters.eq("audit.contentHash", hash),
-                            Filters.eq("audit.passed", true));
-                    Bson update = Updates.combine(Updates.set(STATE, VersionState.PUBLISHED.name()),
-                            Updates.set(NUMBER, number), Updates.set(SLOT, dataset + "@" + number),
-                            Updates.set("publishedAt", Date.from(now())));
-                    return server("publishing draft " + draft, versions.updateOne(filter, update))
-                            .onErrorMap(MongoDatasets::isDuplicate, e -> new PublishConflictException(dataset,
-                                    draft.toHexString(), "version " + number + " of '" + dataset
-                                    + "' was published first; re-audit the draft and publish again"))
-                            .flatMap(r -> r.getMatchedCount() == 1 ? version(draft)
-                                    : Mono.error(new PublishConflictException(dataset, draft.toHexString(),
-                                            "the draft changed state while publishing")));
-                });
+                .flatMap(doc -> Mono.defer(() -> publish(doc, VersionDocs.toInfo(doc, List.of(), versionsName))));
+    }
+
+    private Mono<VersionInfo> publish(Document doc, VersionInfo v) {
+        ObjectId draft = v.id();
+        String dataset = v.dataset();
+        String id = draft.toHexString();
+        if (v.state() == VersionState.PUBLISHED) {
+            return Mono.error(new ImmutableVersionException(describe(v), "publish"));
+        }
+        if (v.state() != VersionState.DRAFT) {
+            return Mono.error(new PublishConflictException(dataset, id, "it was discarded"));
+        }
+        String hash = v.contentHash();
+        if (!v.complete() || hash == null) {
+            return Mono.error(new NotAuditedException(id, "the draft is incomplete"));
+        }
+        Document audit = (Document) doc.get("audit"); // toInfo checked it is a document or absent
+        if (audit == null) {
+            return Mono.error(new NotAuditedException(id, "it was never audited"));
+        }
+        if (!hash.equals(audit.get("contentHash"))) {
+            return Mono.error(new NotAuditedException(id, "the audit is stale: it saw " + audit.get("contentHash")
+                    + ", the draft's content is " + hash));
+        }
+        if (!(audit.get("rowCount") instanceof Number n && n.longValue() == v.rowCount())
+                || !v.columns().equals(audit.get("columns"))) {
+            return Mono.error(new NotAuditedException(id, "the audit is stale: it saw " + audit.get("rowCount")
+                    + " rows of columns " + audit.get("columns") + ", the draft has " + v.rowCount() + " rows of "
+                    + v.columns()));
+        }
+        if (!Boolean.TRUE.equals(audit.get("passed"))) {
+            return Mono.error(new NotAuditedException(id, "the last audit failed: "
+                    + VersionDocs.failedChecks(audit)));
+        }
+        if (!(audit.get("baseLatest") instanceof Integer base) || base < 0 || base == Integer.MAX_VALUE) {
+            return Mono.error(new MalformedDatasetException(versionsName + " " + id, "'audit.baseLatest' is "
+                    + audit.get("baseLatest") + ", not a version number or 0"));
+        }
+        int number = base + 1;
+        Bson filter = Filters.and(Filters.eq("_id", draft), Filters.eq(STATE, VersionState.DRAFT.name()),
+                Filters.eq("contentHash", hash), Filters.eq("rowCount", v.rowCount()),
+                Filters.eq("columns", v.columns()), Filters.eq("audit.contentHash", hash),
+                Filters.eq("audit.rowCount", v.rowCount()), Filters.eq("audit.columns", v.columns()),
+                Filters.eq("audit.passed", true), Filters.eq("audit.baseLatest", base));
+        Bson update = Updates.combine(Updates.set(STATE, VersionState.PUBLISHED.name()),
+                Updates.set(NUMBER, number), Updates.set(SLOT, dataset + "@" + number),
+                Updates.set("publishedAt", Date.from(now())));
+        return server("publishing draft " + draft, versions.updateOne(filter, update))
+                .onErrorMap(MongoDatasets::isDuplicate, e -> new PublishConflictException(dataset, id, "version "
+                        + number + " of '" + dataset + "' was published first; re-audit the draft and publish again"))
+                .flatMap(r -> r.getMatchedCount() == 1 ? version(draft)
+                        : Mono.error(new PublishConflictException(dataset, id,
+                                "the draft changed while publishing")));
     }
 
     static boolean isDuplicate(Throwable e) {
@@ -582,17 +779,21 @@ public final class MongoDatasets implements Datasets {
 
     @Override
     public Mono<Void> discard(ObjectId draft) {
-        return version(draft).flatMap(v -> {
-            if (v.state() == VersionState.PUBLISHED) {
-                return Mono.error(new ImmutableVersionException(describe(v), "discard"));
-            }
-            // The state flips first: a crash after it leaves chunks that garbage collection deletes.
-            return server("discarding draft " + draft, versions.updateOne(
-                            Filters.and(Filters.eq("_id", draft), Filters.ne(STATE, VersionState.PUBLISHED.name())),
-                            Updates.set(STATE, VersionState.DISCARDED.name())))
-                    .flatMap(r -> r.getMatchedCount() == 1 ? deleteChunks(draft)
-                            : Mono.error(new ImmutableVersionException(describe(v), "discard")));
-        });
+        // Only the state matters here, so a draft with other damaged fields can still be discarded.
+        return server("reading draft " + draft, versions.find(Filters.eq("_id", draft)).first())
+                .switchIfEmpty(Mono.error(() -> new VersionNotFoundException(draft.toHexString())))
+                .flatMap(v -> {
+                    String name = v.get(DATASET) + (v.get(NUMBER) == null ? " draft " + draft : "@" + v.get(NUMBER));
+                    if (VersionState.PUBLISHED.name().equals(v.get(STATE))) {
+                        return Mono.error(new ImmutableVersionException(name, "discard"));
+                    }
+                    // The state flips first: a crash after it leaves chunks that garbage collection deletes.
+                    return server("discarding draft " + draft, versions.updateOne(Filters.and(Filters.eq("_id", draft),
+                                    Filters.ne(STATE, VersionState.PUBLISHED.name())),
+                                    Updates.set(STATE, VersionState.DISCARDED.name())))
+                            .flatMap(r -> r.getMatchedCount() == 1 ? deleteChunks(draft)
+                                    : Mono.error(new ImmutableVersionException(name, "discard")));
+                });
     }
 
     private Mono<Void> deleteChunks(ObjectId version) {
@@ -605,21 +806,29 @@ public final class MongoDatasets implements Datasets {
 
     @Override
     public Flux<VersionInfo> drafts(Duration olderThan) {
+        if (olderThan.isNegative()) {
+            // now() minus a negative age is in the future: every draft, even one started a moment ago.
+            return Flux.error(new InvalidArgumentException("olderThan must not be negative, was " + olderThan));
+        }
         Date before = Date.from(now().minus(olderThan));
         return serverMany("listing drafts", versions.find(Filters.and(Filters.eq(STATE, VersionState.DRAFT.name()),
                         Filters.lte(CREATED_AT, before))).sort(Sorts.ascending(CREATED_AT)))
-                .map(v -> VersionDocs.toInfo(v, List.of()));
+                .concatMap(v -> Mono.fromCallable(() -> VersionDocs.toInfo(v, List.of(), versionsName))
+                        .onErrorResume(MalformedDatasetException.class, e -> skip(e)));
     }
 
     @Override
     public Mono<Long> collectGarbage(Duration olderThan) {
+        if (olderThan.isNegative()) {
+            return Mono.error(new InvalidArgumentException("olderThan must not be negative, was " + olderThan));
+        }
         Mono<Long> drafts = drafts(olderThan).concatMap(v -> discard(v.id()).thenReturn(1L)
                         .onErrorResume(ImmutableVersionException.class, e -> Mono.just(0L)))
                 .reduce(0L, Long::sum);
         // Chunks of discarded versions whose deletion was interrupted.
         Mono<Void> leftovers = serverMany("listing discarded versions", versions
                         .find(Filters.eq(STATE, VersionState.DISCARDED.name())).projection(new Document("_id", 1)))
-                .concatMap(d -> deleteChunks(d.getObjectId("_id"))).then();
+                .concatMap(d -> d.get("_id") instanceof ObjectId id ? deleteChunks(id) : Mono.empty()).then();
         return drafts.flatMap(n -> leftovers.thenReturn(n));
     }
 
@@ -678,30 +887,64 @@ public final class MongoDatasets implements Datasets {
     public Flux<TagMove> tagHistory(String dataset) {
         return serverMany("reading tag history of " + dataset, tagMoves.find(Filters.eq(DATASET, dataset))
                         .sort(Sorts.ascending("at", "_id")))
-                .map(d -> new TagMove(dataset, d.getString("tag"), d.getInteger("from"), d.getInteger("to"),
-                        d.getDate("at").toInstant(), String.valueOf(d.get("actor", ""))));
+                .concatMap(d -> {
+                    if (d.get("tag") instanceof String tag && d.get("at") instanceof Date at
+                            && (d.get("from") == null || d.get("from") instanceof Integer)
+                            && (d.get("to") == null || d.get("to") instanceof Integer)) {
+                        return Mono.just(new TagMove(dataset, tag, (Integer) d.get("from"), (Integer) d.get("to"),
+                                at.toInstant(), String.valueOf(d.get("actor", ""))));
+                    }
+                    return skip(new MalformedDatasetException(tagMovesName + " " + VersionDocs.describeId(
+                            d.get("_id")), "a tag move needs 'tag' (string), 'at' (date), 'from' and 'to' (numbers)"));
+                });
     }
 
     // ---- retention ----
 
+    /**
+     * Batches of {@value #ID_BATCH} ids: one {@code $in} over the chunks of published versions (multikey index on
+     * {@code ids}), streamed a few chunks at a time and cancelled once every id of the batch is found, so memory
+     * holds a few chunks, not every chunk that mentions an id. Drafts do not retain (see the README).
+     */
     @Override
     public Mono<Map<ObjectId, Boolean>> isRetained(List<ObjectId> ids) {
-        return Flux.fromIterable(ids).buffer(ID_BATCH).concatMap(batch -> {
-            Set<ObjectId> asked = new HashSet<>(batch);
-            return serverMany("isRetained", chunks.find(Filters.in(CHUNK_IDS, batch))
-                            .projection(new Document(CHUNK_VERSION, 1).append(CHUNK_IDS, 1)))
-                    .collectMultimap(c -> c.getObjectId(CHUNK_VERSION), c -> c.getList(CHUNK_IDS, ObjectId.class))
-                    .flatMapMany(byVersion -> serverMany("isRetained versions", versions.find(Filters.and(
-                                    Filters.in("_id", byVersion.keySet()),
-                                    Filters.eq(STATE, VersionState.PUBLISHED.name())))
-                                    .projection(new Document("_id", 1)))
-                            .flatMapIterable(v -> byVersion.get(v.getObjectId("_id"))))
-                    .flatMapIterable(list -> list)
-                    .filter(asked::contains);
-        }).collect(HashSet<ObjectId>::new, Set::add).map(retained -> {
+        Mono<List<ObjectId>> published = serverMany("isRetained: listing published versions", versions
+                        .find(Filters.eq(STATE, VersionState.PUBLISHED.name())).projection(new Document("_id", 1)))
+                .<ObjectId>handle((d, sink) -> {
+                    if (d.get("_id") instanceof ObjectId id) {
+                        sink.next(id);
+                    }
+                })
+                .collectList().cache();
+        return Mono.defer(() -> {
+        Set<ObjectId> retained = new HashSet<>();
+        return Flux.fromIterable(ids).buffer(ID_BATCH).concatMap(batch -> published.flatMapMany(versionIds -> {
+            Set<ObjectId> wanted = new HashSet<>(batch);
+            wanted.removeAll(retained);
+            if (wanted.isEmpty() || versionIds.isEmpty()) {
+                return Flux.empty();
+            }
+            return serverMany("isRetained", chunks.find(Filters.and(Filters.in(CHUNK_IDS, wanted),
+                            Filters.in(CHUNK_VERSION, versionIds))).projection(new Document(CHUNK_IDS, 1))
+                            .batchSize(4))
+                    .doOnNext(c -> {
+                        // Stored chunks are untrusted: anything that is not an ObjectId simply matches nothing.
+                        Object stored = c.get(CHUNK_IDS);
+                        for (Object o : stored instanceof List<?> l ? l : List.of(String.valueOf(stored))) {
+                            if (o instanceof ObjectId id && wanted.remove(id)) {
+                                retained.add(id);
+                            }
+                        }
+                        if (stored instanceof ObjectId id && wanted.remove(id)) {
+                            retained.add(id);
+                        }
+                    })
+                    .takeUntil(c -> wanted.isEmpty());
+        }), 1).then(Mono.fromSupplier(() -> {
             Map<ObjectId, Boolean> out = new LinkedHashMap<>();
             ids.forEach(id -> out.put(id, retained.contains(id)));
             return out;
+        }));
         });
     }
 }

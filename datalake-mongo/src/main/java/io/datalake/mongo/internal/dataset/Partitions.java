@@ -150,37 +150,78 @@ final class Partitions {
         return dir.resolve(name + "-" + p);
     }
 
-    /** Reads partition {@code p} back in the order it was written. */
-    static List<Entry> read(Path dir, String name, int p, int width) {
-        List<Entry> entries = new ArrayList<>();
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                Files.newInputStream(file(dir, name, p)), 8192))) {
-            while (true) {
-                long row;
+    /**
+     * Reads partition {@code p} back in the order it was written, one record at a time: a partition is never held
+     * whole, so a skewed one (millions of equal rows) costs no memory here. Each iteration opens the file and
+     * closes it at its end.
+     */
+    static Iterable<Entry> read(Path dir, String name, int p, int width) {
+        return () -> new java.util.Iterator<Entry>() {
+            private final DataInputStream in = open();
+            private @org.jspecify.annotations.Nullable Entry next = advance();
+
+            private DataInputStream open() {
                 try {
-                    row = in.readLong();
-                } catch (EOFException end) {
-                    return entries;
+                    return new DataInputStream(new BufferedInputStream(Files.newInputStream(file(dir, name, p)),
+                            8192));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-                byte[] b = new byte[width * 12];
-                in.readFully(b);
-                entries.add(new Entry(row, new Key(b)));
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+
+            private @org.jspecify.annotations.Nullable Entry advance() {
+                try {
+                    long row;
+                    try {
+                        row = in.readLong();
+                    } catch (EOFException end) {
+                        in.close();
+                        return null;
+                    }
+                    byte[] b = new byte[width * 12];
+                    in.readFully(b);
+                    return new Entry(row, new Key(b));
+                } catch (IOException e) {
+                    try {
+                        in.close();
+                    } catch (IOException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public Entry next() {
+                Entry e = next;
+                if (e == null) {
+                    throw new java.util.NoSuchElementException();
+                }
+                next = advance();
+                return e;
+            }
+        };
     }
 
     /**
      * For each partition, the row numbers of {@code base} rows equal to some row of {@code removed} (every
      * occurrence), written ascending to {@code dir/drop-<p>}.
+     *
+     * @throws io.datalake.InvalidArgumentException if a removed row is not a row of the base, naming it
      */
-    static void writeDropped(Path dir, int partitions, int width) {
+    static void writeDropped(Path dir, int partitions, List<String> columns, String base) {
+        int width = columns.size();
         for (int p = 0; p < partitions; p++) {
             java.util.Set<Key> removed = new java.util.HashSet<>();
             for (Entry e : read(dir, "removed", p, width)) {
                 removed.add(e.key());
             }
+            java.util.Set<Key> unmatched = new java.util.HashSet<>(removed);
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                     Files.newOutputStream(file(dir, "drop", p)), 8192))) {
                 if (removed.isEmpty()) {
@@ -189,10 +230,19 @@ final class Partitions {
                 for (Entry e : read(dir, "base", p, width)) {
                     if (removed.contains(e.key())) {
                         out.writeLong(e.row());
+                        unmatched.remove(e.key());
                     }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+            // A removed row the base does not have is most likely a mistake (a wrong id, the wrong base): refused.
+            for (Key k : unmatched) {
+                java.util.Map<String, String> row = new java.util.LinkedHashMap<>();
+                for (int c = 0; c < width; c++) {
+                    row.put(columns.get(c), k.id(c).toHexString());
+                }
+                throw new io.datalake.InvalidArgumentException("removed row " + row + " is not a row of " + base);
             }
         }
     }
