@@ -59,6 +59,19 @@ final class RawBaselines {
         return count == null ? 0 : count;
     }
 
+    /**
+     * The limit of reading a dataset version back: its chunk documents ({@code <collection>.datasetChunks},
+     * {@code {v, c, n, ids}}) found in chunk order with the driver's default batch size, each document's flat
+     * {@code ids} list decoded as ObjectIds; returns the rows they hold.
+     */
+    static long chunkRows(MongoCollection<Document> chunks, ObjectId version, int columns) {
+        Long rows = Flux.from(chunks.find(new Document("v", version)).sort(new Document("c", 1)))
+                .map(chunk -> (long) chunk.getList("ids", ObjectId.class).size() / columns)
+                .reduce(0L, Long::sum)
+                .block();
+        return rows == null ? 0 : rows;
+    }
+
     static <T> List<List<T>> partition(List<T> items, int size) {
         List<List<T>> batches = new ArrayList<>();
         for (int from = 0; from < items.size(); from += size) {
