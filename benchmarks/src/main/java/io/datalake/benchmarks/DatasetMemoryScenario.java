@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  */
 final class DatasetMemoryScenario {
     private static final Pattern RESULT = Pattern.compile(DatasetMemoryProbe.RESULT
-            + " rows=(\\d+) createSeconds=([0-9.]+) createPeakHeapBytes=(\\d+) readRows=(\\d+)"
-            + " readSeconds=([0-9.]+) readPeakHeapBytes=(\\d+) maxHeapBytes=(\\d+)");
+            + " rows=(\\d+) createSeconds=([0-9.]+) createPeakHeapBytes=(\\d+) createLiveHeapBytes=(\\d+)"
+            + " readRows=(\\d+) readSeconds=([0-9.]+) readPeakHeapBytes=(\\d+) readLiveHeapBytes=(\\d+)"
+            + " maxHeapBytes=(\\d+)");
 
     private DatasetMemoryScenario() {
     }
@@ -33,7 +34,9 @@ final class DatasetMemoryScenario {
                     + "rows (createDraft of DatasetSource.ids over a generated Flux of distinct ObjectIds, one "
                     + "column), then reads it back in full (rows(id), every row's number and id checked, no row "
                     + "kept). Peak heap per phase: the sum of the heap pools' peak usage since the phase began (an "
-                    + "upper bound of the true peak, garbage included); measured once", heap, rows));
+                    + "upper bound of the true peak, garbage included); and the largest heap in use right after a "
+                    + "garbage collection during the phase (what the work keeps reachable; 0 if no collection "
+                    + "ran); measured once", heap, rows));
             String check = String.format(Locale.ROOT, "%,d-row version created and read back under -Xmx%s", rows,
                     heap);
             Matcher m = RESULT.matcher(child.output());
@@ -43,21 +46,35 @@ final class DatasetMemoryScenario {
             }
             double createSeconds = Double.parseDouble(m.group(2));
             long createPeak = Long.parseLong(m.group(3));
-            long read = Long.parseLong(m.group(4));
-            double readSeconds = Double.parseDouble(m.group(5));
-            long readPeak = Long.parseLong(m.group(6));
+            long createLive = Long.parseLong(m.group(4));
+            long read = Long.parseLong(m.group(5));
+            double readSeconds = Double.parseDouble(m.group(6));
+            long readPeak = Long.parseLong(m.group(7));
+            long readLive = Long.parseLong(m.group(8));
             result.figures.add(new Figure("createDraft of " + rows + " ids under -Xmx" + heap, createSeconds,
                     createSeconds, createSeconds, 1, "s", Figure.rate(rows / createSeconds, "rows"), false));
             result.figures.add(new Figure("rows of that version under -Xmx" + heap + ", " + read + " rows",
                     readSeconds, readSeconds, readSeconds, 1, "s", Figure.rate(read / readSeconds, "rows"), false));
             result.figures.add(Figure.value("peak heap while creating", createPeak / (1024.0 * 1024), "MiB"));
             result.figures.add(Figure.value("peak heap while reading", readPeak / (1024.0 * 1024), "MiB"));
+            if (createLive > 0) {
+                result.figures.add(Figure.value("largest heap after a collection while creating",
+                        createLive / (1024.0 * 1024), "MiB"));
+            }
+            if (readLive > 0) {
+                result.figures.add(Figure.value("largest heap after a collection while reading",
+                        readLive / (1024.0 * 1024), "MiB"));
+            }
             result.checks.add(new Check(check, String.format(Locale.ROOT,
-                    "yes, %,d rows read, peak heap %s creating, %s reading", read, Report.mib(createPeak),
-                    Report.mib(readPeak)), String.format(Locale.ROOT, "yes, %,d rows", rows), read == rows));
+                    "yes, %,d rows read, peak heap %s creating, %s reading (after a collection at most %s, %s)",
+                    read, Report.mib(createPeak), Report.mib(readPeak), live(createLive), live(readLive)), String.format(Locale.ROOT, "yes, %,d rows", rows), read == rows));
             return result;
         } finally {
             server.drop(database);
         }
+    }
+
+    private static String live(long bytes) {
+        return bytes > 0 ? Report.mib(bytes) : "no collection";
     }
 }
