@@ -10,7 +10,6 @@ import io.datalake.dataset.Datasets;
 import io.datalake.dataset.Row;
 import io.datalake.dataset.VersionInfo;
 import io.datalake.dataset.VersionRef;
-import io.datalake.mongo.internal.dataset.MongoDatasets;
 import io.datalake.query.Query;
 import io.datalake.query.QueryOptions;
 import java.util.ArrayList;
@@ -44,6 +43,8 @@ final class DatasetScenarios {
      * where a single collection pause would decide the ratio.
      */
     static final int REPEATS = 5;
+    /** Rows per chunk document, as the store writes them (the datasets layout in the README). */
+    static final int CHUNK_ROWS = 10_000;
 
     private DatasetScenarios() {
     }
@@ -125,7 +126,7 @@ final class DatasetScenarios {
                 s9.setup.add(lakeLine);
                 s9.setup.add("createDraft(name, DatasetSource.query(q, QueryOptions.defaults())) of scenario 3's "
                         + "query against queryRows of the same query and options (rows counted): the draft streams "
-                        + "the rows into chunk documents of " + MongoDatasets.CHUNK_ROWS + " rows, hashes them and "
+                        + "the rows into chunk documents of " + CHUNK_ROWS + " rows, hashes them and "
                         + "completes the version document; each run's draft is discarded afterwards, untimed");
                 s9.timed(stats, createName, shape.latestLatestRows, "rows");
                 s9.timed(stats, queryName, shape.latestLatestRows, "rows");
@@ -255,7 +256,7 @@ final class DatasetScenarios {
     }
 
     private static long chunkCount(long rows) {
-        int per = MongoDatasets.CHUNK_ROWS;
+        int per = CHUNK_ROWS;
         return (rows + per - 1) / per;
     }
 
