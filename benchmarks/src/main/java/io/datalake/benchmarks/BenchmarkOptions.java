@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param perIdReads ids of the one-find-per-id baseline of scenario 2 (compared per id)
  * @param referenceImages images of the lake that the reference per-row query evaluation runs on
  * @param referenceRows rows the reference evaluation produces per run on that lake (compared per row); 0 = all
+ * @param datasetMemoryRows rows of the version that scenario 12 creates and reads back under {@code memoryHeap}
  */
 record BenchmarkOptions(
         @Nullable String mongoUri,
@@ -35,6 +36,7 @@ record BenchmarkOptions(
         int bfsNodes,
         int memoryDatums,
         String memoryHeap,
+        int datasetMemoryRows,
         int payloads,
         int payloadBytes,
         int registryConcurrency,
@@ -43,14 +45,14 @@ record BenchmarkOptions(
         Path output,
         boolean smoke) {
 
-    static final Set<Integer> ALL_SCENARIOS = Set.of(1, 2, 3, 4, 5, 6, 7, 8);
+    static final Set<Integer> ALL_SCENARIOS = Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
 
     static final BenchmarkOptions FULL = new BenchmarkOptions(null, 1, 5, Duration.ofSeconds(60), 1000,
             100_000, 5_000,
             100_000, 10_000, 10_000,
             100_000, 5_000, 300, 100,
             100_000, 5, 5_000,
-            1_000_000, "256m",
+            1_000_000, "256m", 1_000_000,
             1_000, 1 << 20, 8,
             42L, ALL_SCENARIOS, Path.of("RESULTS.md"), false);
 
@@ -59,7 +61,7 @@ record BenchmarkOptions(
             2_000, 500, 200,
             400, 100, 0, 10,
             1_000, 5, 100,
-            20_000, "256m",
+            20_000, "256m", 20_000,
             10, 64 << 10, 4,
             42L, ALL_SCENARIOS, Path.of("RESULTS.md"), true);
 

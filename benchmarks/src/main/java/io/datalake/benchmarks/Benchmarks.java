@@ -44,7 +44,7 @@ public final class Benchmarks implements Callable<Integer> {
     @Nullable Integer runTimeout;
 
     @Option(names = "--scenarios", paramLabel = "LIST", split = ",",
-            description = "Scenarios to run, e.g. 1,2,6 (default all: 1-8)")
+            description = "Scenarios to run, e.g. 1,2,6 (default all: 1-12)")
     @Nullable List<Integer> scenarios;
 
     @Option(names = "--output", paramLabel = "FILE",
@@ -72,7 +72,7 @@ public final class Benchmarks implements Callable<Integer> {
     @Nullable Integer perIdReads;
 
     @Option(names = "--images", paramLabel = "N",
-            description = "Scenarios 3-5: classified images in the query lake (default 100000)")
+            description = "Scenarios 3-5 and 9-11: classified images in the query lake (default 100000)")
     @Nullable Integer images;
 
     @Option(names = "--reference-images", paramLabel = "N",
@@ -102,8 +102,14 @@ public final class Benchmarks implements Callable<Integer> {
             description = "Scenario 7: datums in the lake queried under the heap limit (default 1000000)")
     @Nullable Integer memoryDatums;
 
-    @Option(names = "--memory-heap", paramLabel = "SIZE", description = "Scenario 7: -Xmx of the query JVM (default 256m)")
+    @Option(names = "--memory-heap", paramLabel = "SIZE",
+            description = "Scenarios 7 and 12: -Xmx of the child JVM (default 256m)")
     @Nullable String memoryHeap;
+
+    @Option(names = "--dataset-memory-rows", paramLabel = "N",
+            description = "Scenario 12: rows of the version created and read back under the heap limit "
+                    + "(default 1000000)")
+    @Nullable Integer datasetMemoryRows;
 
     @Option(names = "--payloads", paramLabel = "N", description = "Scenario 8: payloads put then got (default 1000)")
     @Nullable Integer payloads;
@@ -154,7 +160,7 @@ public final class Benchmarks implements Callable<Integer> {
         for (int s : selected) {
             if (!BenchmarkOptions.ALL_SCENARIOS.contains(s)) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario " + s
-                        + "; scenarios are 1 to 8");
+                        + "; scenarios are 1 to 12");
             }
         }
         String defaultOutput = System.getProperty("benchmarks.output");
@@ -179,6 +185,7 @@ public final class Benchmarks implements Callable<Integer> {
                 positive(or(bfsNodes, p.bfsNodes()), "--bfs-nodes", false),
                 positive(or(memoryDatums, p.memoryDatums()), "--memory-datums", false),
                 memoryHeap != null ? memoryHeap : p.memoryHeap(),
+                positive(or(datasetMemoryRows, p.datasetMemoryRows()), "--dataset-memory-rows", false),
                 positive(or(payloads, p.payloads()), "--payloads", false),
                 positive(or(payloadBytes, p.payloadBytes()), "--payload-bytes", false),
                 positive(or(registryConcurrency, p.registryConcurrency()), "--registry-concurrency", false),

@@ -31,6 +31,28 @@ record Check(String name, String measured, String target, boolean pass) {
         return new Check(name, format(value), target, atLeast ? value >= bound : value <= bound);
     }
 
+    /**
+     * The median of the paired ratios {@code numerator[i] / denominator[i]} of two figures measured in the same
+     * interleaved loop (run i of both ran in the same round, so a noisy moment moves both): steadier than the
+     * ratio of the medians on a shared machine. If a side did not finish, falls back to {@link #ratio}, whose
+     * bound logic applies.
+     */
+    static Check paired(String name, Stats numerator, Stats denominator, boolean atLeast, double bound) {
+        long[] a = numerator.nanos();
+        long[] b = denominator.nanos();
+        if (numerator.timedOut() || denominator.timedOut() || a.length != b.length) {
+            return ratio(name, numerator, 1, denominator, 1, atLeast, bound);
+        }
+        double[] ratios = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            ratios[i] = (double) a[i] / b[i];
+        }
+        java.util.Arrays.sort(ratios);
+        double value = Stats.median(ratios);
+        return new Check(name, format(value), (atLeast ? "≥ " : "≤ ") + format(bound),
+                atLeast ? value >= bound : value <= bound);
+    }
+
     static Check atLeast(String name, Stats numerator, Stats denominator, double bound) {
         return ratio(name, numerator, 1, denominator, 1, true, bound);
     }

@@ -44,14 +44,31 @@ public final class MemoryProbe {
             rows = ReadScenario.count(lake.queryRows(query, QueryOptions.defaults()).count().block());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        // Each pool's own peak, summed: the pools peak at different moments, so this bounds the true peak above.
+        long peak = peakHeapBytes();
+        System.out.println(String.format(Locale.ROOT, "%s rows=%d seconds=%.3f peakHeapBytes=%d maxHeapBytes=%d",
+                RESULT, rows, seconds, peak, Runtime.getRuntime().maxMemory()));
+    }
+
+    /**
+     * The heap's peak use since the JVM started or the last {@link #resetPeakHeap()}: each heap pool's own peak,
+     * summed. The pools peak at different moments, so this bounds the true peak from above.
+     */
+    static long peakHeapBytes() {
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
                 peak += pool.getPeakUsage().getUsed();
             }
         }
-        System.out.println(String.format(Locale.ROOT, "%s rows=%d seconds=%.3f peakHeapBytes=%d maxHeapBytes=%d",
-                RESULT, rows, seconds, peak, Runtime.getRuntime().maxMemory()));
+        return peak;
+    }
+
+    /** Starts a new peak measurement: each heap pool's peak becomes its current use. */
+    static void resetPeakHeap() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
     }
 }

@@ -43,20 +43,11 @@ final class MemoryScenario {
                 context.log().println("  loading the memory lake");
                 BenchServer.load(lake, Workloads.imageLake(images, options.seed() + 7, shape));
             }
-            List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + options.memoryHeap(),
-                    "-XX:+ExitOnOutOfMemoryError", "-cp", classpath(), MemoryProbe.class.getName(),
-                    server.uri(), database, Integer.toString(options.batchSize())));
-            Path output = Files.createTempFile("memory-probe", ".log");
-            long limit = Math.max(options.runTimeout().toSeconds() * 3, 60);
             context.log().println("  running the query in a JVM with -Xmx" + options.memoryHeap());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
-            boolean exited = process.waitFor(limit, TimeUnit.SECONDS);
-            if (!exited) {
-                process.destroyForcibly().waitFor();
-            }
-            String text = Files.readString(output, StandardCharsets.UTF_8);
-            Files.deleteIfExists(output);
+            Child child = Child.run(context, MemoryProbe.class, server.uri(), database,
+                    Integer.toString(options.batchSize()));
+            boolean exited = child.exited();
+            String text = child.output();
 
             ScenarioResult result = new ScenarioResult(7, "Memory");
             result.setup.add("Lake: " + shape);
@@ -64,12 +55,10 @@ final class MemoryScenario {
                     + "child JVM started with -Xmx" + options.memoryHeap() + "; peak heap is the sum of the heap "
                     + "pools' peak usage (an upper bound of the true peak); measured once");
             Matcher m = RESULT.matcher(text);
-            boolean completed = exited && process.exitValue() == 0 && m.find();
+            boolean completed = exited && child.exitValue() == 0 && m.find();
             if (!completed) {
-                String why = !exited ? "did not finish within " + limit + " s"
-                        : "exited with " + process.exitValue() + ": " + lastLines(text);
-                result.checks.add(new Check("completes under -Xmx" + options.memoryHeap(), "no: " + why, "yes",
-                        false));
+                result.checks.add(new Check("completes under -Xmx" + options.memoryHeap(), "no: " + child.why(),
+                        "yes", false));
                 return result;
             }
             long rows = Long.parseLong(m.group(1));
@@ -85,6 +74,41 @@ final class MemoryScenario {
             return result;
         } finally {
             server.drop(database);
+        }
+    }
+
+    /**
+     * A probe run in a child JVM with the heap limit of {@code --memory-heap}, its output captured, stopped
+     * after {@code max(3 x --run-timeout, 60 s)}.
+     *
+     * @param exitValue the exit code, meaningless if the child did not exit
+     */
+    record Child(boolean exited, int exitValue, String output, long limitSeconds) {
+        static Child run(BenchmarkRun.Context context, Class<?> main, String... args) throws Exception {
+            BenchmarkOptions options = context.options();
+            List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + options.memoryHeap(),
+                    "-XX:+ExitOnOutOfMemoryError", "-cp", classpath(), main.getName()));
+            command.addAll(List.of(args));
+            Path output = Files.createTempFile("memory-probe", ".log");
+            long limit = Math.max(options.runTimeout().toSeconds() * 3, 60);
+            try {
+                Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(output.toFile()).start();
+                boolean exited = process.waitFor(limit, TimeUnit.SECONDS);
+                if (!exited) {
+                    process.destroyForcibly().waitFor();
+                }
+                return new Child(exited, exited ? process.exitValue() : -1,
+                        Files.readString(output, StandardCharsets.UTF_8), limit);
+            } finally {
+                Files.deleteIfExists(output);
+            }
+        }
+
+        /** Why the child did not complete: timed out, or its exit code and last lines. */
+        String why() {
+            return !exited ? "did not finish within " + limitSeconds + " s"
+                    : "exited with " + exitValue + ": " + lastLines(output);
         }
     }
 

@@ -3,6 +3,7 @@ package io.datalake.benchmarks;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Projections.include;
 
+import com.mongodb.reactivestreams.client.FindPublisher;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,32 @@ final class RawBaselines {
                 .count()
                 .block();
         return count == null ? 0 : count;
+    }
+
+    /**
+     * The limit of reading a dataset version back: its chunk documents ({@code <collection>.datasetChunks},
+     * {@code {v, c, n, ids}}) found in chunk order with the driver's default batch size, each document's flat
+     * {@code ids} list decoded as ObjectIds; returns the rows they hold.
+     */
+    static long chunkRows(MongoCollection<Document> chunks, ObjectId version, int columns) {
+        return chunkRows(chunks.find(new Document("v", version)).sort(new Document("c", 1)), columns);
+    }
+
+    /**
+     * The same with the store's cursor ({@code MongoDatasets.readRows}): filter {@code {v, c: {$gte: 0}}}, one
+     * chunk per batch, so one round trip per chunk. Not a target: it tells the cursor's cost from the rows'.
+     */
+    static long chunkRowsOnePerBatch(MongoCollection<Document> chunks, ObjectId version, int columns) {
+        return chunkRows(chunks.find(new Document("v", version).append("c", new Document("$gte", 0)))
+                .sort(new Document("c", 1)).batchSize(1), columns);
+    }
+
+    private static long chunkRows(FindPublisher<Document> find, int columns) {
+        Long rows = Flux.from(find)
+                .map(chunk -> (long) chunk.getList("ids", ObjectId.class).size() / columns)
+                .reduce(0L, Long::sum)
+                .block();
+        return rows == null ? 0 : rows;
     }
 
     static <T> List<List<T>> partition(List<T> items, int size) {

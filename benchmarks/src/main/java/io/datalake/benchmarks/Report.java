@@ -70,7 +70,8 @@ final class Report {
         md.append("Written by the benchmark harness (`benchmarks/README.md` says how to run it). Each figure is the ")
                 .append("median and range of ").append(options.runs()).append(" measured runs after ")
                 .append(options.warmups()).append(" warm-up round(s); compared sides run interleaved in one ")
-                .append("process (A, B, A, B, ...). Ratios are computed from the medians.\n\n");
+                .append("process (A, B, A, B, ...). Ratios are computed from the medians, except checks marked ")
+                .append("\"(paired)\": the median of the per-round ratios of the two sides.\n\n");
         md.append("| | |\n|---|---|\n");
         md.append("| Date | ").append(date).append(" |\n");
         md.append("| Machine | ").append(machine).append(" |\n");

@@ -4,8 +4,9 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Durations of the measured runs of one figure (warm-up excluded), in nanoseconds. A figure whose run exceeded
- * the time limit has {@code timedOut} set and one "duration", the limit: its true median is larger.
+ * Durations of the measured runs of one figure (warm-up excluded), in nanoseconds, in the order they ran (run i
+ * of every figure of one interleaved loop ran in the same round, which paired ratios rely on). A figure whose run
+ * exceeded the time limit has {@code timedOut} set and one "duration", the limit: its true median is larger.
  */
 record Stats(long[] nanos, boolean timedOut) {
     Stats {
@@ -13,7 +14,18 @@ record Stats(long[] nanos, boolean timedOut) {
             throw new IllegalArgumentException("a figure needs at least one measured run");
         }
         nanos = nanos.clone();
-        Arrays.sort(nanos);
+    }
+
+    /** The durations in run order. */
+    @Override
+    public long[] nanos() {
+        return nanos.clone();
+    }
+
+    private long[] sorted() {
+        long[] copy = nanos.clone();
+        Arrays.sort(copy);
+        return copy;
     }
 
     /**
@@ -39,17 +51,26 @@ record Stats(long[] nanos, boolean timedOut) {
 
     /** Median in seconds; the mean of the two middle runs for an even count. */
     double median() {
-        int n = nanos.length;
-        double mid = n % 2 == 1 ? nanos[n / 2] : (nanos[n / 2 - 1] + nanos[n / 2]) / 2.0;
-        return mid / 1e9;
+        return median(sorted()) / 1e9;
+    }
+
+    /** Median of sorted values; the mean of the two middle ones for an even count. */
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
+
+    private static double median(long[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
     }
 
     double min() {
-        return nanos[0] / 1e9;
+        return sorted()[0] / 1e9;
     }
 
     double max() {
-        return nanos[nanos.length - 1] / 1e9;
+        return sorted()[nanos.length - 1] / 1e9;
     }
 
     int runs() {

@@ -37,6 +37,29 @@ class StatsTest {
     }
 
     @Test
+    void pairedChecksTakeTheMedianOfPerRoundRatios() {
+        // Per round the ratios are 2, 3 and 1.2 (median 2); the ratio of the medians is 3 / 2.5 = 1.2.
+        Stats slow = Stats.of(2_000_000_000L, 9_000_000_000L, 3_000_000_000L);
+        Stats fast = Stats.of(1_000_000_000L, 3_000_000_000L, 2_500_000_000L);
+
+        assertThat(slow.nanos()).as("run order is kept").containsExactly(2_000_000_000L, 9_000_000_000L,
+                3_000_000_000L);
+        assertThat(Check.atMost("ratio of medians", slow, fast, 1.5).measured()).isEqualTo("1.20x");
+        Check paired = Check.paired("paired", slow, fast, false, 1.5);
+        assertThat(paired.measured()).isEqualTo("2.00x");
+        assertThat(paired.pass()).isFalse();
+        assertThat(Check.paired("paired, at least", fast, slow, true, 0.5).pass()).isTrue();
+    }
+
+    @Test
+    void aPairedCheckWithASideThatDidNotFinishFallsBackToTheBound() {
+        Check check = Check.paired("paired", Stats.timedOut(90_000_000_000L), Stats.of(1_000_000_000L), false, 2);
+
+        assertThat(check.measured()).isEqualTo("> 90.0x");
+        assertThat(check.pass()).isFalse();
+    }
+
+    @Test
     void aSideThatDidNotFinishGivesABoundThatDecidesOnlyWhenItCan() {
         Stats lower = Stats.of(1_000_000_000L);
         Stats timedOut = Stats.timedOut(90_000_000_000L);

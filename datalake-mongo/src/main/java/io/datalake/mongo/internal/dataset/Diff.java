@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.bson.types.ObjectId;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -24,8 +25,9 @@ final class Diff {
     static Flux<DiffEntry> of(Flux<Row> a, Flux<Row> b, List<String> columns, long rowsHint, int partitionRows) {
         int partitions = Partitions.count(rowsHint, partitionRows);
         int width = columns.size();
-        return Partitions.withTempDir("datalake-diff", dir -> Partitions.write(a, dir, "a", partitions)
-                .then(Partitions.write(b, dir, "b", partitions))
+        // Both versions stream into their partitions at once: one's reads overlap the other's file writes.
+        return Partitions.withTempDir("datalake-diff", dir -> Mono.when(Partitions.write(a, dir, "a", partitions),
+                        Partitions.write(b, dir, "b", partitions))
                 .thenMany(Flux.range(0, partitions)
                         .concatMap(p -> Flux.defer(() -> Flux.fromIterable(partition(dir, p, width, columns)))
                                 .subscribeOn(Schedulers.boundedElastic()), 1)));
