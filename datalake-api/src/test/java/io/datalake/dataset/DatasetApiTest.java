@@ -57,4 +57,27 @@ class DatasetApiTest {
                 .block();
         assertThat(empty.passed()).as("an empty answer is not a pass").isFalse();
     }
+
+    @Test
+    void aRowOverSharedColumnsBehavesLikeAMapRow() {
+        ObjectId image = new ObjectId();
+        ObjectId label = new ObjectId();
+        ObjectId[] ids = {image, label};
+        Row shared = Row.of(3, List.of("image", "label"), ids);
+        ids[0] = new ObjectId();
+        assertThat(shared.get("image")).as("the ids are copied").isEqualTo(image);
+        Map<String, ObjectId> ordered = new java.util.LinkedHashMap<>();
+        ordered.put("image", image);
+        ordered.put("label", label);
+        assertThat(shared).isEqualTo(new Row(3, ordered)).hasSameHashCodeAs(new Row(3, ordered));
+        assertThat(shared.columns().keySet()).containsExactly("image", "label");
+        assertThat(shared.columns()).containsEntry("label", label).doesNotContainKey("box");
+        assertThatThrownBy(() -> shared.get("box")).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("'box'");
+        assertThatThrownBy(() -> shared.columns().put("box", label)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> Row.of(0, List.of("image", "label"), image))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("1 ids");
+        assertThatThrownBy(() -> Row.of(0, List.of("image"), new ObjectId[] {null}))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("'image'");
+    }
 }

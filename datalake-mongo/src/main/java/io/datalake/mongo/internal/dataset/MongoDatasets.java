@@ -388,7 +388,7 @@ public final class MongoDatasets implements Datasets {
         return create(dataset, "")
                 .then(server("creating draft of " + dataset, versions.insertOne(version)))
                 .then(chunkDocs.concatMap(c -> server("writing rows of draft " + id, chunks.insertOne(c))
-                        .doOnSuccess(r -> reporter.rows(written[0] += c.getInteger("n")))).then())
+                        .doOnSuccess(r -> reporter.rows(written[0] += c.getInteger("n")))).then()
                 .then(Mono.defer(() -> {
                     List<String> cols = columns.get();
                     RowHasher h = hasher.get();
@@ -585,19 +585,18 @@ public final class MongoDatasets implements Datasets {
         List<Row> rows = new ArrayList<>((int) expectedRows);
         ObjectId[] row = new ObjectId[cols.size()];
         for (int i = 0; i < ids.size(); i += cols.size()) {
-            Map<String, ObjectId> m = new LinkedHashMap<>();
             for (int c = 0; c < cols.size(); c++) {
                 if (!(ids.get(i + c) instanceof ObjectId id)) {
                     throw new MalformedDatasetException(where, "'ids' holds " + ids.get(i + c) + " at " + (i + c)
                             + ", not an ObjectId");
                 }
                 row[c] = id;
-                m.put(cols.get(c), id);
             }
             if (hasher != null) {
                 hasher.row(row);
             }
-            rows.add(new Row(first + i / cols.size(), m));
+            // Rows share the version's column list: no hash map per row (benchmark scenario 10).
+            rows.add(Row.of(first + i / cols.size(), cols, row));
         }
         return rows;
     }
