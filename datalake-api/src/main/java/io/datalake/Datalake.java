@@ -7,6 +7,7 @@ import io.datalake.query.Query;
 import io.datalake.query.QueryOptions;
 import io.datalake.query.QueryPlan;
 import io.datalake.query.QueryResult;
+import io.datalake.schema.Schemas;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -248,6 +249,17 @@ public interface Datalake extends AutoCloseable {
      */
     default Datasets datasets() {
         throw new DatalakeException("datasets are not supported by " + getClass().getName());
+    }
+
+    /**
+     * Returns the JSON Schemas of this lake: one versioned, immutable history per kind of datum, enforced on
+     * {@code addDatum}/{@code addData} as {@link DatalakeSettings#schemas()} says.
+     *
+     * @return the schemas
+     * @throws DatalakeException if this lake implementation has no schemas
+     */
+    default Schemas schemas() {
+        throw new DatalakeException("schemas are not supported by " + getClass().getName());
     }
 
     /**
