@@ -57,7 +57,7 @@ public final class MongoDatalake implements Datalake {
     private final DatumReader reader;
     /** Wraps the collection writes go through; the identity except in tests that inject failures. */
     private final UnaryOperator<MongoCollection<RawBsonDocument>> writeInterceptor;
-    /** The schemas and their cache, shared by a lake and its views. */
+    /** The schemas; a view shares the lake's cache and runs its calls under its own time limit. */
     private final MongoSchemas schemas;
 
     /**
@@ -79,9 +79,9 @@ public final class MongoDatalake implements Datalake {
                 : lifecycle.encodedDocuments().withTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         this.queryEngine = new QueryEngine(documents, EngineTuning.withBatchSize(batchSize));
         this.graph = new DerivationGraph(documents, batchSize, this::requireOpen);
-        this.schemas = shared != null ? shared : new MongoSchemas(lifecycle.database(), settings,
+        this.schemas = new MongoSchemas(lifecycle.database(), settings,
                 new StoredDatumPages(encodedDocuments, lifecycle.entityCodec(), lifecycle.payloads()),
-                this::requireOpen);
+                this::requireOpen, shared);
         this.writer = new DatumWriter(documents, writeInterceptor.apply(encodedDocuments), lifecycle.entityCodec(),
                 lifecycle.payloads(), settings.clock(), batchSize, this::requireOpen, lifecycle.pendingWrites(),
                 schemas);

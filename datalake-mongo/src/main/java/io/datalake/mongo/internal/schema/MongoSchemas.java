@@ -65,7 +65,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Cache: per kind, the latest version read (or the fact that there is none) is reused for
  * {@link SchemaSettings#cacheTtl()}; its compiled validator is kept until a newer version replaces it. This lake's
- * own registrations replace the entry at once. One instance is shared by a lake and its views.
+ * own registrations replace the entry at once. A lake and its views share the cache; each runs its server calls
+ * under its own operation time limit.
  */
 public final class MongoSchemas implements Schemas {
     private static final Logger LOG = LoggerFactory.getLogger(MongoSchemas.class);
@@ -87,7 +88,8 @@ public final class MongoSchemas implements Schemas {
     private final List<String> selector;
     private final StoredDatumSource stored;
     private final Runnable requireOpen;
-    private final ConcurrentHashMap<String, Latest> latest = new ConcurrentHashMap<>();
+    /** Shared by a lake and its views: a view differs only in the time limit of its server calls. */
+    private final ConcurrentHashMap<String, Latest> latest;
 
     /**
      * The latest version of a kind as last read.
@@ -105,9 +107,11 @@ public final class MongoSchemas implements Schemas {
      * @param settings the lake's settings
      * @param stored reads stored datums for {@link #check}
      * @param requireOpen fails when the lake is closed
+     * @param lake the schemas of the lake this is a view of, whose cache it shares; null for a lake
      */
     public MongoSchemas(MongoDatabase database, DatalakeSettings settings, StoredDatumSource stored,
-            Runnable requireOpen) {
+            Runnable requireOpen, @Nullable MongoSchemas lake) {
+        this.latest = lake != null ? lake.latest : new ConcurrentHashMap<>();
         this.schemas = database.getCollection(collectionName(settings))
                 .withTimeout(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
         this.settings = settings;
