@@ -51,7 +51,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The write path of {@link MongoDatalake}, in one direction: validate each datum and convert its values once,
- * decide where its payload goes (inline, its registry, or the default registry for an oversized inline value) with
+ * check it against the schema of its kind ({@link MongoSchemas}; a rejected datum stops its batch before any payload
+ * is written), decide where its payload goes (inline, its registry, or the default registry for an oversized inline value) with
  * the whole document's size checked before anything is written, build its entity once and encode it once, write
  * the payloads, then insert; undo a batch that failed.
  *
