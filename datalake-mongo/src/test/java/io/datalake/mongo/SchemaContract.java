@@ -583,6 +583,26 @@ abstract class SchemaContract {
     }
 
     @Test
+    void aScanThatReadsDatumsItselfCanValidateThemAgainstTheLatestSchemaOfEachKind() {
+        Datalake lake = lake();
+        Datum badImage = lake.addDatum(image("wide", "cat"), project()).block();
+        Datum goodImage = lake.addDatum(image(3, "cat"), project()).block();
+        Datum badBox = lake.addDatum(Map.of("type", "bbox"), null).block();
+        Datum untyped = lake.addDatum(Map.of("x", 1), null).block();
+        lake.schemas().register("image", IMAGE_SCHEMA).block();
+        lake.schemas().register("bbox", "{\"properties\": {\"data\": {\"required\": [\"x\"]}}}").block();
+
+        List<DatumViolations> found = ((io.datalake.mongo.internal.MongoDatalake) lake).schemaCatalog()
+                .violations(Flux.fromIterable(lake.getData(List.of(badImage.id(), goodImage.id(), badBox.id(),
+                        untyped.id())).collectList().block()))
+                .collectList().block();
+
+        assertThat(found).extracting(DatumViolations::datumId, DatumViolations::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(badImage.id(), "image"),
+                        org.assertj.core.groups.Tuple.tuple(badBox.id(), "bbox"));
+    }
+
+    @Test
     void invalidArgumentsAreTypedErrors() {
         Datalake lake = lake();
         assertThatThrownBy(() -> lake.schemas().register(" ", "{}").block())
