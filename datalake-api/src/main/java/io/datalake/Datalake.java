@@ -7,6 +7,7 @@ import io.datalake.query.Query;
 import io.datalake.query.QueryOptions;
 import io.datalake.query.QueryPlan;
 import io.datalake.query.QueryResult;
+import io.datalake.schema.Schemas;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -71,8 +72,11 @@ public interface Datalake extends AutoCloseable {
      * stop the insert: the datum may be stored, or not; look it up by its {@linkplain NewDatum#id() chosen id}.
      *
      * @param datum the datum to add
-     * @return the stored datum; fails as {@link #addDatum(Object, Map, String, ObjectId)} does, and with
-     *     {@link DatumValidationException} naming the index and key if the id or a user's own unique index clashes
+     * @return the stored datum; fails as {@link #addDatum(Object, Map, String, ObjectId)} does, with
+     *     {@link DatumValidationException} naming the index and key if the id or a user's own unique index clashes,
+     *     and with its subtype {@link io.datalake.schema.SchemaViolationException} (before any payload upload or
+     *     write) if the datum violates the latest schema of its kind in
+     *     {@link io.datalake.schema.ValidationMode#ENFORCE} mode
      */
     Mono<Datum> addDatum(NewDatum datum);
 
@@ -97,6 +101,11 @@ public interface Datalake extends AutoCloseable {
      * ({@link NewDatum.Builder#id}) and, once the in-flight batch has settled (each server call of it is bounded
      * by the operation timeout; {@link #close()} waits for it), call {@code getData(ids, false)}; its
      * {@link DatumNotFoundException#ids()} are the datums not stored, safe to add again.
+     *
+     * <p>Each batch is validated against the schemas of its datums' kinds ({@link #schemas()}) before any of its
+     * payloads is uploaded or any of its datums inserted; in {@link io.datalake.schema.ValidationMode#ENFORCE}
+     * mode one violating datum fails the call with {@link io.datalake.schema.SchemaViolationException} naming its
+     * position in the call, and nothing of its batch is written (earlier batches stay stored).
      *
      * @param data the datums to add
      * @return the stored datums in input order
@@ -248,6 +257,17 @@ public interface Datalake extends AutoCloseable {
      */
     default Datasets datasets() {
         throw new DatalakeException("datasets are not supported by " + getClass().getName());
+    }
+
+    /**
+     * Returns the JSON Schemas of this lake: one versioned, immutable history per kind of datum, enforced on
+     * {@code addDatum}/{@code addData} as {@link DatalakeSettings#schemas()} says.
+     *
+     * @return the schemas
+     * @throws DatalakeException if this lake implementation has no schemas
+     */
+    default Schemas schemas() {
+        throw new DatalakeException("schemas are not supported by " + getClass().getName());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.datalake;
 
+import io.datalake.schema.SchemaSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -43,6 +44,7 @@ public final class DatalakeSettings {
     private final RegistrySettings registry;
     private final Duration operationTimeout;
     private final String actor;
+    private final SchemaSettings schemas;
 
     private DatalakeSettings(Builder b) {
         this.mongoUri = b.mongoUri;
@@ -53,6 +55,7 @@ public final class DatalakeSettings {
         this.registry = b.registry;
         this.operationTimeout = b.operationTimeout;
         this.actor = b.actor;
+        this.schemas = b.schemas;
     }
 
     /**
@@ -79,6 +82,7 @@ public final class DatalakeSettings {
         b.registry = registry;
         b.operationTimeout = operationTimeout;
         b.actor = actor;
+        b.schemas = schemas;
         return b;
     }
 
@@ -160,12 +164,21 @@ public final class DatalakeSettings {
         return actor;
     }
 
+    /**
+     * Returns the schema validation settings: kind selector, validation mode, listener, cache TTL.
+     *
+     * @return the schema settings, {@link SchemaSettings#defaults()} by default
+     */
+    public SchemaSettings schemas() {
+        return schemas;
+    }
+
     @Override
     public String toString() {
         return "DatalakeSettings{mongoUri=" + (mongoUri == null ? "<embedded>" : redact(mongoUri))
                 + ", database=" + database + ", collection=" + collection
                 + ", batchSize=" + batchSize + ", operationTimeout=" + operationTimeout + ", clock=" + clock
-                + ", registry=" + registry + "}";
+                + ", registry=" + registry + ", schemas=" + schemas + "}";
     }
 
     /**
@@ -204,8 +217,24 @@ public final class DatalakeSettings {
         private RegistrySettings registry = RegistrySettings.defaults();
         private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
         private String actor = DEFAULT_ACTOR;
+        private SchemaSettings schemas = SchemaSettings.defaults();
 
         private Builder() {
+        }
+
+        /**
+         * Sets the schema validation settings; see {@link DatalakeSettings#schemas()}.
+         *
+         * @param schemas the schema settings
+         * @return this builder
+         * @throws InvalidArgumentException if null
+         */
+        public Builder schemas(SchemaSettings schemas) {
+            if (schemas == null) {
+                throw new InvalidArgumentException("schemas must not be null");
+            }
+            this.schemas = schemas;
+            return this;
         }
 
         /**

@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
             ImportCommand.class,
             StatsCommand.class,
             DatasetCommand.class,
+            SchemaCommand.class,
             HelpCommand.class
         },
         footerHeading = "%nExamples:%n",

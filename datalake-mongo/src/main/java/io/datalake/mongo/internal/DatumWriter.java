@@ -17,6 +17,8 @@ import io.datalake.DatumValidationException;
 import io.datalake.InvalidArgumentException;
 import io.datalake.NewDatum;
 import io.datalake.UndoIncompleteException;
+import io.datalake.mongo.internal.schema.MongoSchemas;
+import io.datalake.schema.DatumViolations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +51,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The write path of {@link MongoDatalake}, in one direction: validate each datum and convert its values once,
- * decide where its payload goes (inline, its registry, or the default registry for an oversized inline value) with
+ * check it against the schema of its kind ({@link MongoSchemas}; a rejected datum stops its batch before any payload
+ * is written), decide where its payload goes (inline, its registry, or the default registry for an oversized inline value) with
  * the whole document's size checked before anything is written, build its entity once and encode it once, write
  * the payloads, then insert; undo a batch that failed.
  *
@@ -84,11 +87,14 @@ final class DatumWriter {
     private final Runnable requireOpen;
     /** Inserts (with their re-checks and undos) still running, shared by a lake and its views; close awaits them. */
     private final Set<CompletableFuture<Void>> pending;
+    /** Validates new datums against the schemas of their kinds before anything is written. */
+    private final MongoSchemas schemas;
 
     DatumWriter(MongoCollection<Document> documents, MongoCollection<RawBsonDocument> encodedDocuments,
             Codec<DatumEntity> entityCodec, PayloadStore payloads, Clock clock, int batchSize, Runnable requireOpen,
-            Set<CompletableFuture<Void>> pending) {
+            Set<CompletableFuture<Void>> pending, MongoSchemas schemas) {
         this.pending = pending;
+        this.schemas = schemas;
         this.documents = documents;
         this.encodedDocuments = encodedDocuments;
         this.entityCodec = entityCodec;
@@ -114,15 +120,19 @@ final class DatumWriter {
             if (datum == null) {
                 throw new InvalidArgumentException("datum must not be null");
             }
-            Draft draft = draft(datum, now());
+            Draft draft = draft(datum, now(), 0);
             ObjectId parent = draft.derivedFrom();
             List<ObjectId> parents = parent == null ? List.of() : List.of(parent);
             Mono<Void> parentCheck = parents.isEmpty() ? Mono.empty() : requireExisting(parents, "derivedFrom parent");
             String context = "addDatum " + draft.id();
-            // Payload before datum: a datum never points at a payload that was not written.
-            return parentCheck
-                    .then(readyUnlessEnded(draft, ended))
-                    .flatMap(ready -> insertDetached(List.of(ready), parents, context).thenReturn(ready.datum()))
+            // Schema, then payload, then datum: a rejected datum uploads nothing, and a datum never points at a
+            // payload that was not written.
+            return validate(List.of(draft), "addDatum")
+                    .flatMap(warned -> parentCheck
+                            .then(readyUnlessEnded(draft, ended))
+                            .flatMap(ready -> insertDetached(List.of(ready), parents, context)
+                                    .then(Mono.fromRunnable(() -> schemas.report(warned)))
+                                    .thenReturn(ready.datum())))
                     .onErrorMap(e -> ServerFailures.translate(context, e));
         });
     }
@@ -156,19 +166,33 @@ final class DatumWriter {
     }
 
     Flux<Datum> addData(Publisher<NewDatum> data) {
-        // concatMap with prefetch 1 keeps at most one batch buffered beyond the one being written.
-        return Flux.from(data).buffer(batchSize).concatMap(this::insertBatch, 1);
+        // concatMap with prefetch 1 keeps at most one batch buffered beyond the one being written. The batch number
+        // gives each datum its position in the call, which schema errors name.
+        return Flux.from(data).buffer(batchSize).index()
+                .concatMap(numbered -> insertBatch(numbered.getT2(), numbered.getT1() * batchSize), 1);
     }
 
-    private Flux<Datum> insertBatch(List<NewDatum> batch) {
+    private Flux<Datum> insertBatch(List<NewDatum> batch, long firstIndex) {
         return Flux.defer(() -> {
             // Per subscription: set when this batch fails or is cancelled.
             AtomicBoolean ended = new AtomicBoolean();
-            return insertBatch(batch, ended).doOnError(e -> end(ended, batch)).doOnCancel(() -> end(ended, batch));
+            return insertBatch(batch, firstIndex, ended).doOnError(e -> end(ended, batch))
+                    .doOnCancel(() -> end(ended, batch));
         });
     }
 
-    private Flux<Datum> insertBatch(List<NewDatum> batch, AtomicBoolean ended) {
+    /** Validates drafts against their schemas; see {@link MongoSchemas#validate}. */
+    private Mono<List<DatumViolations>> validate(List<Draft> drafts, String context) {
+        List<MongoSchemas.Candidate> candidates = new ArrayList<>();
+        for (Draft draft : drafts) {
+            if (draft.schema() != null) {
+                candidates.add(draft.schema());
+            }
+        }
+        return schemas.validate(candidates, context);
+    }
+
+    private Flux<Datum> insertBatch(List<NewDatum> batch, long firstIndex, AtomicBoolean ended) {
         return Flux.defer(() -> {
             requireOpen.run();
             Instant addedAt = now();
@@ -181,7 +205,7 @@ final class DatumWriter {
                 if (item == null) {
                     throw new InvalidArgumentException("addData: element " + i + " of the batch is null");
                 }
-                Draft draft = draft(item, addedAt);
+                Draft draft = draft(item, addedAt, firstIndex + i);
                 ObjectId parent = draft.derivedFrom();
                 if (parent != null && !idsInBatch.contains(parent)) {
                     externalParents.add(parent);
@@ -202,12 +226,16 @@ final class DatumWriter {
                     : Flux.fromIterable(drafts)
                             .flatMapSequential(draft -> readyUnlessEnded(draft, ended), payloads.concurrency())
                             .collectList();
-            return Mono.when(parentCheck, requireNew(callerChosenIds(batch)))
-                    .then(ready)
-                    // Fewer readies than drafts only when the call ended during the payload writes: insert nothing.
-                    .filter(readies -> readies.size() == drafts.size())
-                    .flatMapMany(readies -> insertDetached(readies, parents, context)
-                            .thenMany(Flux.fromIterable(readies).map(Ready::datum)))
+            // Schemas first: a batch with a rejected datum uploads no payload and writes nothing.
+            return validate(drafts, "addData")
+                    .flatMapMany(warned -> Mono.when(parentCheck, requireNew(callerChosenIds(batch)))
+                            .then(ready)
+                            // Fewer readies than drafts only when the call ended during the payload writes: insert
+                            // nothing.
+                            .filter(readies -> readies.size() == drafts.size())
+                            .flatMapMany(readies -> insertDetached(readies, parents, context)
+                                    .then(Mono.fromRunnable(() -> schemas.report(warned)))
+                                    .thenMany(Flux.fromIterable(readies).map(Ready::datum))))
                     .onErrorMap(e -> ServerFailures.translate(context, e));
         });
     }
@@ -507,9 +535,10 @@ final class DatumWriter {
      * Validates a new datum and converts its values once, decides where its payload goes, and for inline data
      * builds and encodes its entity (the encoding measures it and is what is inserted).
      *
+     * @param index the datum's position in the call, for schema errors
      * @throws DatumValidationException if the datum cannot be stored as it is
      */
-    private Draft draft(NewDatum datum, Instant addedAt) {
+    private Draft draft(NewDatum datum, Instant addedAt, long index) {
         ObjectId id = datum.id() != null ? datum.id() : new ObjectId();
         boolean inRegistry = datum.registryUri() != null;
         // A registry payload may be any value (stream, file, POJO); PayloadStore encodes it, not BSON. Its maps and
@@ -523,15 +552,20 @@ final class DatumWriter {
         if (id.equals(parent)) {
             throw new DatumValidationException("datum " + id + " cannot be derived from itself");
         }
+        // The kind is selected here, where the converted values are at hand; the view is built only for a kind
+        // that has a schema.
+        MongoSchemas.Candidate schema = schemas.validating()
+                ? schemas.candidate(index, id, inRegistry ? datum.data() : storable, metadata) : null;
         if (inRegistry) {
-            return new Draft(datum, id, parent, metadata, addedAt, payloads.decide(datum, null, metadata, 0), null);
+            return new Draft(datum, id, parent, metadata, addedAt, payloads.decide(datum, null, metadata, 0), null,
+                    schema);
         }
         DatumEntity entity = DatumEntity.of(id, storable, null, null, null, parent, metadata, addedAt);
         RawBsonDocument encoded = encode(entity);
         PayloadStore.Placement placement = payloads.decide(datum, storable, metadata, encodedSize(encoded));
         Ready inline = placement instanceof PayloadStore.Placement.Inline
                 ? new Ready(id, parent, encoded, DatumReader.toDatum(entity)) : null;
-        return new Draft(datum, id, parent, metadata, addedAt, placement, inline);
+        return new Draft(datum, id, parent, metadata, addedAt, placement, inline, schema);
     }
 
     /** Builds and encodes the entity of a datum whose payload {@link PayloadStore#write} stored. */
@@ -547,9 +581,11 @@ final class DatumWriter {
      *
      * @param source what the caller passed (its data is what a registry placement writes)
      * @param inline the datum ready to insert when its data stays inline, else null
+     * @param schema what to validate against the schema of its kind, or null when it has no validated kind
      */
     private record Draft(NewDatum source, ObjectId id, @Nullable ObjectId derivedFrom, Document metadata,
-            Instant addedAt, PayloadStore.Placement placement, @Nullable Ready inline) {
+            Instant addedAt, PayloadStore.Placement placement, @Nullable Ready inline,
+            MongoSchemas.@Nullable Candidate schema) {
     }
 
     /**

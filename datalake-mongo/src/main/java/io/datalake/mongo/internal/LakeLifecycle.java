@@ -14,6 +14,7 @@ import io.datalake.DatalakeSettings;
 import io.datalake.InvalidArgumentException;
 import io.datalake.mongo.EmbeddedMongo;
 import io.datalake.mongo.internal.dataset.MongoDatasets;
+import io.datalake.mongo.internal.schema.MongoSchemas;
 import io.datalake.query.engine.ServerFailures;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +98,7 @@ final class LakeLifecycle implements AutoCloseable {
             Flux.from(lifecycle.documents.createIndexes(IndexDefinitions.forDatums()))
                     .then(MongoDatasets.createIndexes(lifecycle.database(),
                             settings))
+                    .then(MongoSchemas.createIndexes(lifecycle.database(), settings))
                     .onErrorMap(e -> ServerFailures.translate("creating indexes on " + settings.database() + "."
                             + settings.collection(), e))
                     .block();

@@ -13,12 +13,14 @@ import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.mongo.EmbeddedMongo;
 import io.datalake.mongo.internal.dataset.MongoDatasets;
+import io.datalake.mongo.internal.schema.MongoSchemas;
 import io.datalake.query.Query;
 import io.datalake.query.QueryOptions;
 import io.datalake.query.QueryPlan;
 import io.datalake.query.engine.DerivationGraph;
 import io.datalake.query.engine.EngineTuning;
 import io.datalake.query.engine.QueryEngine;
+import io.datalake.schema.Schemas;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +30,7 @@ import java.util.function.UnaryOperator;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.bson.types.ObjectId;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -54,6 +57,8 @@ public final class MongoDatalake implements Datalake {
     private final DatumReader reader;
     /** Wraps the collection writes go through; the identity except in tests that inject failures. */
     private final UnaryOperator<MongoCollection<RawBsonDocument>> writeInterceptor;
+    /** The schemas; a view shares the lake's cache and runs its calls under its own time limit. */
+    private final MongoSchemas schemas;
 
     /**
      * A lake ({@code owner}) or a view of it whose collections run under {@code settings}' operation time limit.
@@ -61,7 +66,7 @@ public final class MongoDatalake implements Datalake {
      * @param writeInterceptor wraps the collection writes go through; the identity except in tests
      */
     private MongoDatalake(LakeLifecycle lifecycle, DatalakeSettings settings, boolean owner,
-            UnaryOperator<MongoCollection<RawBsonDocument>> writeInterceptor) {
+            UnaryOperator<MongoCollection<RawBsonDocument>> writeInterceptor, @Nullable MongoSchemas shared) {
         long timeoutMs = settings.operationTimeout().toMillis();
         this.settings = settings;
         this.lifecycle = lifecycle;
@@ -74,8 +79,12 @@ public final class MongoDatalake implements Datalake {
                 : lifecycle.encodedDocuments().withTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         this.queryEngine = new QueryEngine(documents, EngineTuning.withBatchSize(batchSize));
         this.graph = new DerivationGraph(documents, batchSize, this::requireOpen);
+        this.schemas = new MongoSchemas(lifecycle.database(), settings,
+                new StoredDatumPages(encodedDocuments, lifecycle.entityCodec(), lifecycle.payloads()),
+                this::requireOpen, shared);
         this.writer = new DatumWriter(documents, writeInterceptor.apply(encodedDocuments), lifecycle.entityCodec(),
-                lifecycle.payloads(), settings.clock(), batchSize, this::requireOpen, lifecycle.pendingWrites());
+                lifecycle.payloads(), settings.clock(), batchSize, this::requireOpen, lifecycle.pendingWrites(),
+                schemas);
         this.reader = new DatumReader(encodedDocuments, lifecycle.entityCodec(), lifecycle.payloads(), batchSize,
                 this::requireOpen);
     }
@@ -96,7 +105,7 @@ public final class MongoDatalake implements Datalake {
             UnaryOperator<MongoCollection<RawBsonDocument>> writeInterceptor) {
         LakeLifecycle lifecycle = LakeLifecycle.start(settings);
         try {
-            return new MongoDatalake(lifecycle, settings, true, writeInterceptor);
+            return new MongoDatalake(lifecycle, settings, true, writeInterceptor, null);
         } catch (RuntimeException e) {
             try {
                 lifecycle.close();
@@ -203,6 +212,21 @@ public final class MongoDatalake implements Datalake {
     }
 
     @Override
+    public Schemas schemas() {
+        return schemas;
+    }
+
+    /**
+     * Returns the schema implementation, for whole-lake scans (fsck) that validate datums they read themselves
+     * ({@link MongoSchemas#violations}).
+     *
+     * @return the schemas of this lake
+     */
+    public MongoSchemas schemaCatalog() {
+        return schemas;
+    }
+
+    @Override
     public Mono<LakeStats> getStats() {
         return graph.stats();
     }
@@ -219,7 +243,7 @@ public final class MongoDatalake implements Datalake {
     @Override
     public Datalake withOperationTimeout(Duration timeout) {
         return new MongoDatalake(lifecycle, settings.toBuilder().operationTimeout(timeout).build(), false,
-                writeInterceptor);
+                writeInterceptor, schemas);
     }
 
     /**
