@@ -1,6 +1,7 @@
 package io.datalake.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import io.datalake.dataset.AuditOptions;
 import io.datalake.dataset.Datasets;
 import io.datalake.dataset.DatasetSource;
 import io.datalake.dataset.VersionInfo;
+import io.datalake.dataset.VersionNotFoundException;
 import io.datalake.mongo.Datalakes;
 import io.datalake.mongo.TestLakes;
 import java.io.ByteArrayInputStream;
@@ -254,7 +256,8 @@ class EmbeddedDatasetCliTest {
         CliRunner.Result discarded = cli.run("dataset", "discard", first.toHexString());
         assertThat(discarded.code).as(discarded.toString()).isZero();
         assertThat(discarded.out).isEqualTo("discarded street-scenes@" + first.toHexString() + " (2 rows)\n");
-        assertThat(ds.rows(first).count().block()).as("its rows are deleted").isZero();
+        assertThatThrownBy(() -> ds.rows(first).count().block()).as("its rows are deleted")
+                .isInstanceOf(VersionNotFoundException.class).hasMessageContaining("discarded");
         assertThat(cli.run("dataset", "discard", created).out).contains("already discarded");
         assertThat(jsonLines(cli.run("dataset", "drafts", "--format", "jsonl")))
                 .extracting(d -> d.get("id").asText()).containsExactly(audited.id().toHexString());
