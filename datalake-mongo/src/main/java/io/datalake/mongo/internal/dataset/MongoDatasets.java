@@ -2,7 +2,9 @@ package io.datalake.mongo.internal.dataset;
 
 import com.mongodb.DuplicateKeyException;
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoCursorNotFoundException;
 import com.mongodb.MongoWriteException;
+import com.mongodb.client.cursor.TimeoutMode;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
@@ -53,6 +55,7 @@ import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * Datasets on MongoDB. The version document is the unit of atomicity: a draft becomes published by one conditional
@@ -78,6 +81,10 @@ public final class MongoDatasets implements Datasets {
     public static final int MAX_COLUMNS = 64;
     /** The longest column name and user check name accepted. */
     static final int MAX_NAME_CHARS = 256;
+    /** Chunks per cursor batch: two keep the next chunk on its way while one is read, in at most ~2 x 16 MB. */
+    private static final int CURSOR_CHUNKS = 2;
+    /** Re-openings of a chunk cursor the server dropped, per read. */
+    private static final int CURSOR_REOPENS = 100;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MongoDatasets.class);
 
     /** Rows a partition of the duplicate check and of diff aims at; tests lower it to cover many partitions. */
@@ -542,12 +549,19 @@ public final class MongoDatasets implements Datasets {
         String expected = v.contentHash();
         return Flux.defer(() -> {
             RowHasher hasher = fromRow == 0 ? new RowHasher(cols) : null; // one per subscription
-            return Flux.fromStream(java.util.stream.LongStream.range(fromChunk, chunkCount).boxed())
-                .concatMap(c -> server("reading rows of " + describe(v), chunks.find(Filters.and(
-                                Filters.eq(CHUNK_VERSION, v.id()), Filters.eq(CHUNK_INDEX, c.intValue()))).first())
-                        .switchIfEmpty(Mono.error(() -> new MalformedDatasetException(chunkName(v, c),
-                                "chunk " + c + " of the " + chunkCount + " chunks of " + describe(v) + " is missing")))
-                        .map(doc -> chunkRows(doc, v, c.intValue(), hasher)), 1)
+            long[] next = {fromChunk};
+            return chunkCursor(v, next, chunkCount)
+                .map(doc -> {
+                    long c = next[0];
+                    if (doc.get(CHUNK_INDEX) instanceof Integer stored && stored > c) {
+                        throw missingChunk(v, c, chunkCount);
+                    }
+                    List<Row> rows = chunkRows(doc, v, (int) c, hasher);
+                    next[0] = c + 1;
+                    return rows;
+                })
+                .concatWith(Mono.defer(() -> next[0] < chunkCount
+                        ? Mono.error(missingChunk(v, next[0], chunkCount)) : Mono.empty()))
                 .concatMapIterable(rows -> rows, 1)
                 .concatWith(Mono.fromRunnable(() -> {
                     if (hasher != null && expected != null && !hasher.hex().equals(expected)) {
@@ -557,6 +571,33 @@ public final class MongoDatasets implements Datasets {
                     }
                 }));
         });
+    }
+
+    /**
+     * The chunks of {@code v} from {@code next[0]} in order, through one cursor whose every batch (not its whole
+     * life) is under the operation time limit, so a slow reader is not cut off. A server that drops the cursor
+     * while the reader is slow (real MongoDB closes idle cursors after 10 minutes) is asked again from the next
+     * chunk not yet read; {@code next[0]} is advanced by the caller as chunks are taken.
+     */
+    private Flux<Document> chunkCursor(VersionInfo v, long[] next, long chunkCount) {
+        return Flux.defer(() -> serverMany("reading rows of " + describe(v), chunks.find(Filters.and(
+                        Filters.eq(CHUNK_VERSION, v.id()), Filters.gte(CHUNK_INDEX, (int) next[0])))
+                        .sort(Sorts.ascending(CHUNK_INDEX)).batchSize(CURSOR_CHUNKS)
+                        .timeoutMode(TimeoutMode.ITERATION)))
+                .retryWhen(Retry.max(CURSOR_REOPENS).filter(MongoDatasets::cursorLost)
+                        .doBeforeRetry(r -> LOG.warn("reading rows of {}: the server dropped the cursor; reading on "
+                                + "from chunk {}", describe(v), next[0])))
+                .take(Math.max(0, chunkCount - next[0]), true);
+    }
+
+    private static boolean cursorLost(Throwable e) {
+        Throwable cause = e instanceof DatalakeException && e.getCause() != null ? e.getCause() : e;
+        return cause instanceof MongoCursorNotFoundException;
+    }
+
+    private MalformedDatasetException missingChunk(VersionInfo v, long c, long chunkCount) {
+        return new MalformedDatasetException(chunkName(v, c), "chunk " + c + " of the " + chunkCount + " chunks of "
+                + describe(v) + " is missing");
     }
 
     private String chunkName(VersionInfo v, long chunk) {

@@ -1,5 +1,6 @@
 package io.datalake.mongo.internal.dataset;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +15,8 @@ import org.bson.types.ObjectId;
  */
 final class RowHasher {
     private final MessageDigest digest;
+    /** One row's bytes, reused: one digest update per row and no array per id (reads hash every row). */
+    private final ByteBuffer rowBytes;
 
     RowHasher(List<String> columns) {
         try {
@@ -26,12 +29,15 @@ final class RowHasher {
             digest.update((byte) 0);
         }
         digest.update((byte) 1);
+        rowBytes = ByteBuffer.allocate(12 * columns.size());
     }
 
     void row(ObjectId[] ids) {
+        rowBytes.clear();
         for (ObjectId id : ids) {
-            digest.update(id.toByteArray());
+            id.putToByteBuffer(rowBytes);
         }
+        digest.update(rowBytes.array(), 0, rowBytes.position());
     }
 
     String hex() {
