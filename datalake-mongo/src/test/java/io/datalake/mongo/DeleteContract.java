@@ -296,6 +296,27 @@ abstract class DeleteContract {
     }
 
     @Test
+    void aForeignChildWithANonObjectIdIsNotOrphanedAndACycleWrittenByAnotherClientEnds() {
+        Datalake lake = lake();
+        ObjectId root = lake.addDatum(Map.of("r", 1), Map.of()).block().id();
+        ObjectId kid = add(lake, "kid", root);
+        MongoCollection<Document> raw = raw();
+        raw.insertOne(new Document("_id", "foreign-7").append("derived_from", kid).append("added_at", new Date()));
+        long before = count();
+
+        assertThatThrownBy(() -> lake.delete(root, DeleteOptions.cascading()).block())
+                .isInstanceOf(io.datalake.MalformedDatumException.class).hasMessageContaining("foreign-7");
+        assertThat(count()).isEqualTo(before);
+
+        raw.deleteOne(new Document("_id", "foreign-7"));
+        // Another client makes the root derive from its own child: the walk still ends, each datum once.
+        raw.updateOne(new Document("_id", root), new Document("$set", new Document("derived_from", kid)));
+        DeletePlan plan = lake.delete(root, DeleteOptions.cascading()).block();
+        assertThat(plan.ids()).containsExactly(kid, root);
+        assertThat(count()).isZero();
+    }
+
+    @Test
     void aChildAddedWhileTheDeleteRunsIsReportedAsOrphaned() {
         Datalake lake = lake(b -> b.batchSize(1));
         ObjectId root = lake.addDatum(Map.of("r", 1), Map.of()).block().id();
