@@ -89,6 +89,12 @@ abstract class DeleteContract {
         return client.getDatabase(database).getCollection(DatalakeSettings.DEFAULT_COLLECTION);
     }
 
+    private MongoCollection<Document> rawCollection(String name) {
+        MongoClient client = MongoClients.create(connectionString());
+        toClose.add(client);
+        return client.getDatabase(database).getCollection(name);
+    }
+
     private static ObjectId add(Datalake lake, Object data, ObjectId parent) {
         return lake.addDatum(data, Map.of(), null, parent).block().id();
     }
@@ -211,6 +217,14 @@ abstract class DeleteContract {
                 .isInstanceOf(DatumRetainedException.class);
         assertThatThrownBy(() -> lake.delete(grandchild, DeleteOptions.defaults()).block())
                 .isInstanceOf(DatumRetainedException.class).hasMessageContaining("scenes@1, scenes@2");
+
+        // Chunks are untrusted: foreign values are skipped, a lone id (not a list) still retains.
+        VersionInfo scenes1 = ds.resolve(VersionRef.of("scenes", 1)).block();
+        MongoCollection<Document> chunks = rawCollection(DatalakeSettings.DEFAULT_COLLECTION + ".datasetChunks");
+        chunks.insertOne(new Document("v", scenes1.id()).append("c", 7).append("ids", List.of("x", 42, root)));
+        chunks.insertOne(new Document("v", scenes1.id()).append("c", 8).append("ids", kids.get(1)));
+        assertThat(ds.retainedBy(List.of(root, kids.get(1))).block()).containsOnlyKeys(root, kids.get(1));
+        chunks.deleteMany(new Document("c", new Document("$in", List.of(7, 8))));
 
         // A datum only in a draft is not retained.
         DeletePlan plan = lake.delete(drafted, DeleteOptions.defaults()).block();

@@ -982,14 +982,19 @@ public final class MongoDatasets implements Datasets {
                         .doOnNext(c -> {
                             VersionRef version = byId.get(c.get(CHUNK_VERSION));
                             Object stored = c.get(CHUNK_IDS);
-                            if (version == null || !(stored instanceof List<?> list)) {
+                            if (version == null) {
                                 return;
                             }
-                            for (Object o : list) {
+                            // Stored chunks are untrusted: a lone id (not a list) matches the $in too.
+                            for (Object o : stored instanceof List<?> list ? list : List.of(String.valueOf(stored))) {
                                 if (o instanceof ObjectId id && wanted.contains(id)) {
                                     found.computeIfAbsent(id, k -> new java.util.TreeSet<>(BY_NAME_THEN_NUMBER))
                                             .add(version);
                                 }
+                            }
+                            if (stored instanceof ObjectId id && wanted.contains(id)) {
+                                found.computeIfAbsent(id, k -> new java.util.TreeSet<>(BY_NAME_THEN_NUMBER))
+                                        .add(version);
                             }
                         });
             }), 1).then(Mono.fromSupplier(() -> {
