@@ -281,6 +281,27 @@ abstract class DeleteContract {
     }
 
     @Test
+    void keysBeyondTheBasicPlaneAreCountedWhateverTheStringOrder() {
+        Datalake lake = lake();
+        ObjectId root = lake.addDatum(Map.of("r", 1), Map.of()).block().id();
+        ObjectId kid = add(lake, "kid", root);
+        MongoCollection<Document> raw = raw();
+        // Java orders U+1F600 (a surrogate pair) before U+FF21; MongoDB (UTF-8 bytes) after it.
+        String emoji = "k\uD83D\uDE00";
+        String wide = "k\uFF21";
+        raw.updateOne(new Document("_id", root), new Document("$set", new Document("registry_uri", "mem://x")
+                .append("registry_key", emoji)));
+        raw.updateOne(new Document("_id", kid), new Document("$set", new Document("registry_uri", "mem://x")
+                .append("registry_key", wide)));
+        raw.insertOne(new Document("_id", new ObjectId()).append("registry_uri", "mem://x")
+                .append("registry_key", emoji).append("derived_from", null).append("added_at", new Date()));
+
+        DeletePlan plan = lake.delete(root, DeleteOptions.builder().cascade(true).dryRun(true).build()).block();
+
+        assertThat(plan.payloadsReleased()).containsExactly(new ReleasedPayload("mem://x", wide));
+    }
+
+    @Test
     void anUnknownIdAndNullArgumentsAreRefusedNamingThem() {
         Datalake lake = lake();
         ObjectId unknown = new ObjectId();
