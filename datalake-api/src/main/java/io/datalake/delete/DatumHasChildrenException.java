@@ -26,12 +26,20 @@ public class DatumHasChildrenException extends DatalakeNonTransientException {
      */
     public DatumHasChildrenException(ObjectId id, List<ObjectId> children, long count) {
         super("delete " + id + ": the datum has " + count + (count == 1 ? " child" : " children") + " ("
-                + String.join(", ", children.stream().limit(MAX_NAMED).map(ObjectId::toHexString).toList())
-                + (count > Math.min(children.size(), MAX_NAMED) ? ", ..." : "")
-                + "); delete them first or use cascade to delete the whole subtree");
+                + named(children, count) + "); delete them first or use cascade to delete the whole subtree");
         this.id = id;
         this.children = List.copyOf(children.subList(0, Math.min(children.size(), MAX_NAMED)));
         this.count = count;
+    }
+
+    private static String named(List<ObjectId> children, long count) {
+        List<String> shown = children.stream().limit(MAX_NAMED).map(ObjectId::toHexString).toList();
+        long more = count - shown.size();
+        if (shown.isEmpty()) {
+            // Documents another client wrote with a non-ObjectId _id are counted but not named.
+            return "none with an ObjectId _id";
+        }
+        return String.join(", ", shown) + (more > 0 ? " and " + more + " more" : "");
     }
 
     /**

@@ -32,7 +32,8 @@ public class DatumRetainedException extends DatalakeNonTransientException {
             long retainedCount) {
         super("delete " + id + ": " + retainedCount + (retainedCount == 1 ? " datum" : " datums") + " of the set ("
                 + String.join(", ", retained.stream().limit(MAX_NAMED).map(ObjectId::toHexString).toList())
-                + (retainedCount > Math.min(retained.size(), MAX_NAMED) ? ", ..." : "")
+                + (retainedCount > Math.min(retained.size(), MAX_NAMED)
+                        ? " and " + (retainedCount - Math.min(retained.size(), MAX_NAMED)) + " more" : "")
                 + ") retained by published dataset " + (versions.size() == 1 ? "version " : "versions ")
                 + String.join(", ", versions.stream().limit(MAX_NAMED).map(VersionRef::toString).toList())
                 + (versions.size() > MAX_NAMED ? " and " + (versions.size() - MAX_NAMED) + " more" : "")

@@ -141,7 +141,8 @@ abstract class DeleteContract {
         assertThat(e.count()).isEqualTo(12);
         assertThat(e.children()).hasSize(10).isSubsetOf(kids);
         assertThat(e.id()).isEqualTo(root);
-        assertThat(e.getMessage()).contains(root.toHexString(), "12 children", e.children().get(0).toHexString());
+        assertThat(e.getMessage()).contains(root.toHexString(), "12 children", e.children().get(0).toHexString(),
+                "and 2 more");
         assertThat(e.isTransient()).isFalse();
         assertThat(count()).isEqualTo(before);
 
@@ -341,6 +342,8 @@ abstract class DeleteContract {
 
         assertThatThrownBy(() -> lake.delete(root, DeleteOptions.cascading()).block())
                 .isInstanceOf(io.datalake.MalformedDatumException.class).hasMessageContaining("foreign-7");
+        assertThatThrownBy(() -> lake.delete(kid, DeleteOptions.defaults()).block())
+                .isInstanceOf(DatumHasChildrenException.class).hasMessageContaining("1 child (none with an ObjectId");
         assertThat(count()).isEqualTo(before);
 
         raw.deleteOne(new Document("_id", "foreign-7"));
