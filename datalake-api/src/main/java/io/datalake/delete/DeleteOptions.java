@@ -10,10 +10,11 @@ import io.datalake.InvalidArgumentException;
 public final class DeleteOptions {
     /**
      * Default largest subtree a cascade deletes: 100,000 datums. The ids of the subtree are held in memory (about
-     * 100 bytes each, so about 10 MB here) because the deepest level must be known before anything is deleted.
+     * 200 bytes each in the walk, the plan and its checks, so about 20 MB here) because the deepest level must be
+     * known before anything is deleted.
      */
     public static final int DEFAULT_MAX_NODES = 100_000;
-    /** The largest {@link #maxNodes()} accepted: 10,000,000 datums, about 1 GB of heap for the ids. */
+    /** The largest {@link #maxNodes()} accepted: 10,000,000 datums, about 2 GB of heap for the ids. */
     public static final int MAX_MAX_NODES = 10_000_000;
 
     private static final DeleteOptions DEFAULTS = builder().build();

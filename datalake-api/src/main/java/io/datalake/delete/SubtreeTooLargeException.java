@@ -6,7 +6,7 @@ import org.bson.types.ObjectId;
 /**
  * Thrown by a cascading delete whose subtree has more datums than {@link DeleteOptions#maxNodes()}: the walk stops
  * there, so memory stays bounded, and nothing is deleted. Raise the limit (up to
- * {@link DeleteOptions#MAX_MAX_NODES}, about 100 bytes of heap per datum) or delete subtrees lower down first.
+ * {@link DeleteOptions#MAX_MAX_NODES}, about 200 bytes of heap per datum) or delete subtrees lower down first.
  */
 public class SubtreeTooLargeException extends DatalakeNonTransientException {
     private static final long serialVersionUID = 1L;

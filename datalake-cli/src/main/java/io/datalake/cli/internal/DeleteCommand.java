@@ -44,7 +44,7 @@ final class DeleteCommand extends LakeCommand {
     boolean dryRun;
 
     @Option(names = "--max-nodes", paramLabel = "N", description = "Refuse a subtree of more than N datums "
-            + "(default: ${DEFAULT-VALUE}; about 100 bytes of heap each).")
+            + "(default: ${DEFAULT-VALUE}; about 200 bytes of heap each).")
     int maxNodes = DeleteOptions.DEFAULT_MAX_NODES;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
