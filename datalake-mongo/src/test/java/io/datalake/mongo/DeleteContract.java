@@ -377,31 +377,45 @@ abstract class DeleteContract {
     void aProcessKilledMidCascadeLeavesEveryRemainingDatumWithItsParent() throws Exception {
         Datalake lake = lake();
         ObjectId top = lake.addDatum(Map.of("top", 1), Map.of()).block().id();
+        ObjectId root = tree(lake, top);
+        ObjectId raced = tree(lake, top);
+        assertThat(count()).isEqualTo(1 + 2 * (1 + 10 + 50 + 100));
+        // Batches of 5: 20 batches for the 100 leaves, then the 50 grandchildren; stop inside the second level.
+        String line = runChildUntilKilled(root, 125, "");
+        assertThat(line).startsWith("DELETED ");
+        long left = count() - 161;
+        assertThat(left).as("stopped midway").isGreaterThan(2).isLessThan(162 - 120);
+        assertThat(missingParents()).as("no remaining datum lost its parent").isEmpty();
+
+        // The other tree: killed wherever the kill lands (possibly while a batch is being deleted).
+        runChildUntilKilled(raced, 1, "race");
+        assertThat(missingParents()).as("no remaining datum lost its parent").isEmpty();
+
+        long racedLeft = count() - left;
+        DeletePlan rest = lake.delete(root, DeleteOptions.cascading()).block();
+        assertThat(rest.ids()).hasSize((int) left - 1);
+        if (racedLeft > 0) {
+            lake.delete(raced, DeleteOptions.cascading()).block();
+        }
+        assertThat(count()).isEqualTo(1);
+        assertThat(missingParents()).isEmpty();
+    }
+
+    private static ObjectId tree(Datalake lake, ObjectId top) {
         ObjectId root = add(lake, Map.of("root", 1), top);
         for (ObjectId kid : children(lake, root, 10)) {
             for (ObjectId grandkid : children(lake, kid, 5)) {
                 children(lake, grandkid, 2);
             }
         }
-        assertThat(count()).isEqualTo(1 + 1 + 10 + 50 + 100);
-        // Batches of 5: 20 batches for the 100 leaves, then the 50 grandchildren; stop inside the second level.
-        String line = runChildUntilKilled(root, 125);
-        assertThat(line).startsWith("DELETED ");
-        long left = count();
-        assertThat(left).as("stopped midway").isGreaterThan(2).isLessThan(162 - 120);
-        assertThat(missingParents()).as("no remaining datum lost its parent").isEmpty();
-
-        DeletePlan rest = lake.delete(root, DeleteOptions.cascading()).block();
-        assertThat(rest.ids()).hasSize((int) left - 1);
-        assertThat(count()).isEqualTo(1);
-        assertThat(missingParents()).isEmpty();
+        return root;
     }
 
-    private String runChildUntilKilled(ObjectId root, long stopAfter) throws Exception {
+    private String runChildUntilKilled(ObjectId root, long stopAfter, String mode) throws Exception {
         String javaCommand = ProcessHandle.current().info().command().orElse("java");
         Process child = new ProcessBuilder(List.of(javaCommand, "-Xmx128m", "-cp",
                 System.getProperty("java.class.path"), DeleteCrashChild.class.getName(), connectionString(),
-                database, root.toHexString(), Long.toString(stopAfter)))
+                database, root.toHexString(), Long.toString(stopAfter), mode))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                 StandardCharsets.UTF_8))) {

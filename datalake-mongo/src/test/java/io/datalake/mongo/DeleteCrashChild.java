@@ -17,14 +17,19 @@ public final class DeleteCrashChild {
     /**
      * Runs the child.
      *
-     * @param args the MongoDB URI, the database, the subtree's root id and after how many deleted datums to stop
+     * @param args the MongoDB URI, the database, the subtree's root id, after how many deleted datums to stop and
+     *     optionally {@code race}: report every batch and go on deleting, so the kill lands wherever it lands
      */
     public static void main(String[] args) {
         Datalake lake = Datalakes.create(DatalakeSettings.builder().mongoUri(args[0]).database(args[1])
                 .batchSize(5).build());
         long stopAfter = Long.parseLong(args[3]);
+        boolean race = args.length > 4 && args[4].equals("race");
         lake.delete(new ObjectId(args[2]), DeleteOptions.builder().cascade(true).progress((deleted, total) -> {
-            if (deleted >= stopAfter) {
+            if (race) {
+                System.out.println("DELETED " + deleted);
+                System.out.flush();
+            } else if (deleted >= stopAfter) {
                 System.out.println("DELETED " + deleted);
                 System.out.flush();
                 try {
