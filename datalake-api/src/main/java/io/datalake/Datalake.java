@@ -272,8 +272,9 @@ public interface Datalake extends AutoCloseable {
      * @param options cascade, dry run, node limit, progress
      * @return the plan: ids in deletion order, payloads released, children that appeared meanwhile; fails with
      *     {@link DatumNotFoundException} for an unknown id, {@link io.datalake.delete.DatumHasChildrenException},
-     *     {@link io.datalake.delete.DatumRetainedException}, {@link io.datalake.delete.SubtreeTooLargeException}
-     *     or {@link InvalidArgumentException} for a null argument
+     *     {@link io.datalake.delete.DatumRetainedException}, {@link io.datalake.delete.SubtreeTooLargeException},
+     *     {@link MalformedDatumException} when a document with a non-ObjectId {@code _id} derives from the subtree
+     *     (it would be orphaned) or {@link InvalidArgumentException} for a null argument
      * @throws DatalakeException if this lake implementation cannot delete
      */
     default Mono<io.datalake.delete.DeletePlan> delete(ObjectId id, io.datalake.delete.DeleteOptions options) {
