@@ -260,6 +260,28 @@ public interface Datalake extends AutoCloseable {
     }
 
     /**
+     * Deletes a datum, or with {@link io.datalake.delete.DeleteOptions#cascade()} its whole derivation subtree,
+     * deepest level first in batches, so a process stopped midway leaves every remaining datum with its parent.
+     * Refused before anything is written when the datum has children and cascade is off, when a published dataset
+     * version retains any datum of the set, or when the subtree exceeds
+     * {@link io.datalake.delete.DeleteOptions#maxNodes()}. Payloads are never deleted; the plan lists those no
+     * remaining datum references. With {@link io.datalake.delete.DeleteOptions#dryRun()} the same plan is returned
+     * and nothing is written.
+     *
+     * @param id the datum
+     * @param options cascade, dry run, node limit, progress
+     * @return the plan: ids in deletion order, payloads released, children that appeared meanwhile; fails with
+     *     {@link DatumNotFoundException} for an unknown id, {@link io.datalake.delete.DatumHasChildrenException},
+     *     {@link io.datalake.delete.DatumRetainedException}, {@link io.datalake.delete.SubtreeTooLargeException},
+     *     {@link MalformedDatumException} when a document with a non-ObjectId {@code _id} derives from the subtree
+     *     (it would be orphaned) or {@link InvalidArgumentException} for a null argument
+     * @throws DatalakeException if this lake implementation cannot delete
+     */
+    default Mono<io.datalake.delete.DeletePlan> delete(ObjectId id, io.datalake.delete.DeleteOptions options) {
+        throw new DatalakeException("delete is not supported by " + getClass().getName());
+    }
+
+    /**
      * Returns the JSON Schemas of this lake: one versioned, immutable history per kind of datum, enforced on
      * {@code addDatum}/{@code addData} as {@link DatalakeSettings#schemas()} says.
      *

@@ -258,4 +258,15 @@ public interface Datasets {
      * @return id to retained, for every id asked
      */
     Mono<Map<ObjectId, Boolean>> isRetained(List<ObjectId> ids);
+
+    /**
+     * Names, for each id, the published versions that reference it, in batched server calls (1,000 ids a query,
+     * chunks of published versions only, streamed a few at a time). Drafts do not retain. A delete refuses to
+     * delete retained datums and names these versions.
+     *
+     * @param ids the ids
+     * @return each retained id mapped to its versions ({@code NAME@N}, by name then number), in the order asked;
+     *     ids no published version references are absent
+     */
+    Mono<Map<ObjectId, List<VersionRef>>> retainedBy(List<ObjectId> ids);
 }

@@ -9,6 +9,8 @@ import io.datalake.InvalidArgumentException;
 import io.datalake.LakeStats;
 import io.datalake.NewDatum;
 import io.datalake.dataset.Datasets;
+import io.datalake.delete.DeleteOptions;
+import io.datalake.delete.DeletePlan;
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.mongo.EmbeddedMongo;
@@ -209,6 +211,11 @@ public final class MongoDatalake implements Datalake {
     @Override
     public Datasets datasets() {
         return new MongoDatasets(lifecycle.database(), settings, this);
+    }
+
+    @Override
+    public Mono<DeletePlan> delete(ObjectId id, DeleteOptions options) {
+        return new DatumDeleter(documents, graph, this::datasets, batchSize, this::requireOpen).delete(id, options);
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.datalake.query.engine.internal.traversal.DescendantWalker;
 import io.datalake.query.engine.internal.traversal.DirectChildren;
 import io.datalake.query.engine.internal.traversal.LineageWalker;
 import io.datalake.query.engine.internal.traversal.StatsCollector;
+import io.datalake.query.engine.internal.traversal.SubtreeWalker;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.function.Tuple2;
 
 /**
  * Walks the {@code derived_from} links of a MongoDB collection of datum documents (Mindtrace layout, see
@@ -152,6 +154,56 @@ public final class DerivationGraph {
                         parents.add(parent);
                     }
                 });
+    }
+
+    /**
+     * Returns a datum's subtree by levels, for a delete that removes the deepest level first. Lookups in batches,
+     * one level at a time; the walk stops once more than {@code maxNodes} datums are found, so memory is bounded by
+     * the limit. Does not check that the datum exists (the caller has read it).
+     *
+     * @param id the datum
+     * @param maxNodes the most datums (the datum included) to collect, 1 or more
+     * @return the subtree, incomplete when it has more than {@code maxNodes} datums; fails with
+     *     {@link InvalidArgumentException} for a null id or a limit below 1
+     */
+    public Mono<Subtree> subtree(@Nullable ObjectId id, int maxNodes) {
+        if (id == null || maxNodes < 1) {
+            return Mono.error(new InvalidArgumentException("subtree: id must not be null and maxNodes must be at"
+                    + " least 1, got " + id + " and " + maxNodes));
+        }
+        return Mono.defer(() -> {
+                    openCheck.run();
+                    return new SubtreeWalker(links, batchSize).walk(id, maxNodes);
+                })
+                .onErrorMap(e -> ServerFailures.translate("walking the subtree of " + id, e));
+    }
+
+    /**
+     * Counts the documents deriving from a datum and names the first of them.
+     *
+     * @param id the datum
+     * @param limit how many children to name, 0 or more
+     * @return the count (documents with a foreign {@code _id} included) and up to {@code limit} child ids, oldest
+     *     first
+     */
+    public Mono<Tuple2<Long, List<ObjectId>>> firstChildren(ObjectId id, int limit) {
+        return Mono.defer(() -> {
+                    openCheck.run();
+                    return new SubtreeWalker(links, batchSize).firstChildren(id, Math.max(1, limit));
+                })
+                .onErrorMap(e -> ServerFailures.translate("looking up children of " + id, e));
+    }
+
+    /**
+     * Returns the children of many datums, one batched lookup per {@code batchSize} parents: a delete looks once,
+     * after its last level, for children added meanwhile.
+     *
+     * @param parents the parents, without duplicates
+     * @return their children's ids, in no particular order; foreign documents are skipped with a warning
+     */
+    public Flux<ObjectId> childrenOf(List<ObjectId> parents) {
+        return Flux.defer(() -> new SubtreeWalker(links, batchSize).children(parents))
+                .onErrorMap(e -> ServerFailures.translate("looking up children of " + parents.size() + " datums", e));
     }
 
     /** Completes empty when the datum exists, else fails with {@link DatumNotFoundException}. */

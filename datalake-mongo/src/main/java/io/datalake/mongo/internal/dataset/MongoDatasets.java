@@ -42,6 +42,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -987,4 +988,69 @@ public final class MongoDatasets implements Datasets {
         }));
         });
     }
+
+    /**
+     * As {@link #isRetained}, but every chunk of a published version that mentions an id of the batch is read (no
+     * early stop), since every version is named; memory holds a few chunks plus the answer.
+     */
+    @Override
+    public Mono<Map<ObjectId, List<VersionRef>>> retainedBy(List<ObjectId> ids) {
+        if (ids == null || ids.stream().anyMatch(java.util.Objects::isNull)) {
+            return Mono.error(new InvalidArgumentException("retainedBy: ids must not be null or contain null"));
+        }
+        Mono<Map<ObjectId, VersionRef>> published = serverMany("retainedBy: listing published versions", versions
+                        .find(Filters.eq(STATE, VersionState.PUBLISHED.name()))
+                        .projection(new Document("_id", 1).append(DATASET, 1).append(NUMBER, 1)))
+                .<Map.Entry<ObjectId, VersionRef>>handle((d, sink) -> {
+                    // A foreign version document that names no valid NAME@N cannot be named: it retains nothing.
+                    if (d.get("_id") instanceof ObjectId id && d.get(DATASET) instanceof String name
+                            && d.get(NUMBER) instanceof Integer n && n > 0 && VersionRef.NAME.matcher(name).matches()
+                            && name.length() <= VersionRef.MAX_NAME_LENGTH) {
+                        sink.next(Map.entry(id, VersionRef.of(name, n)));
+                    }
+                })
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue).cache();
+        return Mono.defer(() -> {
+            Map<ObjectId, Set<VersionRef>> found = new HashMap<>();
+            return Flux.fromIterable(ids).buffer(ID_BATCH).concatMap(batch -> published.flatMapMany(byId -> {
+                Set<ObjectId> wanted = new HashSet<>(batch);
+                if (byId.isEmpty()) {
+                    return Flux.empty();
+                }
+                return serverMany("retainedBy", chunks.find(Filters.and(Filters.in(CHUNK_IDS, wanted),
+                                Filters.in(CHUNK_VERSION, byId.keySet())))
+                                .projection(new Document(CHUNK_IDS, 1).append(CHUNK_VERSION, 1)).batchSize(4))
+                        .doOnNext(c -> {
+                            VersionRef version = byId.get(c.get(CHUNK_VERSION));
+                            Object stored = c.get(CHUNK_IDS);
+                            if (version == null) {
+                                return;
+                            }
+                            // Stored chunks are untrusted: a lone id (not a list) matches the $in too.
+                            for (Object o : stored instanceof List<?> list ? list : List.of(String.valueOf(stored))) {
+                                if (o instanceof ObjectId id && wanted.contains(id)) {
+                                    found.computeIfAbsent(id, k -> new java.util.TreeSet<>(BY_NAME_THEN_NUMBER))
+                                            .add(version);
+                                }
+                            }
+                            if (stored instanceof ObjectId id && wanted.contains(id)) {
+                                found.computeIfAbsent(id, k -> new java.util.TreeSet<>(BY_NAME_THEN_NUMBER))
+                                        .add(version);
+                            }
+                        });
+            }), 1).then(Mono.fromSupplier(() -> {
+                Map<ObjectId, List<VersionRef>> out = new LinkedHashMap<>();
+                for (ObjectId id : ids) {
+                    Set<VersionRef> refs = found.get(id);
+                    if (refs != null) {
+                        out.put(id, List.copyOf(refs));
+                    }
+                }
+                return out;
+            }));
+        });
+    }
+
+    private static final java.util.Comparator<VersionRef> BY_NAME_THEN_NUMBER = java.util.Comparator
+            .comparing(VersionRef::dataset).thenComparingInt(v -> Integer.parseInt(v.selector()));
 }

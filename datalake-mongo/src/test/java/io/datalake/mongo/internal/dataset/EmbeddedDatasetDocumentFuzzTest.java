@@ -137,6 +137,7 @@ class EmbeddedDatasetDocumentFuzzTest {
                         () -> ds.drafts(Duration.ZERO).collectList().block(),
                         () -> ds.diff(VersionRef.of(name, 1), VersionRef.of(name, 1)).collectList().block(),
                         () -> ds.isRetained(ids).block(),
+                        () -> ds.retainedBy(ids).block(),
                         () -> ds.tag(name, "baseline", 1).block(),
                         () -> ds.publish(audited.id()).block(),
                         () -> ds.audit(audited.id(), AuditOptions.defaults(), List.of()).block(),
