@@ -201,7 +201,10 @@ final class LakeFsck {
 
         Flux<FsckFinding> findings() {
             requireOpen.run();
-            Mono<Boolean> anySchema = options.schemas() ? schemas.list().hasElements() : Mono.just(false);
+            // A stored schema the lake cannot read still means there are schemas: each datum of its kind is then a
+            // finding naming the problem.
+            Mono<Boolean> anySchema = options.schemas() ? schemas.list().hasElements()
+                    .onErrorResume(MalformedSchemaException.class, e -> Mono.just(true)) : Mono.just(false);
             return anySchema.flatMapMany(any -> {
                         checkSchemas = any;
                         return Flux.concat(datumPages(), foreignDocuments(),
