@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
             StatsCommand.class,
             DatasetCommand.class,
             SchemaCommand.class,
+            FsckCommand.class,
             HelpCommand.class
         },
         footerHeading = "%nExamples:%n",
