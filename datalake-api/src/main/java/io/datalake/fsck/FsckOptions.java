@@ -15,6 +15,10 @@ public final class FsckOptions {
     public static final int DEFAULT_MAX_DETAILS = 1000;
     /** Largest {@link #maxDetails()}: a report holds its details in memory. */
     public static final int MAX_DETAILS_LIMIT = 1_000_000;
+    /** Default number of stored documents read per query. */
+    public static final int DEFAULT_PAGE_SIZE = 50_000;
+    /** Largest {@link #pageSize()}. */
+    public static final int MAX_PAGE_SIZE = 100_000;
 
     private static final Consumer<FsckProgress> NO_PROGRESS = p -> { };
     private static final FsckOptions DEFAULTS = builder().build();
@@ -24,9 +28,11 @@ public final class FsckOptions {
     private final int maxDetails;
     private final boolean schemas;
     private final boolean datasets;
+    private final int pageSize;
     private final Consumer<FsckProgress> progress;
 
     private FsckOptions(Builder b) {
+        this.pageSize = b.pageSize;
         this.verify = b.verify;
         this.parallelism = b.parallelism;
         this.maxDetails = b.maxDetails;
@@ -37,7 +43,7 @@ public final class FsckOptions {
 
     /**
      * Returns the defaults: no hashing, {@value #DEFAULT_PARALLELISM} objects at once, {@value #DEFAULT_MAX_DETAILS}
-     * details, schemas and datasets checked, no progress listener.
+     * details, schemas and datasets checked, pages of {@value #DEFAULT_PAGE_SIZE} documents, no progress listener.
      *
      * @return the default options
      */
@@ -66,6 +72,7 @@ public final class FsckOptions {
         b.maxDetails = maxDetails;
         b.schemas = schemas;
         b.datasets = datasets;
+        b.pageSize = pageSize;
         b.progress = progress;
         return b;
     }
@@ -117,6 +124,17 @@ public final class FsckOptions {
     }
 
     /**
+     * Returns how many stored documents one query reads (a page also ends after 16 MiB of documents). Each page is
+     * one query under the operation time limit, read whole before it is checked; larger pages mean fewer queries
+     * and more memory.
+     *
+     * @return 1 to {@value #MAX_PAGE_SIZE}
+     */
+    public int pageSize() {
+        return pageSize;
+    }
+
+    /**
      * Returns the listener told how far the check has got.
      *
      * @return the listener; a no-op by default
@@ -128,7 +146,7 @@ public final class FsckOptions {
     @Override
     public String toString() {
         return "FsckOptions{verify=" + verify + ", parallelism=" + parallelism + ", maxDetails=" + maxDetails
-                + ", schemas=" + schemas + ", datasets=" + datasets + "}";
+                + ", schemas=" + schemas + ", datasets=" + datasets + ", pageSize=" + pageSize + "}";
     }
 
     /** Builds {@link FsckOptions}. */
@@ -138,6 +156,7 @@ public final class FsckOptions {
         private int maxDetails = DEFAULT_MAX_DETAILS;
         private boolean schemas = true;
         private boolean datasets = true;
+        private int pageSize = DEFAULT_PAGE_SIZE;
         private Consumer<FsckProgress> progress = NO_PROGRESS;
 
         private Builder() {
@@ -205,6 +224,22 @@ public final class FsckOptions {
          */
         public Builder datasets(boolean datasets) {
             this.datasets = datasets;
+            return this;
+        }
+
+        /**
+         * Sets how many stored documents one query reads.
+         *
+         * @param pageSize 1 to {@value #MAX_PAGE_SIZE}
+         * @return this builder
+         * @throws InvalidArgumentException if out of range
+         */
+        public Builder pageSize(int pageSize) {
+            if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+                throw new InvalidArgumentException("fsck pageSize must be 1 to " + MAX_PAGE_SIZE + ", was "
+                        + pageSize);
+            }
+            this.pageSize = pageSize;
             return this;
         }
 

@@ -126,6 +126,11 @@ abstract class FsckContract {
         return fsck(lake, FsckOptions.defaults());
     }
 
+    /** Pages of {@code n} documents, so a small lake spans many pages. */
+    private static FsckOptions paged(int n) {
+        return FsckOptions.builder().pageSize(n).build();
+    }
+
     private static FsckOptions verify() {
         return FsckOptions.builder().verify(true).build();
     }
@@ -241,17 +246,17 @@ abstract class FsckContract {
 
     @Test
     void anObjectSharedByManyDatumsIsLookedUpOnceAndEachDatumIsReported() throws Exception {
-        Datalake lake = lake(b -> b.batchSize(7));
+        Datalake lake = lake();
         List<Datum> shared = IntStream.range(0, 20).mapToObj(i -> image(lake, "same bytes")).toList();
         registry.stats.set(0);
 
-        FsckReport clean = fsck(lake).report();
+        FsckReport clean = fsck(lake, paged(7)).report();
         assertThat(clean.payloads()).isEqualTo(20);
         assertThat(clean.objects()).isEqualTo(1);
         assertThat(registry.stats.get()).isEqualTo(1);
 
         Files.delete(registry.file(shared.get(0).registryKey()));
-        Outcome outcome = fsck(lake);
+        Outcome outcome = fsck(lake, paged(7));
         assertThat(outcome.streamed()).extracting(FsckFinding::datumId)
                 .containsExactlyElementsOf(shared.stream().map(Datum::id).toList());
         assertThat(outcome.streamed()).allSatisfy(f -> assertThat(f.kind()).isEqualTo(Kind.MISSING_PAYLOAD));
@@ -326,7 +331,7 @@ abstract class FsckContract {
     @Test
     void aParentThatDoesNotExistIsReportedAndParentsOnOtherPagesAreFound() {
         // Pages of 2: every parent but the ghost lives on an earlier page.
-        Datalake lake = lake(b -> b.batchSize(2));
+        Datalake lake = lake();
         ObjectId parent = lake.addDatum(Map.of("n", 0), Map.of()).block().id();
         for (int i = 1; i < 7; i++) {
             parent = lake.addDatum(Map.of("n", i), Map.of(), null, parent).block().id();
@@ -337,7 +342,7 @@ abstract class FsckContract {
                 .append("derived_from", ghost).append("metadata", new Document()).append("added_at", new Date()));
         lake.addDatum(Map.of("n", 100), Map.of(), null, parent).block();
 
-        Outcome outcome = fsck(lake);
+        Outcome outcome = fsck(lake, paged(2));
 
         assertThat(outcome.streamed()).singleElement().satisfies(f -> {
             assertThat(f.kind()).isEqualTo(Kind.MISSING_PARENT);
@@ -350,7 +355,7 @@ abstract class FsckContract {
 
     @Test
     void documentsThatAreNotReadableDatumsAreReportedWhateverTheirId() {
-        Datalake lake = lake(b -> b.batchSize(2));
+        Datalake lake = lake();
         Datum ok = lake.addDatum(Map.of("n", 1), Map.of()).block();
         ObjectId damaged = new ObjectId();
         var datums = raw().getCollection("Datum");
@@ -360,7 +365,7 @@ abstract class FsckContract {
         datums.insertOne(new Document("_id", "foreign-3").append("added_at", new Date()));
         datums.insertOne(new Document("_id", 42).append("added_at", new Date()));
 
-        Outcome outcome = fsck(lake);
+        Outcome outcome = fsck(lake, paged(2));
 
         assertThat(outcome.streamed()).allSatisfy(f -> assertThat(f.kind()).isEqualTo(Kind.UNREADABLE_DATUM));
         assertThat(outcome.streamed()).hasSize(5);
@@ -461,7 +466,7 @@ abstract class FsckContract {
 
     @Test
     void fsckWritesNothing() throws Exception {
-        Datalake lake = lake(b -> b.batchSize(2));
+        Datalake lake = lake();
         Datum cat = image(lake, "cat");
         Datum dog = image(lake, "dog");
         Files.delete(registry.file(cat.registryKey()));
@@ -475,7 +480,7 @@ abstract class FsckContract {
         raw().getCollection("Datum").deleteOne(Filters.eq("_id", dog.id()));
         Map<String, String> before = snapshot();
 
-        Outcome outcome = fsck(lake, verify());
+        Outcome outcome = fsck(lake, verify().toBuilder().pageSize(2).build());
 
         assertThat(outcome.report().findings()).isGreaterThanOrEqualTo(5);
         assertThat(snapshot()).isEqualTo(before);
@@ -503,14 +508,14 @@ abstract class FsckContract {
 
     @Test
     void theStreamTheCallbackAndTheReportAgreeAndDetailsAreCapped() throws Exception {
-        Datalake lake = lake(b -> b.batchSize(3));
+        Datalake lake = lake();
         List<Datum> images = IntStream.range(0, 5).mapToObj(i -> image(lake, "image " + i)).toList();
         for (Datum d : images) {
             Files.delete(registry.file(d.registryKey()));
         }
 
-        List<FsckFinding> stream = lake.fsck(FsckOptions.defaults()).collectList().block();
-        Outcome capped = fsck(lake, FsckOptions.builder().maxDetails(2).build());
+        List<FsckFinding> stream = lake.fsck(paged(3)).collectList().block();
+        Outcome capped = fsck(lake, paged(3).toBuilder().maxDetails(2).build());
 
         assertThat(stream).extracting(FsckFinding::datumId)
                 .containsExactlyElementsOf(images.stream().map(Datum::id).toList());
@@ -519,17 +524,17 @@ abstract class FsckContract {
         assertThat(capped.report().count(Kind.MISSING_PAYLOAD)).isEqualTo(5);
         assertThat(capped.report().findings()).isEqualTo(5);
         assertThat(capped.report().detailsTruncated()).isTrue();
-        assertThat(Flux.from(lake.fsck(FsckOptions.defaults())).take(2).collectList().block())
+        assertThat(Flux.from(lake.fsck(paged(3))).take(2).collectList().block())
                 .isEqualTo(stream.subList(0, 2));
     }
 
     @Test
     void progressReportsGrowingCountsAndAThrowingListenerFailsTheCheck() {
-        Datalake lake = lake(b -> b.batchSize(2));
+        Datalake lake = lake();
         IntStream.range(0, 5).forEach(i -> lake.addDatum(Map.of("i", i), Map.of()).block());
         List<FsckProgress> seen = new CopyOnWriteArrayList<>();
 
-        FsckReport report = fsck(lake, FsckOptions.builder().progress(seen::add).build()).report();
+        FsckReport report = fsck(lake, paged(2).toBuilder().progress(seen::add).build()).report();
 
         assertThat(seen).hasSizeGreaterThanOrEqualTo(3);
         assertThat(seen).extracting(FsckProgress::datums).isSorted();
@@ -560,6 +565,7 @@ abstract class FsckContract {
         assertThatThrownBy(() -> FsckOptions.builder().parallelism(FsckOptions.MAX_PARALLELISM + 1))
                 .isInstanceOf(InvalidArgumentException.class);
         assertThatThrownBy(() -> FsckOptions.builder().maxDetails(-1)).isInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> FsckOptions.builder().pageSize(0)).isInstanceOf(InvalidArgumentException.class);
         assertThat(FsckOptions.defaults().parallelism()).isEqualTo(FsckOptions.DEFAULT_PARALLELISM);
         assertThat(FsckOptions.defaults().verify()).isFalse();
         Datalake lake = lake();

@@ -93,7 +93,7 @@ public final class MongoDatalake implements Datalake {
         this.reader = new DatumReader(encodedDocuments, lifecycle.entityCodec(), lifecycle.payloads(), batchSize,
                 this::requireOpen);
         this.fsck = new LakeFsck(encodedDocuments, lifecycle.entityCodec(), lifecycle.payloads(), schemas,
-                () -> new MongoDatasets(lifecycle.database(), settings, this), batchSize, settings.operationTimeout(),
+                () -> new MongoDatasets(lifecycle.database(), settings, this), settings.operationTimeout(),
                 this::requireOpen);
     }
 
