@@ -1,6 +1,9 @@
 package io.datalake;
 
 import io.datalake.dataset.Datasets;
+import io.datalake.fsck.FsckFinding;
+import io.datalake.fsck.FsckOptions;
+import io.datalake.fsck.FsckReport;
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.query.Query;
@@ -12,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -290,6 +294,40 @@ public interface Datalake extends AutoCloseable {
      */
     default Schemas schemas() {
         throw new DatalakeException("schemas are not supported by " + getClass().getName());
+    }
+
+    /**
+     * Checks the whole lake and streams the problems as they are found: registry objects missing or of another size
+     * than recorded (and, with {@link FsckOptions#verify()}, another SHA-256), stored registry URIs outside the
+     * allow-list (reported, never opened), parents that do not exist, stored documents that are not readable datums,
+     * datums that violate the latest schema of their kind, and rows of draft or published dataset versions that
+     * name missing datums. Never modifies anything. Reads the datums one page at a time in {@code _id} order, each
+     * page one call under the operation time limit, so memory stays bounded whatever the lake's size; findings of a
+     * page come in {@code _id} order, dataset findings after all datum findings. The subscriber's demand drives the
+     * reads. {@link #fsck(FsckOptions, Consumer)} returns the summary instead.
+     *
+     * @param options what to check and how
+     * @return the findings; empty when the lake is clean. Fails with {@link DatalakeException} subtypes when MongoDB
+     *     fails (a registry failing for one object is a finding, {@link FsckFinding.Kind#UNREADABLE_PAYLOAD})
+     * @throws DatalakeException (signalled) if this lake implementation has no fsck
+     */
+    default Flux<FsckFinding> fsck(FsckOptions options) {
+        return Flux.error(new DatalakeException("fsck is not supported by " + getClass().getName()));
+    }
+
+    /**
+     * Checks the whole lake as {@link #fsck(FsckOptions)} does, hands each finding to {@code onFinding} as it is
+     * found, and ends with the summary: counts per kind, the first {@link FsckOptions#maxDetails()} findings and what
+     * was checked. {@code onFinding} runs on the lake's I/O threads, one finding at a time; the check waits for it.
+     * A callback that throws fails the check with a {@link DatalakeException} whose cause is its exception.
+     *
+     * @param options what to check and how
+     * @param onFinding receives every finding, in the order {@link #fsck(FsckOptions)} emits them
+     * @return the report; {@link FsckReport#clean()} when nothing was found
+     * @throws DatalakeException (signalled) if this lake implementation has no fsck
+     */
+    default Mono<FsckReport> fsck(FsckOptions options, Consumer<? super FsckFinding> onFinding) {
+        return Mono.error(new DatalakeException("fsck is not supported by " + getClass().getName()));
     }
 
     /**

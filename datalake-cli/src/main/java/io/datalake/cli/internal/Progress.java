@@ -80,6 +80,15 @@ final class Progress {
         }
     }
 
+    /** Blanks the redrawn line, if any, so a line printed next on the same terminal starts clean. */
+    synchronized void clear() {
+        if (drawn > 0) {
+            err.print("\r" + " ".repeat(drawn) + "\r");
+            err.flush();
+            drawn = 0;
+        }
+    }
+
     /** Ends the redrawn line, if any, so what follows starts on a line of its own. Safe to call twice. */
     synchronized void finish() {
         if (drawn > 0) {

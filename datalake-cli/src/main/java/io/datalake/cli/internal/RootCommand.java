@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
             DatasetCommand.class,
             SchemaCommand.class,
             DeleteCommand.class,
+            FsckCommand.class,
             HelpCommand.class
         },
         footerHeading = "%nExamples:%n",

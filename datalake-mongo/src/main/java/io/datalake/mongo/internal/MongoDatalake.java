@@ -11,6 +11,9 @@ import io.datalake.NewDatum;
 import io.datalake.dataset.Datasets;
 import io.datalake.delete.DeleteOptions;
 import io.datalake.delete.DeletePlan;
+import io.datalake.fsck.FsckFinding;
+import io.datalake.fsck.FsckOptions;
+import io.datalake.fsck.FsckReport;
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.mongo.EmbeddedMongo;
@@ -28,6 +31,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
@@ -61,6 +65,7 @@ public final class MongoDatalake implements Datalake {
     private final UnaryOperator<MongoCollection<RawBsonDocument>> writeInterceptor;
     /** The schemas; a view shares the lake's cache and runs its calls under its own time limit. */
     private final MongoSchemas schemas;
+    private final LakeFsck fsck;
 
     /**
      * A lake ({@code owner}) or a view of it whose collections run under {@code settings}' operation time limit.
@@ -88,6 +93,9 @@ public final class MongoDatalake implements Datalake {
                 lifecycle.payloads(), settings.clock(), batchSize, this::requireOpen, lifecycle.pendingWrites(),
                 schemas);
         this.reader = new DatumReader(encodedDocuments, lifecycle.entityCodec(), lifecycle.payloads(), batchSize,
+                this::requireOpen);
+        this.fsck = new LakeFsck(encodedDocuments, lifecycle.entityCodec(), lifecycle.payloads(), schemas,
+                () -> new MongoDatasets(lifecycle.database(), settings, this), settings.operationTimeout(),
                 this::requireOpen);
     }
 
@@ -231,6 +239,16 @@ public final class MongoDatalake implements Datalake {
      */
     public MongoSchemas schemaCatalog() {
         return schemas;
+    }
+
+    @Override
+    public Flux<FsckFinding> fsck(FsckOptions options) {
+        return fsck.findings(options);
+    }
+
+    @Override
+    public Mono<FsckReport> fsck(FsckOptions options, Consumer<? super FsckFinding> onFinding) {
+        return fsck.report(options, onFinding);
     }
 
     @Override

@@ -145,6 +145,11 @@ final class PayloadStore implements AutoCloseable {
         return settings.payloadConcurrency();
     }
 
+    /** The lake's registries and allow-list, for whole-lake checks (fsck) that look objects up themselves. */
+    Registries registries() {
+        return registries;
+    }
+
     /**
      * Decides where a new datum's data goes, checking before anything is written that its document fits MongoDB's
      * limit: inline when it has no registry and its whole document is within the inline limit (the common case,

@@ -519,6 +519,30 @@ public final class MongoDatasets implements Datasets {
                 }).onErrorResume(MalformedDatasetException.class, e -> skip(e))));
     }
 
+    /**
+     * One page of the ids of the versions whose rows are kept (drafts and published versions, not discarded ones),
+     * in {@code _id} order, for a whole-lake check (fsck) that reads each with {@link #version} and
+     * {@link #rows(ObjectId)}. One call under the operation time limit; version documents whose {@code _id} is not
+     * an ObjectId are not listed.
+     *
+     * @param after the last id of the previous page, or null for the first page
+     * @param limit the page size
+     * @return the ids, at most {@code limit}
+     */
+    public Mono<List<ObjectId>> keptVersionIds(@Nullable ObjectId after, int limit) {
+        Bson kept = Filters.in(STATE, VersionState.DRAFT.name(), VersionState.PUBLISHED.name());
+        Bson filter = Filters.and(after == null ? Filters.type("_id", org.bson.BsonType.OBJECT_ID)
+                : Filters.gt("_id", after), kept);
+        return serverMany("listing dataset versions", versions.find(filter).projection(new Document("_id", 1))
+                        .sort(Sorts.ascending("_id")).limit(limit))
+                .<ObjectId>handle((d, sink) -> {
+                    if (d.get("_id") instanceof ObjectId id) {
+                        sink.next(id);
+                    }
+                })
+                .collectList();
+    }
+
     // ---- rows ----
 
     @Override
