@@ -271,6 +271,19 @@ public interface Datalake extends AutoCloseable {
     }
 
     /**
+     * Deletes registry objects that no datum references and that are older than the grace period, in the default
+     * registry and every allowed registry that stored datums name (see {@link io.datalake.gc}). Safe under
+     * concurrent writers, including writers that reuse an identical object already stored.
+     *
+     * @param options dry run, grace period, batch size
+     * @return what was found and deleted; per-object failures are counted in the report, not signalled
+     * @throws DatalakeException if this lake implementation has no garbage collection
+     */
+    default Mono<io.datalake.gc.GcReport> gc(io.datalake.gc.GcOptions options) {
+        return Mono.error(new DatalakeException("gc is not supported by " + getClass().getName()));
+    }
+
+    /**
      * Streams the rows of a multi-level query as they are resolved: each row maps every output column, in query
      * order, to the id of the datum picked there (see {@link Query} and {@link io.datalake.query.Strategy} for the
      * semantics). Rows come in base order; with {@link QueryOptions#datumsWanted()} the stream ends after that many

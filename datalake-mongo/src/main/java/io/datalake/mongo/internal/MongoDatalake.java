@@ -9,10 +9,15 @@ import io.datalake.InvalidArgumentException;
 import io.datalake.LakeStats;
 import io.datalake.NewDatum;
 import io.datalake.dataset.Datasets;
+import io.datalake.gc.GcOptions;
+import io.datalake.gc.GcReport;
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.mongo.EmbeddedMongo;
 import io.datalake.mongo.internal.dataset.MongoDatasets;
+import io.datalake.mongo.internal.gc.GcGuard;
+import io.datalake.mongo.internal.gc.GcRecords;
+import io.datalake.mongo.internal.gc.PayloadGc;
 import io.datalake.mongo.internal.schema.MongoSchemas;
 import io.datalake.query.Query;
 import io.datalake.query.QueryOptions;
@@ -84,7 +89,7 @@ public final class MongoDatalake implements Datalake {
                 this::requireOpen, shared);
         this.writer = new DatumWriter(documents, writeInterceptor.apply(encodedDocuments), lifecycle.entityCodec(),
                 lifecycle.payloads(), settings.clock(), batchSize, this::requireOpen, lifecycle.pendingWrites(),
-                schemas);
+                schemas, new GcGuard(gcRecords(), settings.operationTimeout(), lifecycle.payloads()::exists));
         this.reader = new DatumReader(encodedDocuments, lifecycle.entityCodec(), lifecycle.payloads(), batchSize,
                 this::requireOpen);
     }
@@ -224,6 +229,21 @@ public final class MongoDatalake implements Datalake {
      */
     public MongoSchemas schemaCatalog() {
         return schemas;
+    }
+
+    @Override
+    public Mono<GcReport> gc(GcOptions options) {
+        if (options == null) {
+            return Mono.error(new InvalidArgumentException("gc: options must not be null"));
+        }
+        return Mono.defer(() -> {
+            requireOpen();
+            return new PayloadGc(documents, gcRecords(), settings, lifecycle.payloads().registries()).run(options);
+        });
+    }
+
+    private MongoCollection<Document> gcRecords() {
+        return GcRecords.collection(lifecycle.database(), settings.collection(), settings.operationTimeout());
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
 import io.datalake.registry.BlobChangedException;
 import io.datalake.registry.BlobSource;
+import io.datalake.registry.BlobInfo;
 import io.datalake.registry.BlobStat;
 import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.RegistryKeys;
@@ -297,6 +298,22 @@ public final class FileRegistryBackend implements RegistryBackend {
                             .filter(key -> !key.endsWith(RegistryKeys.RESERVED_SUFFIX) && key.startsWith(prefix))),
                     Stream::close);
         }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** {@inheritDoc} The time is the file's modification time; the size and time come from one attribute read. */
+    @Override
+    public Flux<BlobInfo> listInfo(String prefix) {
+        return list(prefix).concatMap(key -> Mono.fromCallable(() -> {
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(checkedPath(key), BasicFileAttributes.class);
+                return attributes.isRegularFile()
+                        ? new BlobInfo(key, attributes.size(), attributes.lastModifiedTime().toInstant()) : null;
+            } catch (NoSuchFileException e) {
+                return null; // deleted since it was listed
+            } catch (IOException e) {
+                throw failure("list", key, e);
+            }
+        }));
     }
 
     private Stream<Path> walk(Path start) {
