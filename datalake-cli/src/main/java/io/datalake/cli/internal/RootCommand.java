@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
             StatsCommand.class,
             DatasetCommand.class,
             SchemaCommand.class,
+            GcCommand.class,
             HelpCommand.class
         },
         footerHeading = "%nExamples:%n",

@@ -2,8 +2,9 @@ package io.datalake.mongo.internal.gc;
 
 /**
  * A Bloom filter of registry keys: no false negatives, false positives at about the rate it was sized for. Its
- * memory is fixed when it is created: about 1.2 MB per million keys at 1 %, at most {@link #MAX_BITS} bits (64 MiB);
- * beyond that many keys the false-positive rate rises, which only keeps more unreferenced objects.
+ * memory is fixed when it is created: about 1.8 MB per million keys at 0.1 %, at most {@link #MAX_BITS} bits
+ * (64 MiB); beyond that many keys the false-positive rate rises, which only keeps more unreferenced objects. Each
+ * filter hashes with its own random seed, so an object one run keeps by a false positive is collected by the next.
  */
 final class KeyFilter {
     /** Largest filter: 2^29 bits, 64 MiB. */
@@ -11,6 +12,8 @@ final class KeyFilter {
     private final long[] words;
     private final long bits;
     private final int hashes;
+    private final long seed1 = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+    private final long seed2 = java.util.concurrent.ThreadLocalRandom.current().nextLong();
 
     private KeyFilter(long bits, int hashes) {
         this.bits = bits;
@@ -38,8 +41,8 @@ final class KeyFilter {
     }
 
     void add(String key) {
-        long h1 = hash(key, 0x9E3779B97F4A7C15L);
-        long h2 = hash(key, 0xC2B2AE3D27D4EB4FL) | 1;
+        long h1 = hash(key, seed1);
+        long h2 = hash(key, seed2) | 1;
         for (int i = 0; i < hashes; i++) {
             long bit = Math.floorMod(h1 + i * h2, bits);
             words[(int) (bit >>> 6)] |= 1L << bit;
@@ -47,8 +50,8 @@ final class KeyFilter {
     }
 
     boolean mightContain(String key) {
-        long h1 = hash(key, 0x9E3779B97F4A7C15L);
-        long h2 = hash(key, 0xC2B2AE3D27D4EB4FL) | 1;
+        long h1 = hash(key, seed1);
+        long h2 = hash(key, seed2) | 1;
         for (int i = 0; i < hashes; i++) {
             long bit = Math.floorMod(h1 + i * h2, bits);
             if ((words[(int) (bit >>> 6)] & (1L << bit)) == 0) {

@@ -54,7 +54,7 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * One payload garbage collection. Memory is bounded: a {@link KeyFilter Bloom filter} of the referenced keys
- * (built from one streamed projection of the datum collection; ~1.2 MB per million registry datums), the distinct
+ * (built from one streamed projection of the datum collection; ~1.8 MB per million registry datums), the distinct
  * registry URIs of stored datums (at most {@link #MAX_DISTINCT_URIS}) and one batch of candidates. Per registry:
  * list the objects with their times; an object outside the lake's key format, of unknown age, younger than the grace
  * period, or possibly referenced (in the filter) is kept; the rest are candidates, which per batch are claimed in
@@ -67,7 +67,7 @@ public final class PayloadGc {
     static final int MAX_DISTINCT_URIS = 10_000;
     /** Index that serves the re-check on real MongoDB (the embedded server ignores it). */
     static final String KEY_INDEX = "registry_key_gc";
-    private static final double FALSE_POSITIVE_RATE = 0.01;
+    private static final double FALSE_POSITIVE_RATE = 0.001;
     private static final int DELETE_CONCURRENCY = 8;
     private static final int ERROR_SAMPLES = 5;
 
@@ -125,9 +125,17 @@ public final class PayloadGc {
                 .partialFilterExpression(type(DatumFields.REGISTRY_KEY, BsonType.STRING)))).then();
     }
 
-    /** Drops records older than the retention window: deleted objects, and claims of runs that died. */
+    /**
+     * Drops records older than the retention window (deleted objects, claims of runs that died), and settles a
+     * {@code DELETING} older than twice the operation time limit as {@code DELETED}: its run's delete was bounded by
+     * that limit, so the run died (a writer then checks the object instead of waiting, as it would itself).
+     */
     private Mono<Void> prune(Instant now) {
-        return Mono.from(records.deleteMany(lt(GcRecords.AT, Date.from(now.minus(GcRecords.RETENTION))))).then();
+        return Mono.from(records.deleteMany(lt(GcRecords.AT, Date.from(now.minus(GcRecords.RETENTION)))))
+                .then(Mono.from(records.updateMany(and(eq(GcRecords.STATE, GcRecords.DELETING),
+                                lt(GcRecords.AT, Date.from(now.minus(settings.operationTimeout().multipliedBy(2))))),
+                        Updates.set(GcRecords.STATE, GcRecords.DELETED))))
+                .then();
     }
 
     /** What the datum scan collected: the filter of referenced keys and the registry URIs stored datums name. */
@@ -247,7 +255,7 @@ public final class PayloadGc {
                             tally.referenced.get(), tally.young.get(), tally.unknownAge.get(), tally.foreign.get(),
                             tally.deleted.get(), tally.bytes.get(), tally.errors.get(), tally.samples,
                             Duration.between(started, clock.instant()))))
-                    .onErrorResume(e -> e instanceof DatalakeException || e instanceof java.util.concurrent.TimeoutException,
+                    .onErrorResume(e -> !(e instanceof Error),
                             e -> {
                                 tally.error("listing failed: " + e.getMessage());
                                 return Mono.just(new RegistryGcReport(backend.uri(), tally.scanned.get(),

@@ -16,15 +16,20 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -291,13 +296,44 @@ public final class FileRegistryBackend implements RegistryBackend {
             if (!Files.isDirectory(start)) {
                 return Flux.empty();
             }
-            return Flux.using(() -> walk(start),
-                    files -> Flux.fromStream(files
-                            .filter(Files::isRegularFile)
-                            .map(this::keyOf)
-                            .filter(key -> !key.endsWith(RegistryKeys.RESERVED_SUFFIX) && key.startsWith(prefix))),
-                    Stream::close);
+            // Directory by directory rather than Files.walk, which fails the whole listing when an entry vanishes
+            // under it (a temporary file renamed into place, an object deleted): such an entry is simply not listed.
+            return Flux.fromIterable(entries(start))
+                    .expand(path -> Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
+                            ? Flux.fromIterable(entries(path)) : Flux.empty())
+                    .filter(Files::isRegularFile)
+                    .map(this::keyOf)
+                    .filter(key -> !key.endsWith(RegistryKeys.RESERVED_SUFFIX) && key.startsWith(prefix));
         }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** The entries of one directory; none when it vanished or is no directory any more. */
+    private List<Path> entries(Path dir) {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            stream.forEach(entries::add);
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw failure("list", dir.toString(), e);
+        } catch (DirectoryIteratorException e) {
+            if (e.getCause() instanceof NoSuchFileException) {
+                return entries;
+            }
+            throw failure("list", dir.toString(), Objects.requireNonNull(e.getCause()));
+        }
+        return entries;
+    }
+
+    private String keyOf(Path file) {
+        StringBuilder key = new StringBuilder();
+        for (Path part : root.relativize(file)) {
+            if (key.length() > 0) {
+                key.append('/');
+            }
+            key.append(part);
+        }
+        return key.toString();
     }
 
     /** {@inheritDoc} The time is the file's modification time; the size and time come from one attribute read. */
@@ -316,24 +352,6 @@ public final class FileRegistryBackend implements RegistryBackend {
         }));
     }
 
-    private Stream<Path> walk(Path start) {
-        try {
-            return Files.walk(start);
-        } catch (IOException e) {
-            throw failure("list", start.toString(), e);
-        }
-    }
-
-    private String keyOf(Path file) {
-        StringBuilder key = new StringBuilder();
-        for (Path part : root.relativize(file)) {
-            if (key.length() > 0) {
-                key.append('/');
-            }
-            key.append(part);
-        }
-        return key.toString();
-    }
 
     private RegistryException failure(String operation, String key, IOException e) {
         String what = e instanceof FileAlreadyExistsException ? "a conflicting file exists: " + e.getMessage() : e.toString();
