@@ -105,13 +105,14 @@ final class GcCommand extends LakeCommand {
     static String render(GcReport report) {
         StringBuilder out = new StringBuilder();
         String deleted = report.dryRun() ? "would delete" : "deleted";
-        String format = "%-40s %9s %10s %8s %8s %8s %12s %10s %7s%n";
-        out.append(String.format(Locale.ROOT, format, "registry", "objects", "referenced", "young", "unknown",
-                "foreign", deleted, "bytes", "errors"));
+        // The registry last, whole: a URI is as long as it is, and the operator may need to paste it.
+        String format = "%9s %10s %8s %8s %8s %12s %10s %7s  %s%n";
+        out.append(String.format(Locale.ROOT, format, "objects", "referenced", "young", "unknown",
+                "foreign", deleted, "bytes", "errors", "registry"));
         for (RegistryGcReport r : report.registries()) {
-            out.append(String.format(Locale.ROOT, format, shorten(r.uri()), count(r.scanned()),
+            out.append(String.format(Locale.ROOT, format, count(r.scanned()),
                     count(r.referenced()), count(r.young()), count(r.unknownAge()), count(r.foreign()),
-                    count(r.deleted()), StatsCommand.bytes(r.bytesDeleted()), count(r.errors())));
+                    count(r.deleted()), StatsCommand.bytes(r.bytesDeleted()), count(r.errors()), r.uri()));
             for (String sample : r.errorSamples()) {
                 out.append("  error: ").append(sample).append('\n');
             }
@@ -126,10 +127,6 @@ final class GcCommand extends LakeCommand {
                 deleted, count(report.deleted()), StatsCommand.bytes(report.bytesDeleted()),
                 count(report.datumsScanned()), report.grace(), report.duration().toMillis() / 1000.0));
         return out.toString();
-    }
-
-    private static String shorten(String uri) {
-        return uri.length() <= 40 ? uri : uri.substring(0, 37) + "...";
     }
 
     private static String count(long n) {

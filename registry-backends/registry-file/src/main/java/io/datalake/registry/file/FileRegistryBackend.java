@@ -336,20 +336,40 @@ public final class FileRegistryBackend implements RegistryBackend {
         return key.toString();
     }
 
-    /** {@inheritDoc} The time is the file's modification time; the size and time come from one attribute read. */
+    /**
+     * {@inheritDoc} The time is the file's modification time. One attribute read per entry, not following links:
+     * an entry that is a symbolic link is not listed here, so nothing is ever collected through a link.
+     */
     @Override
     public Flux<BlobInfo> listInfo(String prefix) {
-        return list(prefix).concatMap(key -> Mono.fromCallable(() -> {
-            try {
-                BasicFileAttributes attributes = Files.readAttributes(checkedPath(key), BasicFileAttributes.class);
-                return attributes.isRegularFile()
-                        ? new BlobInfo(key, attributes.size(), attributes.lastModifiedTime().toInstant()) : null;
-            } catch (NoSuchFileException e) {
-                return null; // deleted since it was listed
-            } catch (IOException e) {
-                throw failure("list", key, e);
+        return Flux.defer(() -> {
+            RegistryKeys.validatePrefix(prefix);
+            int slash = prefix.lastIndexOf('/');
+            Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+            if (!Files.isDirectory(start)) {
+                return Flux.<BlobInfo>empty();
             }
-        }));
+            return Flux.fromIterable(entries(start))
+                    .expand(path -> Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
+                            ? Flux.fromIterable(entries(path)) : Flux.empty())
+                    .concatMapIterable(path -> {
+                        BasicFileAttributes attributes;
+                        try {
+                            attributes = Files.readAttributes(path, BasicFileAttributes.class,
+                                    LinkOption.NOFOLLOW_LINKS);
+                        } catch (NoSuchFileException e) {
+                            return List.<BlobInfo>of(); // deleted since its directory was read
+                        } catch (IOException e) {
+                            throw failure("list", path.toString(), e);
+                        }
+                        String key = keyOf(path);
+                        if (!attributes.isRegularFile() || key.endsWith(RegistryKeys.RESERVED_SUFFIX)
+                                || !key.startsWith(prefix)) {
+                            return List.<BlobInfo>of();
+                        }
+                        return List.of(new BlobInfo(key, attributes.size(), attributes.lastModifiedTime().toInstant()));
+                    });
+        }).subscribeOn(Schedulers.boundedElastic());
     }
 
 
