@@ -122,7 +122,14 @@ public final class PayloadGc {
     private Mono<Void> ensureIndex() {
         return Mono.from(datums.createIndex(Indexes.ascending(DatumFields.REGISTRY_KEY), new IndexOptions()
                 .name(KEY_INDEX)
-                .partialFilterExpression(type(DatumFields.REGISTRY_KEY, BsonType.STRING)))).then();
+                .partialFilterExpression(type(DatumFields.REGISTRY_KEY, BsonType.STRING))))
+                .then()
+                // An operator's own index on registry_key (another name or options) serves the re-check as well.
+                .onErrorResume(e -> !(e instanceof Error), e -> {
+                    LOG.warn("gc: could not create index {} on registry_key ({}); re-checks may scan", KEY_INDEX,
+                            e.toString());
+                    return Mono.empty();
+                });
     }
 
     /**

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A garbage collection killed mid-run (a child JVM) loses no live payload, and the next run finishes its work. */
-class FileGcKillTest {
+class EmbeddedFileGcKillTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     @TempDir
