@@ -43,6 +43,12 @@ class EmbeddedGcCliTest {
         Path registry = temp.resolve("registry");
         Path payload = Files.writeString(temp.resolve("kept.txt"), "referenced");
         String id = cli.run("add", "--payload", payload.toString(), "--registry", registry.toString()).out.strip();
+        try (java.util.stream.Stream<Path> files = Files.walk(registry)) {
+            // The referenced object is old too: it is kept because a datum references it, not for its age.
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofDays(3))));
+            }
+        }
         Path old = orphan(registry, "two days old", Duration.ofDays(2));
         Path recent = orphan(registry, "an hour old", Duration.ofHours(1));
 
