@@ -1,9 +1,13 @@
 package io.datalake;
 
 import io.datalake.dataset.Datasets;
+import io.datalake.delete.DeleteOptions;
+import io.datalake.delete.DeletePlan;
 import io.datalake.fsck.FsckFinding;
 import io.datalake.fsck.FsckOptions;
 import io.datalake.fsck.FsckReport;
+import io.datalake.gc.GcOptions;
+import io.datalake.gc.GcReport;
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.query.Query;
@@ -281,7 +285,7 @@ public interface Datalake extends AutoCloseable {
      *     (it would be orphaned) or {@link InvalidArgumentException} for a null argument
      * @throws DatalakeException if this lake implementation cannot delete
      */
-    default Mono<io.datalake.delete.DeletePlan> delete(ObjectId id, io.datalake.delete.DeleteOptions options) {
+    default Mono<DeletePlan> delete(ObjectId id, DeleteOptions options) {
         throw new DatalakeException("delete is not supported by " + getClass().getName());
     }
 
@@ -328,6 +332,19 @@ public interface Datalake extends AutoCloseable {
      */
     default Mono<FsckReport> fsck(FsckOptions options, Consumer<? super FsckFinding> onFinding) {
         return Mono.error(new DatalakeException("fsck is not supported by " + getClass().getName()));
+    }
+
+    /**
+     * Deletes registry objects that no datum references and that are older than the grace period, in the default
+     * registry and every allowed registry that stored datums name (see {@link io.datalake.gc}). Safe under
+     * concurrent writers, including writers that reuse an identical object already stored.
+     *
+     * @param options dry run, grace period, batch size
+     * @return what was found and deleted; per-object failures are counted in the report, not signalled
+     * @throws DatalakeException if this lake implementation has no garbage collection
+     */
+    default Mono<GcReport> gc(GcOptions options) {
+        return Mono.error(new DatalakeException("gc is not supported by " + getClass().getName()));
     }
 
     /**

@@ -108,6 +108,19 @@ public interface RegistryBackend extends AutoCloseable {
      */
     Flux<String> list(String prefix);
 
+    /**
+     * Lists the objects whose keys start with a prefix, with the size and last-modified time the listing returns
+     * (no request per object). Backends override this; the default lists the keys with unknown size and time, and
+     * garbage collection never deletes an object whose time is unknown, so a backend written before this method
+     * existed is never collected.
+     *
+     * @param prefix a key prefix, as for {@link #list}
+     * @return one entry per key, each once, in no particular order
+     */
+    default Flux<BlobInfo> listInfo(String prefix) {
+        return list(prefix).map(BlobInfo::unknown);
+    }
+
     /** Releases the handle's clients and threads. Idempotent. */
     @Override
     void close();

@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
             SchemaCommand.class,
             DeleteCommand.class,
             FsckCommand.class,
+            GcCommand.class,
             HelpCommand.class
         },
         footerHeading = "%nExamples:%n",

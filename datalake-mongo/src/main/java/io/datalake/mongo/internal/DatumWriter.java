@@ -17,6 +17,7 @@ import io.datalake.DatumValidationException;
 import io.datalake.InvalidArgumentException;
 import io.datalake.NewDatum;
 import io.datalake.UndoIncompleteException;
+import io.datalake.mongo.internal.gc.GcGuard;
 import io.datalake.mongo.internal.schema.MongoSchemas;
 import io.datalake.schema.DatumViolations;
 import java.time.Clock;
@@ -89,10 +90,13 @@ final class DatumWriter {
     private final Set<CompletableFuture<Void>> pending;
     /** Validates new datums against the schemas of their kinds before anything is written. */
     private final MongoSchemas schemas;
+    /** After an insert, settles any race with a garbage collection over the batch's registry objects. */
+    private final GcGuard gcGuard;
 
     DatumWriter(MongoCollection<Document> documents, MongoCollection<RawBsonDocument> encodedDocuments,
             Codec<DatumEntity> entityCodec, PayloadStore payloads, Clock clock, int batchSize, Runnable requireOpen,
-            Set<CompletableFuture<Void>> pending, MongoSchemas schemas) {
+            Set<CompletableFuture<Void>> pending, MongoSchemas schemas, GcGuard gcGuard) {
+        this.gcGuard = gcGuard;
         this.pending = pending;
         this.schemas = schemas;
         this.documents = documents;
@@ -317,6 +321,8 @@ final class DatumWriter {
         }
         Mono<Void> work = Mono.from(encodedDocuments.insertMany(encoded, ORDERED))
                 .then(Mono.defer(() -> recheckParents(batch, externalParents)))
+                // A failure here (a payload a collection deleted that cannot be stored again) undoes the batch.
+                .then(Mono.defer(() -> gcGuard.afterInsert(payloadsOf(batch))))
                 .onErrorResume(error -> error instanceof DatumNotFoundException
                         ? Mono.error(error) // the re-check already undid the batch
                         : undoFailedInsert(batch, error, context));
@@ -329,6 +335,21 @@ final class DatumWriter {
             running.whenComplete((ignored, e) -> pending.remove(running));
             return shared;
         });
+    }
+
+    /** The registry objects a batch's datums reference, each able to store its bytes again. */
+    private List<GcGuard.Written> payloadsOf(List<Ready> batch) {
+        List<GcGuard.Written> written = new ArrayList<>();
+        for (Ready ready : batch) {
+            Draft draft = ready.draft();
+            String uri = ready.datum().registryUri();
+            String key = ready.datum().registryKey();
+            if (draft != null && uri != null && key != null) {
+                written.add(new GcGuard.Written(uri, key, () -> payloads.write(draft.source(), draft.placement())
+                        .map(stored -> stored.blob().key())));
+            }
+        }
+        return written;
     }
 
     /**
@@ -564,7 +585,7 @@ final class DatumWriter {
         RawBsonDocument encoded = encode(entity);
         PayloadStore.Placement placement = payloads.decide(datum, storable, metadata, encodedSize(encoded));
         Ready inline = placement instanceof PayloadStore.Placement.Inline
-                ? new Ready(id, parent, encoded, DatumReader.toDatum(entity)) : null;
+                ? new Ready(id, parent, encoded, DatumReader.toDatum(entity), null) : null;
         return new Draft(datum, id, parent, metadata, addedAt, placement, inline, schema);
     }
 
@@ -573,7 +594,7 @@ final class DatumWriter {
         DatumEntity entity = DatumEntity.of(draft.id(), null, stored.blob().registryUri(), stored.blob().key(),
                 PayloadStore.toDocument(stored.info()), draft.derivedFrom(), draft.metadata(), draft.addedAt());
         return new Ready(draft.id(), draft.derivedFrom(), encode(entity),
-                DatumReader.toDatum(entity).withData(stored.data()));
+                DatumReader.toDatum(entity).withData(stored.data()), draft);
     }
 
     /**
@@ -593,7 +614,9 @@ final class DatumWriter {
      * the stored one and what it puts back.
      *
      * @param datum what the call returns for it
+     * @param draft the draft of a registry datum (its source can store the payload again), null when inline
      */
-    private record Ready(ObjectId id, @Nullable ObjectId derivedFrom, RawBsonDocument encoded, Datum datum) {
+    private record Ready(ObjectId id, @Nullable ObjectId derivedFrom, RawBsonDocument encoded, Datum datum,
+            @Nullable Draft draft) {
     }
 }

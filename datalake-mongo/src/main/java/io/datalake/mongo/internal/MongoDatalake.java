@@ -14,10 +14,15 @@ import io.datalake.delete.DeletePlan;
 import io.datalake.fsck.FsckFinding;
 import io.datalake.fsck.FsckOptions;
 import io.datalake.fsck.FsckReport;
+import io.datalake.gc.GcOptions;
+import io.datalake.gc.GcReport;
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.mongo.EmbeddedMongo;
 import io.datalake.mongo.internal.dataset.MongoDatasets;
+import io.datalake.mongo.internal.gc.GcGuard;
+import io.datalake.mongo.internal.gc.GcRecords;
+import io.datalake.mongo.internal.gc.PayloadGc;
 import io.datalake.mongo.internal.schema.MongoSchemas;
 import io.datalake.query.Query;
 import io.datalake.query.QueryOptions;
@@ -91,7 +96,7 @@ public final class MongoDatalake implements Datalake {
                 this::requireOpen, shared);
         this.writer = new DatumWriter(documents, writeInterceptor.apply(encodedDocuments), lifecycle.entityCodec(),
                 lifecycle.payloads(), settings.clock(), batchSize, this::requireOpen, lifecycle.pendingWrites(),
-                schemas);
+                schemas, new GcGuard(gcRecords(), settings.operationTimeout(), lifecycle.payloads()::exists));
         this.reader = new DatumReader(encodedDocuments, lifecycle.entityCodec(), lifecycle.payloads(), batchSize,
                 this::requireOpen);
         this.fsck = new LakeFsck(encodedDocuments, lifecycle.entityCodec(), lifecycle.payloads(), schemas,
@@ -249,6 +254,21 @@ public final class MongoDatalake implements Datalake {
     @Override
     public Mono<FsckReport> fsck(FsckOptions options, Consumer<? super FsckFinding> onFinding) {
         return fsck.report(options, onFinding);
+    }
+
+    @Override
+    public Mono<GcReport> gc(GcOptions options) {
+        if (options == null) {
+            return Mono.error(new InvalidArgumentException("gc: options must not be null"));
+        }
+        return Mono.defer(() -> {
+            requireOpen();
+            return new PayloadGc(documents, gcRecords(), settings, lifecycle.payloads().registries()).run(options);
+        });
+    }
+
+    private MongoCollection<Document> gcRecords() {
+        return GcRecords.collection(lifecycle.database(), settings.collection(), settings.operationTimeout());
     }
 
     @Override

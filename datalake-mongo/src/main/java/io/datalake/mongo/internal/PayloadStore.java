@@ -584,6 +584,22 @@ final class PayloadStore implements AutoCloseable {
         return null;
     }
 
+    /** The lake's registries with their allow-list, for garbage collection. */
+    Registries registries() {
+        return registries;
+    }
+
+    /**
+     * Tells whether an object exists in a registry this lake just wrote to (garbage collection's writer check).
+     *
+     * @param uri the canonical URI a write reported
+     * @param key the key
+     */
+    Mono<Boolean> exists(String uri, String key) {
+        return Mono.fromCallable(() -> registries.resolve(uri)).subscribeOn(Schedulers.boundedElastic())
+                .flatMap(backend -> backend.exists(key));
+    }
+
     @Override
     public void close() {
         registries.close();

@@ -67,6 +67,17 @@ public abstract class RegistryBackendConformance {
         return true;
     }
 
+    /**
+     * Tells whether the store's listing reports when each object was written ({@link RegistryBackend#listInfo}).
+     * Garbage collection never deletes an object of unknown age, so a backend that answers false here is safe but
+     * never collected. A test double without times overrides this to return false.
+     *
+     * @return true unless the store under test cannot tell
+     */
+    protected boolean listingReportsTime() {
+        return true;
+    }
+
     @BeforeEach
     void openBackend() {
         backend = newBackend();
@@ -96,6 +107,48 @@ public abstract class RegistryBackendConformance {
         assertThat(list("a/")).containsExactly("a/b/one");
         backend.delete("a/two").block(TIMEOUT);
         assertThat(list("nothing/")).isEmpty();
+    }
+
+    @Test
+    void listInfoReportsTheListedKeysWithTheirSizesAndWhenTheyWereWritten() {
+        // Stores keep times with one-second precision (S3) and clocks of a store and its client differ slightly.
+        java.time.Instant before = java.time.Instant.now().minusSeconds(5);
+        put("i/b/one", bytes("one"));
+        put("i/four", bytes("four"));
+        put("j/other", bytes("other"));
+        java.time.Instant after = java.time.Instant.now().plusSeconds(5);
+
+        List<io.datalake.registry.BlobInfo> infos = Objects.requireNonNull(
+                backend.listInfo("i/").collectList().block(TIMEOUT));
+        assertThat(infos).extracting(io.datalake.registry.BlobInfo::key)
+                .containsExactlyInAnyOrderElementsOf(list("i/"));
+        assertThat(infos).extracting(io.datalake.registry.BlobInfo::key, io.datalake.registry.BlobInfo::size)
+                .containsExactlyInAnyOrder(org.assertj.core.api.Assertions.tuple("i/b/one", 3L),
+                        org.assertj.core.api.Assertions.tuple("i/four", 4L));
+        for (io.datalake.registry.BlobInfo info : infos) {
+            if (listingReportsTime()) {
+                assertThat(info.lastModified()).as("time of %s", info.key()).isNotNull().isBetween(before, after);
+            } else {
+                assertThat(info.lastModified()).isNull();
+            }
+        }
+        backend.delete("i/four").block(TIMEOUT);
+        assertThat(backend.listInfo("").collectList().block(TIMEOUT))
+                .extracting(io.datalake.registry.BlobInfo::key).containsExactlyInAnyOrder("i/b/one", "j/other");
+        assertThatThrownBy(() -> backend.listInfo("../x").collectList().block(TIMEOUT))
+                .isInstanceOf(InvalidArgumentException.class);
+    }
+
+    @Test
+    void listInfoShowsAnOverwrittenObjectAsWrittenAgain() throws InterruptedException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(listingReportsTime(), "the listing reports times");
+        put("t/k", bytes("first"));
+        java.time.Instant first = Objects.requireNonNull(backend.listInfo("t/").blockFirst(TIMEOUT)).lastModified();
+        Thread.sleep(1_100); // beyond S3's one-second precision
+        put("t/k", bytes("again"));
+        java.time.Instant second = Objects.requireNonNull(backend.listInfo("t/").blockFirst(TIMEOUT)).lastModified();
+        // Garbage collection keeps a rewritten (repaired) object as young again.
+        assertThat(second).isAfter(first);
     }
 
     @Test

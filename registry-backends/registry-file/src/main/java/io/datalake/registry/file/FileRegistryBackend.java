@@ -4,6 +4,7 @@ import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
 import io.datalake.registry.BlobChangedException;
 import io.datalake.registry.BlobSource;
+import io.datalake.registry.BlobInfo;
 import io.datalake.registry.BlobStat;
 import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.RegistryKeys;
@@ -15,15 +16,20 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -290,21 +296,33 @@ public final class FileRegistryBackend implements RegistryBackend {
             if (!Files.isDirectory(start)) {
                 return Flux.empty();
             }
-            return Flux.using(() -> walk(start),
-                    files -> Flux.fromStream(files
-                            .filter(Files::isRegularFile)
-                            .map(this::keyOf)
-                            .filter(key -> !key.endsWith(RegistryKeys.RESERVED_SUFFIX) && key.startsWith(prefix))),
-                    Stream::close);
+            // Directory by directory rather than Files.walk, which fails the whole listing when an entry vanishes
+            // under it (a temporary file renamed into place, an object deleted): such an entry is simply not listed.
+            return Flux.fromIterable(entries(start))
+                    .expand(path -> Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
+                            ? Flux.fromIterable(entries(path)) : Flux.empty())
+                    .filter(Files::isRegularFile)
+                    .map(this::keyOf)
+                    .filter(key -> !key.endsWith(RegistryKeys.RESERVED_SUFFIX) && key.startsWith(prefix));
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
-    private Stream<Path> walk(Path start) {
-        try {
-            return Files.walk(start);
+    /** The entries of one directory; none when it vanished or is no directory any more. */
+    private List<Path> entries(Path dir) {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            stream.forEach(entries::add);
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return List.of();
         } catch (IOException e) {
-            throw failure("list", start.toString(), e);
+            throw failure("list", dir.toString(), e);
+        } catch (DirectoryIteratorException e) {
+            if (e.getCause() instanceof NoSuchFileException) {
+                return entries;
+            }
+            throw failure("list", dir.toString(), Objects.requireNonNull(e.getCause()));
         }
+        return entries;
     }
 
     private String keyOf(Path file) {
@@ -317,6 +335,43 @@ public final class FileRegistryBackend implements RegistryBackend {
         }
         return key.toString();
     }
+
+    /**
+     * {@inheritDoc} The time is the file's modification time. One attribute read per entry, not following links:
+     * an entry that is a symbolic link is not listed here, so nothing is ever collected through a link.
+     */
+    @Override
+    public Flux<BlobInfo> listInfo(String prefix) {
+        return Flux.defer(() -> {
+            RegistryKeys.validatePrefix(prefix);
+            int slash = prefix.lastIndexOf('/');
+            Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+            if (!Files.isDirectory(start)) {
+                return Flux.<BlobInfo>empty();
+            }
+            return Flux.fromIterable(entries(start))
+                    .expand(path -> Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
+                            ? Flux.fromIterable(entries(path)) : Flux.empty())
+                    .concatMapIterable(path -> {
+                        BasicFileAttributes attributes;
+                        try {
+                            attributes = Files.readAttributes(path, BasicFileAttributes.class,
+                                    LinkOption.NOFOLLOW_LINKS);
+                        } catch (NoSuchFileException e) {
+                            return List.<BlobInfo>of(); // deleted since its directory was read
+                        } catch (IOException e) {
+                            throw failure("list", path.toString(), e);
+                        }
+                        String key = keyOf(path);
+                        if (!attributes.isRegularFile() || key.endsWith(RegistryKeys.RESERVED_SUFFIX)
+                                || !key.startsWith(prefix)) {
+                            return List.<BlobInfo>of();
+                        }
+                        return List.of(new BlobInfo(key, attributes.size(), attributes.lastModifiedTime().toInstant()));
+                    });
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
 
     private RegistryException failure(String operation, String key, IOException e) {
         String what = e instanceof FileAlreadyExistsException ? "a conflicting file exists: " + e.getMessage() : e.toString();

@@ -25,6 +25,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.FileSystemException;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Set;
@@ -343,6 +344,29 @@ public final class GcsRegistryBackend implements RegistryBackend {
                 throw failure("list", keyPrefix, e);
             }
         }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** {@inheritDoc} Size and update time come with each page of the listing. */
+    @Override
+    public Flux<io.datalake.registry.BlobInfo> listInfo(String keyPrefix) {
+        return Flux.defer(() -> {
+            RegistryKeys.validatePrefix(keyPrefix);
+            String base = prefix.isEmpty() ? "" : prefix + "/";
+            try {
+                return Flux.fromIterable(storage.list(bucket, Storage.BlobListOption.prefix(base + keyPrefix))
+                                .iterateAll())
+                        .map(blob -> new io.datalake.registry.BlobInfo(blob.getName().substring(base.length()),
+                                blob.getSize() != null ? blob.getSize() : UNKNOWN_SIZE, updated(blob)));
+            } catch (BaseServiceException e) {
+                throw failure("list", keyPrefix, e);
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** The object's update time (a GCS object is immutable, so its creation time is the same), null if absent. */
+    private static @Nullable Instant updated(Blob blob) {
+        Long millis = blob.getUpdateTime() != null ? blob.getUpdateTime() : blob.getCreateTime();
+        return millis != null ? Instant.ofEpochMilli(millis) : null;
     }
 
     private static boolean isNotFound(Throwable e) {

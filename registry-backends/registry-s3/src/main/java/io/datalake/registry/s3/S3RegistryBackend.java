@@ -4,6 +4,7 @@ import io.datalake.InvalidArgumentException;
 import io.datalake.RegistryException;
 import io.datalake.registry.BlobChangedException;
 import io.datalake.registry.BlobSource;
+import io.datalake.registry.BlobInfo;
 import io.datalake.registry.BlobStat;
 import io.datalake.registry.RegistryBackend;
 import io.datalake.registry.RegistryKeys;
@@ -294,6 +295,20 @@ public final class S3RegistryBackend implements RegistryBackend {
                             .contents())
                     .map(S3Object::key)
                     .map(k -> k.substring(base.length()))
+                    .onErrorMap(e -> failure("list", prefix, e));
+        });
+    }
+
+    /** {@inheritDoc} Size and {@code LastModified} come with each page of the listing. */
+    @Override
+    public Flux<BlobInfo> listInfo(String prefix) {
+        return Flux.defer(() -> {
+            RegistryKeys.validatePrefix(prefix);
+            String base = location.prefix().isEmpty() ? "" : location.prefix() + "/";
+            return Flux.from(client.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(base + prefix))
+                            .contents())
+                    .map(o -> new BlobInfo(o.key().substring(base.length()),
+                            o.size() != null ? o.size() : UNKNOWN_SIZE, o.lastModified()))
                     .onErrorMap(e -> failure("list", prefix, e));
         });
     }
