@@ -145,7 +145,7 @@ final class PayloadStore implements AutoCloseable {
         return settings.payloadConcurrency();
     }
 
-    /** The lake's registries and allow-list, for whole-lake checks (fsck) that look objects up themselves. */
+    /** The lake's registries and allow-list, for whole-lake work (fsck, gc) that looks objects up itself. */
     Registries registries() {
         return registries;
     }
@@ -582,11 +582,6 @@ final class PayloadStore implements AutoCloseable {
             return new PayloadInfo(contentType, size.longValue(), sha256);
         }
         return null;
-    }
-
-    /** The lake's registries with their allow-list, for garbage collection. */
-    Registries registries() {
-        return registries;
     }
 
     /**
