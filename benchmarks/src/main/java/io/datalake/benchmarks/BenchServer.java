@@ -8,6 +8,7 @@ import com.mongodb.reactivestreams.client.MongoCollection;
 import io.datalake.Datalake;
 import io.datalake.DatalakeSettings;
 import io.datalake.NewDatum;
+import io.datalake.RegistrySettings;
 import io.datalake.mongo.Datalakes;
 import io.datalake.mongo.EmbeddedMongo;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,6 +97,16 @@ final class BenchServer implements AutoCloseable {
                 .mongoUri(uri)
                 .database(database)
                 .batchSize(batchSize)
+                .build());
+    }
+
+    /** Opens a lake on a database whose payloads go to the given registries. */
+    Datalake openLake(String database, RegistrySettings registry) {
+        return Datalakes.create(DatalakeSettings.builder()
+                .mongoUri(uri)
+                .database(database)
+                .batchSize(batchSize)
+                .registry(registry)
                 .build());
     }
 

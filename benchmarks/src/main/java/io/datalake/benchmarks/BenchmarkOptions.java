@@ -15,6 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param referenceImages images of the lake that the reference per-row query evaluation runs on
  * @param referenceRows rows the reference evaluation produces per run on that lake (compared per row); 0 = all
  * @param datasetMemoryRows rows of the version that scenario 12 creates and reads back under {@code memoryHeap}
+ * @param schemaIngestDatums datums ingested with and without a schema by scenario 13
+ * @param maintenanceDatums datums of the lake that scenarios 14 (gc) and 15 (fsck) check
+ * @param maintenanceObjects registry objects of that lake, a tenth of them referenced by no datum
  */
 record BenchmarkOptions(
         @Nullable String mongoUri,
@@ -40,12 +43,15 @@ record BenchmarkOptions(
         int payloads,
         int payloadBytes,
         int registryConcurrency,
+        int schemaIngestDatums,
+        int maintenanceDatums,
+        int maintenanceObjects,
         long seed,
         Set<Integer> scenarios,
         Path output,
         boolean smoke) {
 
-    static final Set<Integer> ALL_SCENARIOS = Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+    static final Set<Integer> ALL_SCENARIOS = Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
 
     static final BenchmarkOptions FULL = new BenchmarkOptions(null, 1, 5, Duration.ofSeconds(60), 1000,
             100_000, 5_000,
@@ -54,6 +60,7 @@ record BenchmarkOptions(
             100_000, 5, 5_000,
             1_000_000, "256m", 1_000_000,
             1_000, 1 << 20, 8,
+            100_000, 100_000, 10_000,
             42L, ALL_SCENARIOS, Path.of("RESULTS.md"), false);
 
     static final BenchmarkOptions SMOKE = new BenchmarkOptions(null, 1, 2, Duration.ofSeconds(30), 100,
@@ -63,6 +70,7 @@ record BenchmarkOptions(
             1_000, 5, 100,
             20_000, "256m", 20_000,
             10, 64 << 10, 4,
+            2_000, 2_000, 200,
             42L, ALL_SCENARIOS, Path.of("RESULTS.md"), true);
 
     boolean wants(int scenario) {

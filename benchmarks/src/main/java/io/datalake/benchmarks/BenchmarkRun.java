@@ -7,7 +7,7 @@ import java.util.Set;
 /** One run of the selected scenarios against one server, writing the report after each scenario. */
 final class BenchmarkRun {
     /**
-     * One or more scenarios measured together (3-5 and 9-11 share a lake and one interleaved loop): returns their
+     * One or more scenarios measured together (3-5, 9-11 and 14-15 share a lake and one interleaved loop): returns their
      * results, or throws if the store or a baseline fails.
      */
     interface Scenario {
@@ -29,7 +29,9 @@ final class BenchmarkRun {
             new Entry(Set.of(7), "Memory", c -> List.of(MemoryScenario.run(c))),
             new Entry(Set.of(8), "Registries", c -> List.of(RegistryScenario.run(c))),
             new Entry(Set.of(9, 10, 11), "Datasets", DatasetScenarios::run),
-            new Entry(Set.of(12), "Dataset memory", c -> List.of(DatasetMemoryScenario.run(c))));
+            new Entry(Set.of(12), "Dataset memory", c -> List.of(DatasetMemoryScenario.run(c))),
+            new Entry(Set.of(13), "Ingest with a schema", c -> List.of(SchemaIngestScenario.run(c))),
+            new Entry(Set.of(14, 15), "Garbage collection and fsck", MaintenanceScenarios::run));
 
     private final BenchmarkOptions options;
     private final PrintStream log;

@@ -44,7 +44,7 @@ public final class Benchmarks implements Callable<Integer> {
     @Nullable Integer runTimeout;
 
     @Option(names = "--scenarios", paramLabel = "LIST", split = ",",
-            description = "Scenarios to run, e.g. 1,2,6 (default all: 1-12)")
+            description = "Scenarios to run, e.g. 1,2,6 (default all: 1-15)")
     @Nullable List<Integer> scenarios;
 
     @Option(names = "--output", paramLabel = "FILE",
@@ -121,6 +121,18 @@ public final class Benchmarks implements Callable<Integer> {
             description = "Scenario 8: payloads in flight, the same for the registry and the raw SDK (default 8)")
     @Nullable Integer registryConcurrency;
 
+    @Option(names = "--schema-ingest", paramLabel = "N",
+            description = "Scenario 13: datums ingested with and without a schema (default 100000)")
+    @Nullable Integer schemaIngest;
+
+    @Option(names = "--maintenance-datums", paramLabel = "N",
+            description = "Scenarios 14-15: datums of the lake that gc and fsck check (default 100000)")
+    @Nullable Integer maintenanceDatums;
+
+    @Option(names = "--maintenance-objects", paramLabel = "N",
+            description = "Scenarios 14-15: registry objects of that lake, a tenth unreferenced (default 10000)")
+    @Nullable Integer maintenanceObjects;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the generated lakes (default 42)")
     @Nullable Long seed;
 
@@ -160,7 +172,7 @@ public final class Benchmarks implements Callable<Integer> {
         for (int s : selected) {
             if (!BenchmarkOptions.ALL_SCENARIOS.contains(s)) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario " + s
-                        + "; scenarios are 1 to 12");
+                        + "; scenarios are 1 to 15");
             }
         }
         String defaultOutput = System.getProperty("benchmarks.output");
@@ -189,6 +201,9 @@ public final class Benchmarks implements Callable<Integer> {
                 positive(or(payloads, p.payloads()), "--payloads", false),
                 positive(or(payloadBytes, p.payloadBytes()), "--payload-bytes", false),
                 positive(or(registryConcurrency, p.registryConcurrency()), "--registry-concurrency", false),
+                positive(or(schemaIngest, p.schemaIngestDatums()), "--schema-ingest", false),
+                positive(or(maintenanceDatums, p.maintenanceDatums()), "--maintenance-datums", false),
+                positive(or(maintenanceObjects, p.maintenanceObjects()), "--maintenance-objects", false),
                 seed != null ? seed : p.seed(),
                 Set.copyOf(selected), out, smoke);
     }

@@ -25,7 +25,8 @@ class BenchmarksSmokeIT {
         assertThat(exit).isZero();
         Report report = benchmarks.report();
         assertThat(report).isNotNull();
-        assertThat(report.scenarios).extracting(s -> s.number).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+        assertThat(report.scenarios).extracting(s -> s.number).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+                15);
         for (ScenarioResult scenario : report.scenarios) {
             assertThat(scenario.notRun).as("scenario %d not run", scenario.number).isNull();
             assertThat(scenario.figures).as("figures of scenario %d", scenario.number).isNotEmpty();
@@ -43,12 +44,13 @@ class BenchmarksSmokeIT {
         String markdown = Files.readString(output);
         assertThat(markdown).contains("# Benchmark results", "Smoke run", "## Summary", "## 1. Ingest",
                 "## 8. Registries",
-                "## 12. Dataset memory");
+                "## 12. Dataset memory", "## 13. Ingest with a schema", "## 14. Garbage collection",
+                "## 15. fsck");
     }
 
     @Test
     void rejectsAnUnknownScenarioAsBadUsage() {
-        int exit = new CommandLine(new Benchmarks(System.out)).execute("--smoke", "--scenarios", "13");
+        int exit = new CommandLine(new Benchmarks(System.out)).execute("--smoke", "--scenarios", "16");
 
         assertThat(exit).isEqualTo(2);
     }
