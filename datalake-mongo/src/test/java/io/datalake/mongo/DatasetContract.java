@@ -473,6 +473,10 @@ abstract class DatasetContract {
         String end = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
                 "p|1|3".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(ds.page(v.ref(), end, 10, false).block().rows()).isEmpty();
+        String trailing = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "p|1|0|".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> ds.page(v.ref(), trailing, 10, false).block()).as("no part may be appended")
+                .isInstanceOf(io.datalake.InvalidArgumentException.class).hasMessageContaining("cursor");
     }
 
     @Test

@@ -471,8 +471,8 @@ final class DatasetCommand implements Runnable {
         private static String line(DatasetInfo d) {
             String tags = d.tags().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining(","));
-            return (String.format("%-24s latest=%-5s %s  %s", d.name(), d.latest() == null ? "-" : d.latest(),
-                    tags.isEmpty() ? "-" : tags, d.description())).stripTrailing();
+            return String.format("%-24s latest=%-5s %s  %s", d.name(), d.latest() == null ? "-" : d.latest(),
+                    tags.isEmpty() ? "-" : tags, d.description()).stripTrailing();
         }
 
         private static Map<String, @Nullable Object> describe(DatasetInfo d) {

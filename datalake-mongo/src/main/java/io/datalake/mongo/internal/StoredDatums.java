@@ -9,7 +9,6 @@ import org.bson.BsonType;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.Codec;
-import org.bson.codecs.DecoderContext;
 import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
 
@@ -19,8 +18,6 @@ import org.jspecify.annotations.Nullable;
  * checked to be JSON-like; anything else is a {@link MalformedDatumException} naming the document's {@code _id}.
  */
 final class StoredDatums {
-    private static final DecoderContext DECODING = DecoderContext.builder().build();
-
     private StoredDatums() {
     }
 

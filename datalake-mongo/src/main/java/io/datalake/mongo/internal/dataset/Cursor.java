@@ -13,7 +13,7 @@ record Cursor(String dataset, int version, long row) {
 
     static Cursor parse(String text, String dataset) {
         try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\\|");
+            String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\\|", -1);
             if (parts.length == 3 && parts[0].equals(dataset)) {
                 Cursor c = new Cursor(parts[0], Integer.parseInt(parts[1]), Long.parseLong(parts[2]));
                 if (c.version >= 1 && c.row >= 0) {
