@@ -10,6 +10,7 @@ import io.datalake.gc.GcOptions;
 import io.datalake.gc.GcReport;
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
+import io.datalake.processor.Processors;
 import io.datalake.query.Query;
 import io.datalake.query.QueryOptions;
 import io.datalake.query.QueryPlan;
@@ -287,6 +288,18 @@ public interface Datalake extends AutoCloseable {
      */
     default Mono<DeletePlan> delete(ObjectId id, DeleteOptions options) {
         throw new DatalakeException("delete is not supported by " + getClass().getName());
+    }
+
+    /**
+     * Returns the processors of this lake: derivation functions run exactly once per input and processor version,
+     * as a backfill or continuously, by any number of workers. The view shares this lake's connections and
+     * operation time limit.
+     *
+     * @return the processors
+     * @throws DatalakeException if this lake implementation has no processors
+     */
+    default Processors processors() {
+        throw new DatalakeException("processors are not supported by " + getClass().getName());
     }
 
     /**
