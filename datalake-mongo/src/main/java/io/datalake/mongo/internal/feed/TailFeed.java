@@ -241,8 +241,10 @@ final class TailFeed {
                             }));
         }
 
+        /** Keeps the ids that fell below the threshold for one window (the late check's band), no longer. */
         private void retire(NavigableSet<ObjectId> dropped) {
             retired.addAll(dropped);
+            retired.headSet(ObjectIds.atSecond(state.threshold().getDate().toInstant().minus(window)), false).clear();
         }
     }
 
