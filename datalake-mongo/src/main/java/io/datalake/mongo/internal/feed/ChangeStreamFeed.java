@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.bson.BsonBinaryReader;
 import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
@@ -50,7 +51,7 @@ final class ChangeStreamFeed {
     private static final Duration BUFFER_WAIT = Duration.ofMillis(20);
 
     private final MongoCollection<RawBsonDocument> documents;
-    private final java.util.function.Function<RawBsonDocument, Datum> decode;
+    private final Function<RawBsonDocument, Datum> decode;
     private final BsonDocument filter;
     private final long fingerprint;
     private final int batchSize;
@@ -58,7 +59,7 @@ final class ChangeStreamFeed {
     private final Runnable requireOpen;
 
     ChangeStreamFeed(MongoCollection<RawBsonDocument> documents,
-            java.util.function.Function<RawBsonDocument, Datum> decode, BsonDocument filter, long fingerprint,
+            Function<RawBsonDocument, Datum> decode, BsonDocument filter, long fingerprint,
             int batchSize, ChangeStreams changeStreams, Runnable requireOpen) {
         this.documents = documents;
         this.decode = decode;
