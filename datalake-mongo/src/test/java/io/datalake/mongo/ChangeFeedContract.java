@@ -17,6 +17,7 @@ import io.datalake.feed.InvalidFeedTokenException;
 import io.datalake.feed.WatchOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -253,5 +254,40 @@ abstract class ChangeFeedContract {
         assertThat(datum.id().getDate().toInstant())
                 .isBetween(datum.addedAt().minusSeconds(1), datum.addedAt().plusSeconds(1));
         assertThat(datum.id().getDate().toInstant()).isBefore(Clock.systemUTC().instant().minusSeconds(3_000));
+    }
+    @Test
+    void aGeneratedIdIsStampedAfterThePayloadUpload() {
+        // An upload may take longer than the reorder window; the id must say when the insert became possible.
+        Duration[] offset = {Duration.ZERO};
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.now().plus(offset[0]);
+            }
+        };
+        MemoryRegistry slowUpload = new MemoryRegistry() {
+            @Override
+            public Mono<Void> put(String key, io.datalake.registry.BlobSource source) {
+                return super.put(key, source).doOnSuccess(done -> offset[0] = Duration.ofHours(1));
+            }
+        };
+        Datalake lake = Datalakes.create(settings.toBuilder().clock(clock)
+                .registry(io.datalake.RegistrySettings.builder().backend(slowUpload).build()).build());
+        lakes.add(lake);
+
+        Datum datum = lake.addDatum(new byte[] {1, 2, 3}, Map.of(), MemoryRegistry.URI, null).block(WAIT);
+
+        assertThat(datum.id().getDate().toInstant()).isAfter(Instant.now().plus(Duration.ofMinutes(59)));
+        assertThat(lake.getDatum(datum.id()).block(WAIT).registryKey()).isNotNull();
     }
 }

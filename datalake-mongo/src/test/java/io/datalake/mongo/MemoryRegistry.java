@@ -13,7 +13,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** A registry in memory that counts uploads, for tests that must see whether a payload was written. */
-final class MemoryRegistry implements RegistryBackend {
+class MemoryRegistry implements RegistryBackend {
     static final String URI = "mem://schemas-test";
 
     final Map<String, byte[]> objects = new ConcurrentHashMap<>();

@@ -594,9 +594,12 @@ final class DatumWriter {
 
     /** Builds and encodes the entity of a datum whose payload {@link PayloadStore#write} stored. */
     private Ready withPayload(Draft draft, PayloadStore.Stored stored) {
-        DatumEntity entity = DatumEntity.of(draft.id(), null, stored.blob().registryUri(), stored.blob().key(),
+        // A generated id is stamped again now that the payload is stored: an upload may take longer than the change
+        // feed's reorder window, and the feed assumes an id is stamped shortly before its insert becomes visible.
+        ObjectId id = draft.source().id() != null ? draft.id() : new ObjectId(Date.from(clock.instant()));
+        DatumEntity entity = DatumEntity.of(id, null, stored.blob().registryUri(), stored.blob().key(),
                 PayloadStore.toDocument(stored.info()), draft.derivedFrom(), draft.metadata(), draft.addedAt());
-        return new Ready(draft.id(), draft.derivedFrom(), encode(entity),
+        return new Ready(id, draft.derivedFrom(), encode(entity),
                 DatumReader.toDatum(entity).withData(stored.data()), draft);
     }
 
