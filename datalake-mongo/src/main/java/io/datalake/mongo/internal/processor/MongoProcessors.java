@@ -192,8 +192,12 @@ public final class MongoProcessors implements Processors {
     @Override
     public Mono<Long> retryDeadLetters(String name, String version, @Nullable List<ObjectId> inputs) {
         String key = key(name, version);
-        if (inputs != null && inputs.contains(null)) {
-            throw new InvalidArgumentException("retryDeadLetters: inputs must not contain null");
+        if (inputs != null) {
+            for (ObjectId input : inputs) {
+                if (input == null) {
+                    throw new InvalidArgumentException("retryDeadLetters: inputs must not contain null");
+                }
+            }
         }
         Bson reset = Updates.combine(Updates.set(Leases.STATE, Leases.PENDING), Updates.set(Leases.ATTEMPTS, 0),
                 Updates.set(Leases.FAILURES, 0), Updates.set(Leases.UNTIL, new Date(0)),
