@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
             DeleteCommand.class,
             FsckCommand.class,
             GcCommand.class,
+            WatchCommand.class,
             HelpCommand.class
         },
         footerHeading = "%nExamples:%n",
