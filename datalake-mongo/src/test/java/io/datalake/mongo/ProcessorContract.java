@@ -638,4 +638,86 @@ abstract class ProcessorContract {
         assertThat(m.done()).isZero();
         assertThat(lake.processors().status("labeller", "v1").block().done()).isZero();
     }
+
+    /** Waits (polling, bounded) until {@code condition} holds. */
+    private static void await(java.util.function.BooleanSupplier condition) {
+        Mono.delay(Duration.ofMillis(20)).repeat().takeUntil(t -> condition.getAsBoolean()).blockLast(WAIT);
+        assertThat(condition.getAsBoolean()).isTrue();
+    }
+
+    @Test
+    void aContinuousRunProcessesCurrentInputsThenNewOnesAsTheyArrive() {
+        Datalake lake = lake();
+        List<ObjectId> inputs = new ArrayList<>(images(lake, 20));
+        ProcessorRun run = lake.processors().run(labeller(row -> Mono.just(label(row))), fast().build());
+        await(() -> run.metrics().done() == 20);
+
+        inputs.addAll(images(lake, 15));
+        lake.addDatum(Map.of("type", "text"), Map.of()).block();
+        await(() -> run.metrics().done() == 35);
+        ProcessorMetrics m = run.stop(Duration.ofSeconds(10)).block(WAIT);
+
+        assertOnePerInput(outputsPerInput("labeller", "v1"), inputs);
+        assertThat(m.done()).isEqualTo(35);
+        assertThat(m.inFlight()).isZero();
+        assertThat(run.completion().block(WAIT).done()).isEqualTo(35);
+    }
+
+    @Test
+    void twoContinuousRunsAndAWriterStoreExactlyOneResultPerInput() {
+        Datalake lake = lake();
+        List<ObjectId> inputs = new ArrayList<>(images(lake, 50));
+        Processor p = matching("tagger", "v1", row -> Mono.delay(Duration.ofMillis(row.inputId().hashCode() & 3))
+                .map(t -> label(row)));
+        ProcessorRun a = lake.processors().run(p, fast().batchSize(8).workerId("a").build());
+        ProcessorRun b = lake.processors().run(p, fast().batchSize(5).workerId("b").build());
+        for (int i = 0; i < 10; i++) {
+            inputs.addAll(images(lake, 10));
+        }
+        await(() -> a.metrics().done() + b.metrics().done() == 150);
+        a.close();
+        b.close();
+
+        assertOnePerInput(outputsPerInput("tagger", "v1"), inputs);
+        assertThat(lake.processors().status("tagger", "v1").block().done()).isEqualTo(150);
+    }
+
+    @Test
+    void aContinuousRunPicksUpDeadLettersPutBackAndExpiredLeasesAtItsNextRescan() {
+        Datalake lake = lake();
+        List<ObjectId> inputs = images(lake, 5);
+        AtomicBoolean broken = new AtomicBoolean(true);
+        ObjectId held = inputs.get(4);
+        raw(".processorLeases").insertOne(new Document("_id", "labeller@v1/" + held.toHexString())
+                .append("p", "labeller@v1").append("input", held).append("state", "LEASED")
+                .append("owner", "dead").append("take", "dead/1")
+                .append("until", Date.from(Instant.now().plusMillis(500)))
+                .append("attempts", 1).append("failures", 0).append("anchor", new ObjectId()));
+        ProcessorRun run = lake.processors().run(labeller(row -> broken.get() && row.inputId().equals(inputs.get(0))
+                ? Mono.error(new IllegalStateException("bug")) : Mono.just(label(row))),
+                fast().rescanInterval(Duration.ofMillis(100)).build());
+        await(() -> run.metrics().deadLettered() == 1 && run.metrics().done() == 4);
+
+        broken.set(false);
+        assertThat(lake.processors().retryDeadLetters("labeller", "v1", null).block()).isEqualTo(1);
+        await(() -> run.metrics().done() == 5);
+        run.close();
+
+        assertOnePerInput(outputsPerInput("labeller", "v1"), inputs);
+        assertThat(lease("labeller@v1", held).getInteger("attempts")).isEqualTo(2);
+    }
+
+    @Test
+    void aContinuousRunOnAMissingQueryChecksEveryLevelForNewDatums() {
+        Datalake lake = lake();
+        ProcessorRun run = lake.processors().run(labeller(row -> Mono.just(label(row))), fast().build());
+        ObjectId image = lake.addDatum(Map.of("type", "image"), Map.of()).block().id();
+        ObjectId labelled = lake.addDatum(Map.of("type", "image"), Map.of()).block().id();
+        lake.addDatum(Map.of("type", "label"), Map.of(), null, labelled).block();
+        await(() -> run.metrics().done() == 1);
+        run.stop(Duration.ofSeconds(5)).block(WAIT);
+
+        assertThat(outputsPerInput("labeller", "v1")).containsOnlyKeys(image);
+        assertThat(raw("").countDocuments(new Document("derived_from", labelled))).isEqualTo(1);
+    }
 }
