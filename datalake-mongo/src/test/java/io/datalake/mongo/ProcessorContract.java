@@ -710,14 +710,65 @@ abstract class ProcessorContract {
     @Test
     void aContinuousRunOnAMissingQueryChecksEveryLevelForNewDatums() {
         Datalake lake = lake();
-        ProcessorRun run = lake.processors().run(labeller(row -> Mono.just(label(row))), fast().build());
-        ObjectId image = lake.addDatum(Map.of("type", "image"), Map.of()).block().id();
-        ObjectId labelled = lake.addDatum(Map.of("type", "image"), Map.of()).block().id();
-        lake.addDatum(Map.of("type", "label"), Map.of(), null, labelled).block();
+        ObjectId active = lake.addDatum(Map.of("type", "folder"), Map.of("active", true)).block().id();
+        ObjectId inactive = lake.addDatum(Map.of("type", "folder"), Map.of("active", false)).block().id();
+        // The input is the image column, level 1: a new image counts only in an active folder.
+        Processor p = Processor.builder("labeller", "v1").input(ProcessorInput.missing(Query.fromJson("""
+                [{"column": "folder", "data.type": "folder", "metadata.active": true},
+                 {"column": "image", "derived_from": "folder", "data.type": "image"},
+                 {"column": "label", "derived_from": "image", "data.type": "label", "strategy": "missing"}]""")))
+                .function(row -> {
+                    assertThat(row.columns()).containsOnlyKeys("folder", "image").containsEntry("folder", active);
+                    return Mono.just(label(row));
+                }).build();
+        ProcessorRun run = lake.processors().run(p, fast().build());
+        ObjectId ignored = lake.addDatum(Map.of("type", "image"), Map.of(), null, inactive).block().id();
+        ObjectId image = lake.addDatum(Map.of("type", "image"), Map.of(), null, active).block().id();
         await(() -> run.metrics().done() == 1);
-        run.stop(Duration.ofSeconds(5)).block(WAIT);
+        ProcessorMetrics m = run.stop(Duration.ofSeconds(5)).block(WAIT);
 
         assertThat(outputsPerInput("labeller", "v1")).containsOnlyKeys(image);
-        assertThat(raw("").countDocuments(new Document("derived_from", labelled))).isEqualTo(1);
+        assertThat(raw("").countDocuments(new Document("derived_from", ignored))).isZero();
+        assertThat(m.deadLettered()).isZero();
+    }
+
+    @Test
+    void aRunningWorkerRenewsItsLeasesSoNoOtherWorkerTakesASlowInput() {
+        Datalake lake = lake();
+        List<ObjectId> inputs = images(lake, 3);
+        Map<ObjectId, AtomicInteger> calls = new ConcurrentHashMap<>();
+        Function<ProcessorRow, Publisher<NewDatum>> slow = row -> {
+            calls.computeIfAbsent(row.inputId(), k -> new AtomicInteger()).incrementAndGet();
+            return Mono.delay(Duration.ofMillis(2500)).map(t -> label(row));
+        };
+        ProcessorOptions oneSecondLeases = fast().leaseDuration(Duration.ofSeconds(1)).concurrency(3).build();
+        ProcessorRun first = lake.processors().backfill(labeller(slow), oneSecondLeases);
+        await(() -> calls.size() == 3);
+        // Without renewal these 1 s leases would expire under the 2.5 s function and be taken over.
+        ProcessorRun second = lake.processors().backfill(labeller(slow), oneSecondLeases);
+
+        ProcessorMetrics m1 = finish(first);
+        ProcessorMetrics m2 = finish(second);
+
+        assertThat(calls.values()).allMatch(n -> n.get() == 1);
+        assertThat(m1.done()).isEqualTo(3);
+        assertThat(m2.done()).isZero();
+        assertOnePerInput(outputsPerInput("labeller", "v1"), inputs);
+    }
+
+    @Test
+    void aFunctionThatBlocksDoesNotStallTheRun() {
+        Datalake lake = lake();
+        List<ObjectId> inputs = images(lake, 8);
+        ProcessorMetrics m = finish(lake.processors().backfill(labeller(row -> {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Mono.just(label(row));
+        }), fast().concurrency(4).build()));
+        assertThat(m.done()).isEqualTo(8);
+        assertOnePerInput(outputsPerInput("labeller", "v1"), inputs);
     }
 }

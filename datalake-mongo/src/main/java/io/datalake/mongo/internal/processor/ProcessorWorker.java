@@ -42,6 +42,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 import reactor.util.retry.RetryBackoffSpec;
 
@@ -81,6 +82,8 @@ final class ProcessorWorker implements ProcessorRun {
     private final RetryBackoffSpec serverRetry;
     /** Inputs leased by this run and not settled yet. */
     private final Map<ObjectId, Held> held = new ConcurrentHashMap<>();
+    /** Outcomes not recorded yet: a stop that cancels the pipeline records them before releasing the rest. */
+    private final Map<ObjectId, Outcome> unsettled = new ConcurrentHashMap<>();
     private final Sinks.Empty<Void> stopSignal = Sinks.empty();
     private final Sinks.One<ProcessorMetrics> completion = Sinks.one();
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -183,7 +186,7 @@ final class ProcessorWorker implements ProcessorRun {
         Flux<List<Outcome>> work = registrations.register(processor, now())
                 .thenMany(units())
                 .concatMap(this::leaseUnit, 0)
-                .flatMap(this::process, options.concurrency())
+                .flatMap(task -> process(task).doOnNext(o -> unsettled.put(o.input(), o)), options.concurrency())
                 .bufferTimeout(options.batchSize(), SETTLE_DELAY, true)
                 .concatMap(batch -> settle(batch).thenReturn(batch));
         Duration every = options.leaseDuration().dividedBy(3);
@@ -486,7 +489,10 @@ final class ProcessorWorker implements ProcessorRun {
         Mono<Datum> input = known != null ? Mono.just(known) : lake.getDatum(lease.input(), false);
         return input.flatMap(datum -> {
             ProcessorRow row = new ProcessorRow(datum, task.columns(), lease.attempts());
+            // On a worker thread: a function that computes eagerly inside apply (Mono.just(model.run(...))) or
+            // blocks must not stall the driver's event loop that delivered the input.
             return Flux.<NewDatum>defer(() -> processor.function().apply(row))
+                    .subscribeOn(Schedulers.boundedElastic())
                     .collectList()
                     .flatMap(outputs -> write(lease, outputs));
         });
@@ -523,8 +529,11 @@ final class ProcessorWorker implements ProcessorRun {
                     return Mono.empty();
                 })
                 .doFinally(signal -> {
-                    for (Outcome o : outcomes) {
-                        held.remove(o.input());
+                    if (signal != reactor.core.publisher.SignalType.CANCEL) {
+                        for (Outcome o : outcomes) {
+                            held.remove(o.input());
+                            unsettled.remove(o.input());
+                        }
                     }
                 });
     }
@@ -552,7 +561,21 @@ final class ProcessorWorker implements ProcessorRun {
         if (r != null) {
             r.dispose();
         }
-        leases.releaseAll(runId, now())
+        // Outcomes reached but not recorded (a stop cancelled the pipeline) are recorded first: recording is
+        // idempotent, and a finished input must not be given back as if it were not.
+        List<Outcome> left = new ArrayList<>(unsettled.values());
+        Map<ObjectId, Integer> failures = new HashMap<>();
+        for (Outcome o : left) {
+            Held h = held.get(o.input());
+            failures.put(o.input(), h == null ? 0 : h.lease().failures());
+        }
+        leases.settle(left, runId, failures, now())
+                .onErrorResume(e -> {
+                    LOG.warn("processor {}: could not record {} outcomes at the end of a run; their leases expire:"
+                            + " {}", processor.key(), left.size(), e.toString());
+                    return Mono.empty();
+                })
+                .then(leases.releaseAll(runId, now()))
                 .onErrorResume(e -> {
                     LOG.warn("processor {}: could not release leases at the end of a run; they expire: {}",
                             processor.key(), e.toString());
@@ -560,6 +583,7 @@ final class ProcessorWorker implements ProcessorRun {
                 })
                 .doFinally(signal -> {
                     held.clear();
+                    unsettled.clear();
                     if (error != null) {
                         LOG.warn("processor {}: run failed: {}", processor.key(), error.toString());
                         completion.tryEmitError(error);
