@@ -63,7 +63,9 @@ final class ProcessorWorker implements ProcessorRun {
     /** How often a backfill checks whether the inputs in flight are finished, at the end of a pass. */
     private static final Duration IDLE_POLL = Duration.ofMillis(5);
     /** Pages hold this many batches, to amortise the page queries. */
-    private static final int BATCHES_PER_PAGE = 8;
+    private static final int BATCHES_PER_PAGE = 16;
+    /** Pages hold at least this many base datums: each page costs a base scan on a server without indexes. */
+    private static final int MIN_PAGE = 2_000;
     private static final int MAX_PAGE = 10_000;
 
     private final Processor processor;
@@ -178,7 +180,7 @@ final class ProcessorWorker implements ProcessorRun {
     }
 
     private int pageSize() {
-        return Math.min(MAX_PAGE, options.batchSize() * BATCHES_PER_PAGE);
+        return Math.min(MAX_PAGE, Math.max(MIN_PAGE, options.batchSize() * BATCHES_PER_PAGE));
     }
 
     /** Registers the processor version, then starts the pipeline and the lease renewal. */
@@ -332,12 +334,18 @@ final class ProcessorWorker implements ProcessorRun {
             return leases.lookup(byInput.keySet(), malformed).retryWhen(serverRetry).flatMapMany(existing -> {
                 Instant now = now();
                 List<ObjectId> takeable = new ArrayList<>();
+                List<ObjectId> absent = new ArrayList<>();
+                List<ObjectId> free = new ArrayList<>();
                 for (ObjectId input : byInput.keySet()) {
                     Lease lease = existing.get(input);
                     if (malformed.contains(input)) {
                         continue;
                     }
-                    if (lease == null || lease.takeable(now)) {
+                    if (lease == null) {
+                        absent.add(input);
+                        takeable.add(input);
+                    } else if (lease.takeable(now)) {
+                        free.add(input);
                         takeable.add(input);
                     } else if (!lease.finished()) {
                         seenBy.waitFor(lease.until());
@@ -346,7 +354,7 @@ final class ProcessorWorker implements ProcessorRun {
                 if (takeable.isEmpty() || stopping) {
                     return Flux.empty();
                 }
-                return leases.take(takeable, options.workerId(), runId, now, options.leaseDuration())
+                return leases.take(absent, free, options.workerId(), runId, now, options.leaseDuration())
                         .retryWhen(serverRetry)
                         .flatMapMany(owned -> {
                             for (ObjectId input : takeable) {
