@@ -213,6 +213,18 @@ final class Leases {
         return inserts.then(takeovers).then(Mono.fromSupplier(() -> (Map<ObjectId, Lease>) Map.copyOf(won)));
     }
 
+    /**
+     * The inputs whose lease waits for a worker at {@code now}: pending or expired (one query, served by the
+     * {@code {p, state}} index on MongoDB). Malformed documents are skipped.
+     */
+    Mono<List<Lease>> due(Instant now, int limit) {
+        Bson filter = and(eq(P, key), in(STATE, PENDING, LEASED), or(lte(UNTIL, Date.from(now)),
+                exists(UNTIL, false)));
+        return serverMany("reading the processor leases due", Flux.from(leases.find(filter).limit(limit)))
+                .mapNotNull(doc -> Lease.parse(key, doc))
+                .collectList();
+    }
+
     /** Whether a bulk failed only because some leases are held by others (duplicate keys of refused upserts). */
     private static boolean onlyHeldByOthers(Throwable e) {
         if (!(e instanceof MongoBulkWriteException bulk) || bulk.getWriteConcernError() != null) {

@@ -94,6 +94,8 @@ final class ProcessorWorker implements ProcessorRun {
     private volatile boolean stopping;
     /** Attempts that failed (and wait for a retry) since a backfill pass last looked. */
     private final AtomicInteger failedSincePass = new AtomicInteger();
+    /** The earliest time an input this run failed is due for its next attempt (continuous runs rescan then). */
+    private final AtomicReference<@Nullable Instant> earliestRetry = new AtomicReference<>();
 
     /** An input this run holds: its lease as taken, its row, and when the input was created (for the lag). */
     private record Held(Lease lease, Map<String, ObjectId> columns, Instant inputTime) {
@@ -205,11 +207,80 @@ final class ProcessorWorker implements ProcessorRun {
         Flux<Unit> source = passes();
         if (continuous && feed != null) {
             // The position is taken before the first pass: anything added after it comes from the feed.
+            // After one full pass, the feed brings new inputs and rescans of the leases (not of the whole input)
+            // bring back what needs another look: expired leases, failed inputs due, dead letters put back.
             FeedUnits f = feed;
-            source = f.start().thenMany(Flux.defer(() -> Flux.merge(passes(),
+            source = f.start().thenMany(Flux.defer(() -> Flux.merge(onePass(), rescans(),
                     f.units(options.batchSize()).map(rows -> new Unit(rows, null, false)))));
         }
         return source.takeUntilOther(stopSignal.asMono());
+    }
+
+    /** One full pass, ending with its marker. */
+    private Flux<Unit> onePass() {
+        return Flux.defer(() -> {
+            Pass pass = new Pass();
+            return pass(pass).concatWith(Mono.just(new Unit(List.of(), pass, true)));
+        });
+    }
+
+    /**
+     * Looks at the leases that need a worker, every {@link ProcessorOptions#rescanInterval()} or sooner when an
+     * input of this run is due for its next attempt: one query on the lease collection, then the input query
+     * restricted to those inputs (they must still qualify).
+     */
+    private Flux<Unit> rescans() {
+        return Mono.defer(() -> Mono.delay(nextRescanDelay()))
+                .thenMany(Flux.defer(() -> {
+                    Instant now = now();
+                    Instant due = earliestRetry.get();
+                    if (due != null && !due.isAfter(now)) {
+                        earliestRetry.compareAndSet(due, null);
+                    }
+                    return leases.due(now, MAX_PAGE).retryWhen(serverRetry)
+                            .flatMap(this::reconcile)
+                            .flatMap(ids -> inputs.rowsOf(ids).retryWhen(serverRetry))
+                            .flatMapIterable(rows -> partition(rows, options.batchSize()))
+                            .map(rows -> new Unit(rows, null, false));
+                }))
+                .repeat();
+    }
+
+    /**
+     * Marks done the due leases whose result is stored (a worker died after writing it, before marking it): a
+     * {@code missing} query no longer returns such an input, so no attempt would ever find it otherwise.
+     *
+     * @return the inputs of the other due leases
+     */
+    private Mono<List<ObjectId>> reconcile(List<Lease> due) {
+        List<ObjectId> anchors = new ArrayList<>();
+        for (Lease lease : due) {
+            if (lease.attempts() > 0 && !held.containsKey(lease.input())) {
+                anchors.add(lease.anchor());
+            }
+        }
+        Mono<Set<ObjectId>> stored = anchors.isEmpty() ? Mono.just(Set.of()) : existing(anchors);
+        return stored.flatMap(found -> {
+            List<Outcome> done = new ArrayList<>();
+            List<ObjectId> rest = new ArrayList<>();
+            for (Lease lease : due) {
+                if (found.contains(lease.anchor())) {
+                    done.add(Outcome.duplicate(lease.input()));
+                } else {
+                    rest.add(lease.input());
+                }
+            }
+            return leases.settle(done, runId, Map.of(), now()).retryWhen(serverRetry).thenReturn(rest);
+        });
+    }
+
+    private Duration nextRescanDelay() {
+        Duration delay = options.rescanInterval();
+        Instant due = earliestRetry.get();
+        if (due != null) {
+            delay = min(delay, max(Duration.between(now(), due), Duration.ofMillis(10)));
+        }
+        return delay;
     }
 
     /**
@@ -271,7 +342,10 @@ final class ProcessorWorker implements ProcessorRun {
                 return Mono.just(Duration.ZERO);
             }
             if (wait == null || stopping) {
-                return Mono.empty();
+                // Before ending, leases left behind by a worker that died after storing its result are marked.
+                return leases.due(now(), MAX_PAGE).flatMap(this::reconcile)
+                        .onErrorResume(e -> Mono.just(List.of()))
+                        .then(Mono.empty());
             }
             return Mono.just(min(max(Duration.between(now(), wait), Duration.ofMillis(1)), options.pollInterval()));
         }));
@@ -478,7 +552,9 @@ final class ProcessorWorker implements ProcessorRun {
             return Outcome.dead(input, e);
         }
         failedSincePass.incrementAndGet();
-        return Outcome.failed(input, e, now().plus(nextAttemptDelay(failures)));
+        Instant retryAt = now().plus(nextAttemptDelay(failures));
+        earliestRetry.accumulateAndGet(retryAt, (a, b) -> a == null || b.isBefore(a) ? b : a);
+        return Outcome.failed(input, e, retryAt);
     }
 
     /** The wait before the next attempt: the retry backoff doubled per failed attempt, with jitter. */
