@@ -176,16 +176,27 @@ final class Leases {
             inserts = Mono.from(leases.insertMany(docs, new InsertManyOptions().ordered(false)))
                     .then(Mono.fromRunnable(() -> fresh.forEach(l -> won.put(l.input(), l))))
                     .onErrorResume(Leases::onlyHeldByOthers, e -> {
-                        Set<Integer> refused = new java.util.HashSet<>();
+                        Set<Integer> refusedIndexes = new java.util.HashSet<>();
                         for (BulkWriteError error : ((MongoBulkWriteException) e).getWriteErrors()) {
-                            refused.add(error.getIndex());
+                            refusedIndexes.add(error.getIndex());
                         }
+                        List<ObjectId> refused = new ArrayList<>();
                         for (int i = 0; i < fresh.size(); i++) {
-                            if (!refused.contains(i)) {
+                            if (refusedIndexes.contains(i)) {
+                                refused.add(fresh.get(i).input());
+                            } else {
                                 won.put(fresh.get(i).input(), fresh.get(i));
                             }
                         }
-                        return Mono.empty();
+                        // A refused lease may be this run's own, created by an earlier try of this same call whose
+                        // answer was lost: read them back by _id.
+                        return read("reading processor leases", in(ID, ids(refused)), null)
+                                .doOnNext(read -> read.values().forEach(l -> {
+                                    if (take.equals(l.take()) && LEASED.equals(l.state())) {
+                                        won.put(l.input(), l);
+                                    }
+                                }))
+                                .then();
                     })
                     .then()
                     .onErrorMap(e -> !(e instanceof DatalakeException), e -> ServerFailures.translate("creating "
