@@ -221,7 +221,7 @@ final class Leases {
                     }))
                     .then();
         }
-        return inserts.then(takeovers).then(Mono.fromSupplier(() -> (Map<ObjectId, Lease>) Map.copyOf(won)));
+        return inserts.then(takeovers).then(Mono.fromSupplier(() -> Map.copyOf(won)));
     }
 
     /**

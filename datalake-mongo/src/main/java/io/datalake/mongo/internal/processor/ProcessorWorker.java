@@ -49,12 +49,13 @@ import reactor.util.retry.RetryBackoffSpec;
 /**
  * One run of a processor in this process. The work flows through one pipeline:
  * <pre>
- * units (pages of input rows, feed batches) -> lease step (one lookup, one bulk of conditional upserts, one read
- * back, one getData per unit) -> process (concurrency limit; function, outputs, one addData per input)
- * -> outcomes buffered -> settle (one bulk per buffer)
+ * units (pages of input rows, feed batches, due leases) -> lease step (one lookup, one insert of new leases, one
+ * bulk of conditional updates for free ones, one getData per unit) -> process (concurrency limit; function,
+ * outputs, one addData per input) -> outcomes buffered -> settle (one bulk per buffer)
  * </pre>
- * Leases held by the run are renewed every third of the lease duration. A backfill ends after a pass that leased
- * nothing and saw no input waiting (for a retry, or held by another worker), with nothing in flight.
+ * Leases held by the run are renewed every third of the lease duration. A backfill ends when, with nothing in
+ * flight, a pass saw no input waiting (for a retry, or held by another worker) and no attempt failed since the
+ * previous pass.
  */
 final class ProcessorWorker implements ProcessorRun {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorWorker.class);
@@ -112,25 +113,16 @@ final class ProcessorWorker implements ProcessorRun {
     private record Task(Lease lease, Map<String, ObjectId> columns, @Nullable Datum datum, boolean duplicate) {
     }
 
-    /** What one pass over the input saw: how much it leased and the earliest time a skipped input may be free. */
+    /** What one pass over the input saw: the earliest time an input it skipped may be free. */
     private static final class Pass {
         /** The decision taken at the end of the pass: the delay before the next one, or empty for none. */
         private final Sinks.One<Duration> next = Sinks.one();
-        private int leased;
         private @Nullable Instant earliestWait;
-
-        synchronized void leased(int n) {
-            leased += n;
-        }
 
         synchronized void waitFor(@Nullable Instant until) {
             if (until != null && (earliestWait == null || until.isBefore(earliestWait))) {
                 earliestWait = until;
             }
-        }
-
-        synchronized int leased() {
-            return leased;
         }
 
         synchronized @Nullable Instant earliestWait() {
@@ -437,7 +429,6 @@ final class ProcessorWorker implements ProcessorRun {
                                     seenBy.waitFor(now.plus(options.pollInterval()));
                                 }
                             }
-                            seenBy.leased(owned.size());
                             List<Lease> mine = new ArrayList<>();
                             for (ObjectId input : takeable) {
                                 Lease lease = owned.get(input);
