@@ -179,7 +179,8 @@ final class ProcessorWorker implements ProcessorRun {
 
     /** Registers the processor version, then starts the pipeline and the lease renewal. */
     void start() {
-        Flux<List<Outcome>> work = registrations.register(processor, now())
+        Flux<List<Outcome>> work = Mono.defer(() -> registrations.register(processor, now()))
+                .retryWhen(serverRetry)
                 .thenMany(units())
                 .concatMap(this::leaseUnit, 0)
                 .flatMap(task -> process(task).doOnNext(o -> unsettled.put(o.input(), o)), options.concurrency())
