@@ -794,4 +794,21 @@ abstract class ProcessorContract {
         assertThat(status.done()).isEqualTo(3);
         assertThat(status.waiting()).isZero();
     }
+
+    @Test
+    void aContinuousRunTriesAFailedInputAgainWhenItIsDueNotAtTheNextFullRescan() {
+        Datalake lake = lake();
+        List<ObjectId> inputs = images(lake, 4);
+        Map<ObjectId, AtomicInteger> calls = new ConcurrentHashMap<>();
+        ProcessorRun run = lake.processors().run(labeller(row -> calls.computeIfAbsent(row.inputId(),
+                k -> new AtomicInteger()).incrementAndGet() == 1
+                ? Mono.error(new DatalakeTransientException("flaky", null)) : Mono.just(label(row))),
+                fast().maxRetries(0).rescanInterval(Duration.ofHours(1)).build());
+
+        await(() -> run.metrics().done() == 4);
+        ProcessorMetrics m = run.stop(Duration.ofSeconds(5)).block(WAIT);
+
+        assertThat(m.failedAttempts()).isEqualTo(4);
+        assertOnePerInput(outputsPerInput("labeller", "v1"), inputs);
+    }
 }
