@@ -278,7 +278,6 @@ final class ProcessorWorker implements ProcessorRun {
         });
     }
 
-
     /**
      * Passes over the whole input, repeated as a backfill or a continuous run needs. A pass ends with a marker
      * unit: the lease step sees it after the pass's last unit is leased and decides whether and when to pass
