@@ -163,23 +163,22 @@ final class TailFeed {
             this.floor = state.threshold();
         }
 
+        /**
+         * One step: the start of a scan (its late check) or one page of the current scan. The state changes only
+         * once a step's reads succeeded, so a step that failed transiently simply runs again.
+         */
         Flux<FeedEvent> step() {
             return Mono.defer(() -> {
                 requireOpen.run();
-                if (state.scanning()) {
-                    return Mono.just(List.<FeedEvent>of());
+                if (!state.scanning()) {
+                    retire(state.startScan(ObjectIds.atSecond(clock.instant().minus(window))));
+                    return lateCheck().map(Flux::fromIterable);
                 }
-                retire(state.startScan(ObjectIds.atSecond(clock.instant().minus(window))));
-                return lateCheck();
-            }).flatMapMany(late -> Mono.defer(this::scanPage).flatMapMany(events -> {
-                List<FeedEvent> all = late;
-                if (!events.isEmpty()) {
-                    all = new ArrayList<>(late);
-                    all.addAll(events);
-                }
-                Flux<FeedEvent> out = Flux.fromIterable(all);
-                return state.scanning() ? out : out.concatWith(Mono.delay(pollInterval).then(Mono.empty()));
-            }));
+                return scanPage().map(events -> {
+                    Flux<FeedEvent> out = Flux.fromIterable(events);
+                    return state.scanning() ? out : out.concatWith(Mono.delay(pollInterval).then(Mono.empty()));
+                });
+            }).retryWhen(FeedRetry.TRANSIENT).flatMapMany(events -> events);
         }
 
         /** Reads one page of the current scan and returns its new datums, handled, with their tokens. */
@@ -241,8 +240,10 @@ final class TailFeed {
                             }));
         }
 
+        /** Keeps the ids that fell below the threshold for one window (the late check's band), no longer. */
         private void retire(NavigableSet<ObjectId> dropped) {
             retired.addAll(dropped);
+            retired.headSet(ObjectIds.atSecond(state.threshold().getDate().toInstant().minus(window)), false).clear();
         }
     }
 
