@@ -505,6 +505,23 @@ abstract class ProcessorContract {
     }
 
     @Test
+    void closingTheLakeStopsItsRunsAndReleasesTheirLeases() {
+        Datalake lake = lake();
+        images(lake, 6);
+        AtomicInteger started = new AtomicInteger();
+        ProcessorRun stuck = lake.processors().run(labeller(row -> {
+            started.incrementAndGet();
+            return Mono.never();
+        }), fast().concurrency(2).batchSize(3).build());
+        Mono.delay(Duration.ofMillis(10)).repeat().takeUntil(t -> started.get() == 2).blockLast(WAIT);
+
+        lake.close();
+
+        assertThat(stuck.completion().block(WAIT).done()).isZero();
+        assertThat(raw(".processorLeases").countDocuments(new Document("state", "LEASED"))).isZero();
+    }
+
+    @Test
     void stopLetsInFlightInputsFinishWithinTheGracePeriod() {
         Datalake lake = lake();
         List<ObjectId> inputs = images(lake, 20);

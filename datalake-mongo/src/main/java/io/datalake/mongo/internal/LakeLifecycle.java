@@ -53,6 +53,8 @@ final class LakeLifecycle implements AutoCloseable {
     /** Writes under way in the lake and its views (see {@link DatumWriter}); close awaits them all. */
     private final Set<CompletableFuture<Void>> pendingWrites = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Processor runs started on the lake or its views; close stops them while the lake can still release leases. */
+    private final Set<AutoCloseable> runs = ConcurrentHashMap.newKeySet();
 
     private LakeLifecycle(DatalakeSettings settings, @Nullable EmbeddedMongo embedded, PayloadStore payloads,
             MongoClient client, com.mongodb.client.MongoClient morphiaClient, Codec<DatumEntity> entityCodec) {
@@ -180,6 +182,11 @@ final class LakeLifecycle implements AutoCloseable {
         return pendingWrites;
     }
 
+    /** The processor runs under way in the lake and its views; each removes itself when it ends. */
+    Set<AutoCloseable> processorRuns() {
+        return runs;
+    }
+
     /** The embedded server this lake started and stops on close, or null when it connects to a URI. */
     @Nullable EmbeddedMongo embedded() {
         return embedded;
@@ -198,13 +205,19 @@ final class LakeLifecycle implements AutoCloseable {
     }
 
     /**
-     * Waits for the writes under way (at most {@value #CLOSE_WAIT_TIMEOUTS} operation timeouts), then closes the
+     * Stops the processor runs under way (no grace period), waits for the writes under way (at most {@value #CLOSE_WAIT_TIMEOUTS} operation timeouts), then closes the
      * clients, the registries and the embedded server, each even when an earlier one fails. Idempotent.
      *
      * @throws RuntimeException the first close failure, with the later ones as suppressed exceptions
      */
     @Override
     public void close() {
+        if (closed.get()) {
+            return;
+        }
+        // Runs first, while the lake is open: a stopped run records its outcomes and releases its leases, so other
+        // workers take its inputs at once instead of after the lease duration.
+        closeAll(new ArrayList<>(runs));
         if (!closed.compareAndSet(false, true)) {
             return;
         }

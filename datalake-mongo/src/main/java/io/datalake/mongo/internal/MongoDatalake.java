@@ -243,7 +243,7 @@ public final class MongoDatalake implements Datalake {
 
     @Override
     public Processors processors() {
-        return new MongoProcessors(lifecycle.database(), settings, this, true);
+        return new MongoProcessors(lifecycle.database(), settings, this, true, lifecycle.processorRuns());
     }
 
     @Override

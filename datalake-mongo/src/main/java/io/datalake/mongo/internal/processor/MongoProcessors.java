@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -53,6 +54,7 @@ public final class MongoProcessors implements Processors {
     private final MongoCollection<Document> leases;
     private final Registrations registrations;
     private final boolean useFeed;
+    private final Set<AutoCloseable> runs;
 
     /**
      * The processors of a lake.
@@ -61,8 +63,11 @@ public final class MongoProcessors implements Processors {
      * @param settings the lake's (or view's) settings: collection name, clock, batch size, operation time limit
      * @param lake the lake, for queries, reads, writes and the change feed
      * @param useFeed whether continuous runs follow the change feed (else they poll their input query)
+     * @param runs the lake's runs under way, which its close stops; a run adds itself and leaves when it ends
      */
-    public MongoProcessors(MongoDatabase database, DatalakeSettings settings, Datalake lake, boolean useFeed) {
+    public MongoProcessors(MongoDatabase database, DatalakeSettings settings, Datalake lake, boolean useFeed,
+            Set<AutoCloseable> runs) {
+        this.runs = runs;
         long ms = settings.operationTimeout().toMillis();
         String base = settings.collection();
         this.lake = lake;
@@ -97,6 +102,8 @@ public final class MongoProcessors implements Processors {
         ProcessorWorker worker = new ProcessorWorker(processor, options, lake, datums,
                 new Leases(leases, processor.key()), registrations, inputs, feed, continuous, settings.clock(),
                 settings.batchSize());
+        runs.add(worker);
+        worker.completion().doFinally(signal -> runs.remove(worker)).subscribe(metrics -> { }, error -> { });
         worker.start();
         return worker;
     }
