@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
             DeleteCommand.class,
             FsckCommand.class,
             GcCommand.class,
+            ProcessorsCommand.class,
             HelpCommand.class
         },
         footerHeading = "%nExamples:%n",
