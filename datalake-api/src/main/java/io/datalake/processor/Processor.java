@@ -145,9 +145,16 @@ public final class Processor {
          * failure or a crash (only one attempt's result is ever stored), so it must not have other side effects
          * that matter.
          *
+         * <p>The outputs of one input are written with one {@code addData} batch, so there may be at most the
+         * lake's {@code batchSize} of them; output #0 gets the id reserved for the input and must not choose one
+         * (later outputs may, e.g. to derive from each other); no output may carry metadata under
+         * {@link #OUTPUT_METADATA_KEY}. Breaking these rules is a non-transient error.
+         *
          * @param function from an input row to the datums derived from it; a transient
-         *     {@link io.datalake.DatalakeException} ({@code isTransient()}) is retried with backoff, any other
-         *     error counts as a failed attempt
+         *     {@link io.datalake.DatalakeException} ({@code isTransient()}) is retried with backoff within the
+         *     attempt, and fails the attempt when the retries run out (after
+         *     {@link ProcessorOptions#maxAttempts()} failed attempts the input becomes a {@link DeadLetter}); any
+         *     other error makes the input a dead letter at once
          * @return this builder
          * @throws InvalidArgumentException if the function is null
          */

@@ -30,6 +30,17 @@ public final class ProcessorOptions {
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
     /** Share of each delay that is randomised, when none is set. */
     public static final double DEFAULT_JITTER = 0.5;
+    /**
+     * How long a backfill waits at most before looking again at inputs that other workers hold or that wait for a
+     * retry, and how often a continuous run without a change feed polls its input, when none is set.
+     */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * How often a continuous run runs its whole input query again, when none is set: that is how it picks up the
+     * inputs of a worker that died (once their leases expire), failed inputs due for their next attempt and dead
+     * letters put back with {@link Processors#retryDeadLetters}.
+     */
+    public static final Duration DEFAULT_RESCAN_INTERVAL = Duration.ofSeconds(30);
 
     private final int concurrency;
     private final int batchSize;
@@ -40,8 +51,12 @@ public final class ProcessorOptions {
     private final Duration maxBackoff;
     private final double jitter;
     private final String workerId;
+    private final Duration pollInterval;
+    private final Duration rescanInterval;
 
     private ProcessorOptions(Builder b) {
+        this.pollInterval = b.pollInterval;
+        this.rescanInterval = b.rescanInterval;
         this.concurrency = b.concurrency;
         this.batchSize = b.batchSize;
         this.leaseDuration = b.leaseDuration;
@@ -156,11 +171,31 @@ public final class ProcessorOptions {
         return workerId;
     }
 
+    /**
+     * Returns how long a backfill waits at most before looking again at inputs held by others or waiting for a
+     * retry, and how often a continuous run without a change feed polls.
+     *
+     * @return the poll interval
+     */
+    public Duration pollInterval() {
+        return pollInterval;
+    }
+
+    /**
+     * Returns how often a continuous run runs its whole input query again.
+     *
+     * @return the rescan interval
+     */
+    public Duration rescanInterval() {
+        return rescanInterval;
+    }
+
     @Override
     public String toString() {
         return "ProcessorOptions{concurrency=" + concurrency + ", batchSize=" + batchSize + ", leaseDuration="
                 + leaseDuration + ", maxAttempts=" + maxAttempts + ", maxRetries=" + maxRetries + ", backoff="
-                + minBackoff + ".." + maxBackoff + ", jitter=" + jitter + ", workerId=" + workerId + "}";
+                + minBackoff + ".." + maxBackoff + ", jitter=" + jitter + ", workerId=" + workerId
+                + ", pollInterval=" + pollInterval + ", rescanInterval=" + rescanInterval + "}";
     }
 
     /** Builds {@link ProcessorOptions}. Not thread-safe. */
@@ -174,8 +209,45 @@ public final class ProcessorOptions {
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private double jitter = DEFAULT_JITTER;
         private @org.jspecify.annotations.Nullable String workerId;
+        private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private Duration rescanInterval = DEFAULT_RESCAN_INTERVAL;
 
         private Builder() {
+        }
+
+        /**
+         * Sets how long a backfill waits at most before looking again at inputs held by others or waiting for a
+         * retry, and how often a continuous run without a change feed polls.
+         *
+         * @param pollInterval 10 ms to 1 hour
+         * @return this builder
+         * @throws InvalidArgumentException if null or out of range
+         */
+        public Builder pollInterval(Duration pollInterval) {
+            this.pollInterval = duration("pollInterval", pollInterval);
+            return this;
+        }
+
+        /**
+         * Sets how often a continuous run runs its whole input query again (expired leases of dead workers,
+         * failed inputs due for a retry, dead letters put back).
+         *
+         * @param rescanInterval 10 ms to 1 hour
+         * @return this builder
+         * @throws InvalidArgumentException if null or out of range
+         */
+        public Builder rescanInterval(Duration rescanInterval) {
+            this.rescanInterval = duration("rescanInterval", rescanInterval);
+            return this;
+        }
+
+        private static Duration duration(String what, Duration value) {
+            if (value == null || value.compareTo(Duration.ofMillis(10)) < 0
+                    || value.compareTo(Duration.ofHours(1)) > 0) {
+                throw new InvalidArgumentException("processor " + what + " must be between 10 ms and 1 h, got "
+                        + value);
+            }
+            return value;
         }
 
         /**

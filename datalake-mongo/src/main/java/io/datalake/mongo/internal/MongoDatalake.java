@@ -23,7 +23,9 @@ import io.datalake.mongo.internal.dataset.MongoDatasets;
 import io.datalake.mongo.internal.gc.GcGuard;
 import io.datalake.mongo.internal.gc.GcRecords;
 import io.datalake.mongo.internal.gc.PayloadGc;
+import io.datalake.mongo.internal.processor.MongoProcessors;
 import io.datalake.mongo.internal.schema.MongoSchemas;
+import io.datalake.processor.Processors;
 import io.datalake.query.Query;
 import io.datalake.query.QueryOptions;
 import io.datalake.query.QueryPlan;
@@ -229,6 +231,11 @@ public final class MongoDatalake implements Datalake {
     @Override
     public Mono<DeletePlan> delete(ObjectId id, DeleteOptions options) {
         return new DatumDeleter(documents, graph, this::datasets, batchSize, this::requireOpen).delete(id, options);
+    }
+
+    @Override
+    public Processors processors() {
+        return new MongoProcessors(lifecycle.database(), settings, this, null);
     }
 
     @Override
