@@ -3,6 +3,9 @@ package io.datalake;
 import io.datalake.dataset.Datasets;
 import io.datalake.delete.DeleteOptions;
 import io.datalake.delete.DeletePlan;
+import io.datalake.feed.FeedEvent;
+import io.datalake.feed.FeedToken;
+import io.datalake.feed.WatchOptions;
 import io.datalake.fsck.FsckFinding;
 import io.datalake.fsck.FsckOptions;
 import io.datalake.fsck.FsckReport;
@@ -358,6 +361,51 @@ public interface Datalake extends AutoCloseable {
      */
     default Mono<GcReport> gc(GcOptions options) {
         return Mono.error(new DatalakeException("gc is not supported by " + getClass().getName()));
+    }
+
+    /**
+     * Follows the lake: streams the datums added after the start position of {@code options} that match its filter,
+     * in roughly {@code _id} order, and keeps following until cancelled. Each datum is delivered once per start
+     * position (see {@link io.datalake.feed} for the guarantee and the reorder window). Reads happen only on demand
+     * and hold at most {@link WatchOptions#batchSize()} datums for a slow subscriber; every server call runs under the
+     * operation time limit. {@link #watchEvents} also gives the position after each datum, to resume from.
+     *
+     * @param options filter, start position, reorder window, poll interval, batch size
+     * @return the datums, never completing by itself; fails with {@link InvalidQueryException} before any I/O for a
+     *     filter a query would refuse, with {@link io.datalake.feed.FeedTokenMismatchException} for a token made for
+     *     another filter, {@link io.datalake.feed.InvalidFeedTokenException} for an unreadable token state, and
+     *     with {@link DatalakeException} subtypes when MongoDB fails
+     * @throws DatalakeException (signalled) if this lake implementation has no change feed
+     */
+    default Flux<Datum> watch(WatchOptions options) {
+        return watchEvents(options).map(FeedEvent::datum);
+    }
+
+    /**
+     * Follows the lake as {@link #watch} does and pairs each datum with the position right after it: store
+     * {@link FeedToken#encode()} of the last event processed and resume with
+     * {@link WatchOptions.Builder#from(FeedToken)}; the resumed feed delivers every later datum and none already
+     * handed out before that event.
+     *
+     * @param options filter, start position, reorder window, poll interval, batch size
+     * @return the events; fails as {@link #watch} does
+     * @throws DatalakeException (signalled) if this lake implementation has no change feed
+     */
+    default Flux<FeedEvent> watchEvents(WatchOptions options) {
+        return Flux.error(new DatalakeException("watch is not supported by " + getClass().getName()));
+    }
+
+    /**
+     * Returns the position "now" for the filter of {@code options}: a feed resumed from it delivers exactly the
+     * matching datums that were not yet visible when this call read the lake. A processor takes it before its
+     * backfill query, so nothing added during the backfill is lost. Reads the datums of the reorder window once.
+     *
+     * @param options the filter (and reorder window, source) the position is for; the start is ignored
+     * @return the token; fails as {@link #watch} does
+     * @throws DatalakeException (signalled) if this lake implementation has no change feed
+     */
+    default Mono<FeedToken> feedPosition(WatchOptions options) {
+        return Mono.error(new DatalakeException("feedPosition is not supported by " + getClass().getName()));
     }
 
     /**

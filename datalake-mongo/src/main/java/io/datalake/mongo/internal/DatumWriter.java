@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -560,7 +561,9 @@ final class DatumWriter {
      * @throws DatumValidationException if the datum cannot be stored as it is
      */
     private Draft draft(NewDatum datum, Instant addedAt, long index) {
-        ObjectId id = datum.id() != null ? datum.id() : new ObjectId();
+        // Stamped with the lake's clock, not the JVM's: the change feed orders by id, and a writer with an injected
+        // (skewed) clock must produce the ids a machine with that clock would.
+        ObjectId id = datum.id() != null ? datum.id() : new ObjectId(Date.from(clock.instant()));
         boolean inRegistry = datum.registryUri() != null;
         // A registry payload may be any value (stream, file, POJO); PayloadStore encodes it, not BSON. Its maps and
         // lists obey the inline rules all the same (an inline value may be offloaded, and must mean the same).

@@ -11,6 +11,9 @@ import io.datalake.NewDatum;
 import io.datalake.dataset.Datasets;
 import io.datalake.delete.DeleteOptions;
 import io.datalake.delete.DeletePlan;
+import io.datalake.feed.FeedEvent;
+import io.datalake.feed.FeedToken;
+import io.datalake.feed.WatchOptions;
 import io.datalake.fsck.FsckFinding;
 import io.datalake.fsck.FsckOptions;
 import io.datalake.fsck.FsckReport;
@@ -20,6 +23,8 @@ import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.mongo.EmbeddedMongo;
 import io.datalake.mongo.internal.dataset.MongoDatasets;
+import io.datalake.mongo.internal.feed.ChangeStreams;
+import io.datalake.mongo.internal.feed.MongoFeed;
 import io.datalake.mongo.internal.gc.GcGuard;
 import io.datalake.mongo.internal.gc.GcRecords;
 import io.datalake.mongo.internal.gc.PayloadGc;
@@ -73,6 +78,7 @@ public final class MongoDatalake implements Datalake {
     /** The schemas; a view shares the lake's cache and runs its calls under its own time limit. */
     private final MongoSchemas schemas;
     private final LakeFsck fsck;
+    private final MongoFeed feed;
 
     /**
      * A lake ({@code owner}) or a view of it whose collections run under {@code settings}' operation time limit.
@@ -104,6 +110,8 @@ public final class MongoDatalake implements Datalake {
         this.fsck = new LakeFsck(encodedDocuments, lifecycle.entityCodec(), lifecycle.payloads(), schemas,
                 () -> new MongoDatasets(lifecycle.database(), settings, this), settings.operationTimeout(),
                 this::requireOpen);
+        this.feed = new MongoFeed(documents, encodedDocuments, raw -> StoredDatums.decode(raw, lifecycle.entityCodec()),
+                settings.clock(), this::requireOpen, new ChangeStreams(lifecycle.database()));
     }
 
     /**
@@ -276,6 +284,16 @@ public final class MongoDatalake implements Datalake {
 
     private MongoCollection<Document> gcRecords() {
         return GcRecords.collection(lifecycle.database(), settings.collection(), settings.operationTimeout());
+    }
+
+    @Override
+    public Flux<FeedEvent> watchEvents(WatchOptions options) {
+        return feed.watchEvents(options);
+    }
+
+    @Override
+    public Mono<FeedToken> feedPosition(WatchOptions options) {
+        return feed.position(options);
     }
 
     @Override
