@@ -92,7 +92,9 @@ public final class ProcessorChaosChild {
         // One in-process retry: an attempt then fails for good on 1 % of inputs, so the released-and-retried-later
         // path runs too; five failed attempts in a row (1e-10) never happen.
         return ProcessorOptions.builder().workerId(workerId).concurrency(8).batchSize(100).leaseDuration(LEASE)
-                .maxRetries(1).maxAttempts(5).backoff(Duration.ofMillis(5), Duration.ofMillis(50)).build();
+                .maxRetries(1).maxAttempts(5).backoff(Duration.ofMillis(5), Duration.ofMillis(50))
+                // Rescans are how the killed worker's expired leases and failed inputs come back: in test time.
+                .pollInterval(Duration.ofMillis(250)).rescanInterval(Duration.ofSeconds(2)).build();
     }
 
     /**
