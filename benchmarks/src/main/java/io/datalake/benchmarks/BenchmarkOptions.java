@@ -54,7 +54,7 @@ record BenchmarkOptions(
         boolean smoke) {
 
     static final Set<Integer> ALL_SCENARIOS = Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-            16);
+            16, 17);
 
     static final BenchmarkOptions FULL = new BenchmarkOptions(null, 1, 5, Duration.ofSeconds(60), 1000,
             100_000, 5_000,

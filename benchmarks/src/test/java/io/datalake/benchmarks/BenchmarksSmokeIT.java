@@ -26,7 +26,7 @@ class BenchmarksSmokeIT {
         Report report = benchmarks.report();
         assertThat(report).isNotNull();
         assertThat(report.scenarios).extracting(s -> s.number).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-                15, 16);
+                15, 16, 17);
         for (ScenarioResult scenario : report.scenarios) {
             assertThat(scenario.notRun).as("scenario %d not run", scenario.number).isNull();
             assertThat(scenario.figures).as("figures of scenario %d", scenario.number).isNotEmpty();

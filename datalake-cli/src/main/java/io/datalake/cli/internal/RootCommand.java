@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
             FsckCommand.class,
             GcCommand.class,
             ProcessorsCommand.class,
+            WatchCommand.class,
             HelpCommand.class
         },
         footerHeading = "%nExamples:%n",

@@ -243,7 +243,7 @@ public final class MongoDatalake implements Datalake {
 
     @Override
     public Processors processors() {
-        return new MongoProcessors(lifecycle.database(), settings, this, null);
+        return new MongoProcessors(lifecycle.database(), settings, this, true);
     }
 
     @Override

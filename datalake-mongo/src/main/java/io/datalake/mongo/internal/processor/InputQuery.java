@@ -45,6 +45,7 @@ final class InputQuery {
     private final boolean matching;
     private final int inputLevel;
     private final String inputColumn;
+    private final BsonDocument feedFilter;
 
     /** A page: the rows of base datums after {@code after} up to {@code last}; {@code last} null at the end. */
     record Page(List<Map<String, ObjectId>> rows, @Nullable ObjectId last) {
@@ -64,6 +65,12 @@ final class InputQuery {
         QueryEngine.validate(query);
         this.inputColumn = input.inputColumn();
         this.inputLevel = query.levelOf(inputColumn);
+        this.feedFilter = input.filter();
+    }
+
+    /** The filter new input datums match: the input level's (the change feed follows it). */
+    BsonDocument feedFilter() {
+        return feedFilter.clone();
     }
 
     String inputColumn() {
@@ -103,6 +110,14 @@ final class InputQuery {
     Mono<List<Map<String, ObjectId>>> rowsOf(List<ObjectId> inputs) {
         if (inputs.isEmpty()) {
             return Mono.just(List.of());
+        }
+        if (matching) {
+            // The feed already applied the filter.
+            List<Map<String, ObjectId>> rows = new ArrayList<>(inputs.size());
+            for (ObjectId id : inputs) {
+                rows.add(Map.of(inputColumn, id));
+            }
+            return Mono.just(rows);
         }
         return lake.queryRows(restrict(query, inputLevel, in("_id", inputs)), QueryOptions.defaults())
                 .collectList();

@@ -93,6 +93,15 @@ final class Leases {
         return key + "/" + input.toHexString();
     }
 
+    /** The input a lease {@code _id} of this processor names, or null when it names none. */
+    private @Nullable ObjectId inputOf(@Nullable Object id) {
+        String prefix = key + "/";
+        if (id instanceof String s && s.startsWith(prefix) && ObjectId.isValid(s.substring(prefix.length()))) {
+            return new ObjectId(s.substring(prefix.length()));
+        }
+        return null;
+    }
+
     static String describeId(@Nullable Object id) {
         return id instanceof String s ? s : String.valueOf(id);
     }
@@ -127,8 +136,11 @@ final class Leases {
                     Lease lease = Lease.parse(key, doc);
                     if (lease != null) {
                         map.put(lease.input(), lease);
-                    } else if (malformed != null && doc.get(INPUT) instanceof ObjectId input) {
-                        malformed.add(input);
+                    } else if (malformed != null) {
+                        ObjectId input = inputOf(doc.get(ID));
+                        if (input != null) {
+                            malformed.add(input);
+                        }
                     }
                 })
                 .map(map -> (Map<ObjectId, Lease>) map);

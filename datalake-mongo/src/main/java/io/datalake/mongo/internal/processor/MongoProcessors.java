@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
@@ -53,23 +52,22 @@ public final class MongoProcessors implements Processors {
     private final MongoCollection<Document> datums;
     private final MongoCollection<Document> leases;
     private final Registrations registrations;
-    private final @Nullable BiFunction<Processor, InputQuery, FeedUnits> feeds;
+    private final boolean useFeed;
 
     /**
      * The processors of a lake.
      *
      * @param database the lake's database
      * @param settings the lake's (or view's) settings: collection name, clock, batch size, operation time limit
-     * @param lake the lake, for queries, reads and writes
-     * @param feeds makes the change-feed source of a continuous run, or null to poll instead
+     * @param lake the lake, for queries, reads, writes and the change feed
+     * @param useFeed whether continuous runs follow the change feed (else they poll their input query)
      */
-    public MongoProcessors(MongoDatabase database, DatalakeSettings settings, Datalake lake,
-            @Nullable BiFunction<Processor, InputQuery, FeedUnits> feeds) {
+    public MongoProcessors(MongoDatabase database, DatalakeSettings settings, Datalake lake, boolean useFeed) {
         long ms = settings.operationTimeout().toMillis();
         String base = settings.collection();
         this.lake = lake;
         this.settings = settings;
-        this.feeds = feeds;
+        this.useFeed = useFeed;
         this.datums = collection(database, base, ms);
         this.leases = collection(database, base + Leases.SUFFIX, ms);
         this.registrations = new Registrations(collection(database, base + Registrations.SUFFIX, ms), leases);
@@ -95,7 +93,7 @@ public final class MongoProcessors implements Processors {
             throw new InvalidArgumentException("processor and options must not be null");
         }
         InputQuery inputs = new InputQuery(lake, datums, processor.input());
-        FeedUnits feed = continuous && feeds != null ? feeds.apply(processor, inputs) : null;
+        FeedUnits feed = continuous && useFeed ? new LakeFeed(lake, inputs, options, processor.key()) : null;
         ProcessorWorker worker = new ProcessorWorker(processor, options, lake, datums,
                 new Leases(leases, processor.key()), registrations, inputs, feed, continuous, settings.clock(),
                 settings.batchSize());
@@ -192,8 +190,12 @@ public final class MongoProcessors implements Processors {
     @Override
     public Mono<Long> retryDeadLetters(String name, String version, @Nullable List<ObjectId> inputs) {
         String key = key(name, version);
-        if (inputs != null && inputs.contains(null)) {
-            throw new InvalidArgumentException("retryDeadLetters: inputs must not contain null");
+        if (inputs != null) {
+            for (ObjectId input : inputs) {
+                if (input == null) {
+                    throw new InvalidArgumentException("retryDeadLetters: inputs must not contain null");
+                }
+            }
         }
         Bson reset = Updates.combine(Updates.set(Leases.STATE, Leases.PENDING), Updates.set(Leases.ATTEMPTS, 0),
                 Updates.set(Leases.FAILURES, 0), Updates.set(Leases.UNTIL, new Date(0)),

@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.bson.Document;
@@ -41,6 +42,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 import reactor.util.retry.RetryBackoffSpec;
 
@@ -80,19 +82,26 @@ final class ProcessorWorker implements ProcessorRun {
     private final RetryBackoffSpec serverRetry;
     /** Inputs leased by this run and not settled yet. */
     private final Map<ObjectId, Held> held = new ConcurrentHashMap<>();
+    /** Outcomes not recorded yet: a stop that cancels the pipeline records them before releasing the rest. */
+    private final Map<ObjectId, Outcome> unsettled = new ConcurrentHashMap<>();
     private final Sinks.Empty<Void> stopSignal = Sinks.empty();
     private final Sinks.One<ProcessorMetrics> completion = Sinks.one();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicReference<@Nullable Disposable> pipeline = new AtomicReference<>();
     private final AtomicReference<@Nullable Disposable> renewal = new AtomicReference<>();
     private volatile boolean stopping;
+    /** Attempts that failed (and wait for a retry) since a backfill pass last looked. */
+    private final AtomicInteger failedSincePass = new AtomicInteger();
 
     /** An input this run holds: its lease as taken, its row, and when the input was created (for the lag). */
     private record Held(Lease lease, Map<String, ObjectId> columns, Instant inputTime) {
     }
 
-    /** Rows to lease together; {@code pass} records what a pass saw (null for a feed batch). */
-    private record Unit(List<Map<String, ObjectId>> rows, @Nullable Pass pass) {
+    /**
+     * Rows to lease together; {@code pass} records what a pass saw (null for a feed batch); {@code end} marks the
+     * end of a pass.
+     */
+    private record Unit(List<Map<String, ObjectId>> rows, @Nullable Pass pass, boolean end) {
     }
 
     /** One leased input on its way to the function. */
@@ -101,6 +110,8 @@ final class ProcessorWorker implements ProcessorRun {
 
     /** What one pass over the input saw: how much it leased and the earliest time a skipped input may be free. */
     private static final class Pass {
+        /** The decision taken at the end of the pass: the delay before the next one, or empty for none. */
+        private final Sinks.One<Duration> next = Sinks.one();
         private int leased;
         private @Nullable Instant earliestWait;
 
@@ -175,7 +186,7 @@ final class ProcessorWorker implements ProcessorRun {
         Flux<List<Outcome>> work = registrations.register(processor, now())
                 .thenMany(units())
                 .concatMap(this::leaseUnit, 0)
-                .flatMap(this::process, options.concurrency())
+                .flatMap(task -> process(task).doOnNext(o -> unsettled.put(o.input(), o)), options.concurrency())
                 .bufferTimeout(options.batchSize(), SETTLE_DELAY, true)
                 .concatMap(batch -> settle(batch).thenReturn(batch));
         Duration every = options.leaseDuration().dividedBy(3);
@@ -194,40 +205,51 @@ final class ProcessorWorker implements ProcessorRun {
             // The position is taken before the first pass: anything added after it comes from the feed.
             FeedUnits f = feed;
             source = f.start().thenMany(Flux.defer(() -> Flux.merge(passes(),
-                    f.units(options.batchSize()).map(rows -> new Unit(rows, null)))));
+                    f.units(options.batchSize()).map(rows -> new Unit(rows, null, false)))));
         }
         return source.takeUntilOther(stopSignal.asMono());
     }
 
-    /** Passes over the whole input, repeated as a backfill or a continuous run needs. */
+    /**
+     * Passes over the whole input, repeated as a backfill or a continuous run needs. A pass ends with a marker
+     * unit: the lease step sees it after the pass's last unit is leased and decides whether and when to pass
+     * again; the source waits for that decision.
+     */
     private Flux<Unit> passes() {
         AtomicBoolean again = new AtomicBoolean(true);
         return Flux.defer(() -> {
             Pass pass = new Pass();
-            return pass(pass).concatWith(Mono.defer(() -> afterPass(pass, again)).then(Mono.empty()));
+            return pass(pass)
+                    .concatWith(Mono.just(new Unit(List.of(), pass, true)))
+                    .concatWith(pass.next.asMono()
+                            .switchIfEmpty(Mono.fromRunnable(() -> again.set(false)))
+                            .flatMap(delay -> Mono.delay(delay))
+                            .then(Mono.empty()));
         }).repeat(again::get);
     }
 
     private Flux<Unit> pass(Pass pass) {
         AtomicReference<ObjectId> cursor = new AtomicReference<>(InputQuery.FIRST);
         AtomicBoolean more = new AtomicBoolean(true);
-        return Flux.defer(() -> inputs.page(java.util.Objects.requireNonNull(cursor.get()), pageSize()).retryWhen(serverRetry))
+        // The cursor moves as the page arrives, before repeat asks whether there is more.
+        return Flux.defer(() -> inputs.page(java.util.Objects.requireNonNull(cursor.get()), pageSize())
+                        .retryWhen(serverRetry)
+                        .doOnNext(page -> {
+                            ObjectId last = page.last();
+                            if (last == null || stopping) {
+                                more.set(false);
+                            } else {
+                                cursor.set(last);
+                            }
+                        }))
                 .repeat(more::get)
-                .concatMapIterable(page -> {
-                    ObjectId last = page.last();
-                    if (last == null || stopping) {
-                        more.set(false);
-                    } else {
-                        cursor.set(last);
-                    }
-                    return partition(page.rows(), options.batchSize());
-                })
-                .map(rows -> new Unit(rows, pass));
+                .concatMapIterable(page -> partition(page.rows(), options.batchSize()))
+                .map(rows -> new Unit(rows, pass, false));
     }
 
-    private Mono<Void> afterPass(Pass pass, AtomicBoolean again) {
+    /** At the end of a pass: when to pass again (empty: the backfill is over). */
+    private Mono<Duration> afterPass(Pass pass) {
         if (stopping) {
-            again.set(false);
             return Mono.empty();
         }
         if (continuous) {
@@ -238,19 +260,18 @@ final class ProcessorWorker implements ProcessorRun {
             if (wait != null) {
                 next = min(next, max(Duration.between(now(), wait), options.pollInterval()));
             }
-            return Mono.delay(next).then();
+            return Mono.just(next);
         }
         return awaitIdle().then(Mono.defer(() -> {
             Instant wait = pass.earliestWait();
-            if (pass.leased() > 0) {
+            if (failedSincePass.getAndSet(0) > 0) {
+                // Failed inputs wait for their next attempt: the next pass sees them and when they are due.
+                return Mono.just(Duration.ZERO);
+            }
+            if (wait == null || stopping) {
                 return Mono.empty();
             }
-            if (wait == null) {
-                again.set(false);
-                return Mono.empty();
-            }
-            Duration delay = min(max(Duration.between(now(), wait), Duration.ofMillis(1)), options.pollInterval());
-            return Mono.delay(delay).then();
+            return Mono.just(min(max(Duration.between(now(), wait), Duration.ofMillis(1)), options.pollInterval()));
         }));
     }
 
@@ -281,6 +302,17 @@ final class ProcessorWorker implements ProcessorRun {
         return Flux.defer(() -> {
             List<Map<String, ObjectId>> rows = unit.rows();
             Pass pass = unit.pass();
+            if (unit.end() && pass != null) {
+                return afterPass(pass)
+                        .doOnNext(pass.next::tryEmitValue)
+                        .doOnSuccess(delay -> {
+                            if (delay == null) {
+                                pass.next.tryEmitEmpty();
+                            }
+                        })
+                        .doOnError(pass.next::tryEmitError)
+                        .thenMany(Flux.<Task>empty());
+            }
             Pass seenBy = pass != null ? pass : new Pass();
             if (stopping) {
                 return Flux.empty();
@@ -437,6 +469,7 @@ final class ProcessorWorker implements ProcessorRun {
                     input.toHexString(), failures, e.toString());
             return Outcome.dead(input, e);
         }
+        failedSincePass.incrementAndGet();
         return Outcome.failed(input, e, now().plus(nextAttemptDelay(failures)));
     }
 
@@ -456,7 +489,10 @@ final class ProcessorWorker implements ProcessorRun {
         Mono<Datum> input = known != null ? Mono.just(known) : lake.getDatum(lease.input(), false);
         return input.flatMap(datum -> {
             ProcessorRow row = new ProcessorRow(datum, task.columns(), lease.attempts());
+            // On a worker thread: a function that computes eagerly inside apply (Mono.just(model.run(...))) or
+            // blocks must not stall the driver's event loop that delivered the input.
             return Flux.<NewDatum>defer(() -> processor.function().apply(row))
+                    .subscribeOn(Schedulers.boundedElastic())
                     .collectList()
                     .flatMap(outputs -> write(lease, outputs));
         });
@@ -493,8 +529,11 @@ final class ProcessorWorker implements ProcessorRun {
                     return Mono.empty();
                 })
                 .doFinally(signal -> {
-                    for (Outcome o : outcomes) {
-                        held.remove(o.input());
+                    if (signal != reactor.core.publisher.SignalType.CANCEL) {
+                        for (Outcome o : outcomes) {
+                            held.remove(o.input());
+                            unsettled.remove(o.input());
+                        }
                     }
                 });
     }
@@ -522,7 +561,21 @@ final class ProcessorWorker implements ProcessorRun {
         if (r != null) {
             r.dispose();
         }
-        leases.releaseAll(runId, now())
+        // Outcomes reached but not recorded (a stop cancelled the pipeline) are recorded first: recording is
+        // idempotent, and a finished input must not be given back as if it were not.
+        List<Outcome> left = new ArrayList<>(unsettled.values());
+        Map<ObjectId, Integer> failures = new HashMap<>();
+        for (Outcome o : left) {
+            Held h = held.get(o.input());
+            failures.put(o.input(), h == null ? 0 : h.lease().failures());
+        }
+        leases.settle(left, runId, failures, now())
+                .onErrorResume(e -> {
+                    LOG.warn("processor {}: could not record {} outcomes at the end of a run; their leases expire:"
+                            + " {}", processor.key(), left.size(), e.toString());
+                    return Mono.empty();
+                })
+                .then(leases.releaseAll(runId, now()))
                 .onErrorResume(e -> {
                     LOG.warn("processor {}: could not release leases at the end of a run; they expire: {}",
                             processor.key(), e.toString());
@@ -530,6 +583,7 @@ final class ProcessorWorker implements ProcessorRun {
                 })
                 .doFinally(signal -> {
                     held.clear();
+                    unsettled.clear();
                     if (error != null) {
                         LOG.warn("processor {}: run failed: {}", processor.key(), error.toString());
                         completion.tryEmitError(error);
