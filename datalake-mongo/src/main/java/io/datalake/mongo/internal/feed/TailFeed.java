@@ -8,6 +8,7 @@ import static com.mongodb.client.model.Filters.lt;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.reactivestreams.client.MongoCollection;
+import io.datalake.DatalakeException;
 import io.datalake.Datum;
 import io.datalake.MalformedDatumException;
 import io.datalake.feed.FeedEvent;
@@ -32,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * The polling tail: follows the datum collection by {@code _id} (an ObjectId starts with its writer's clock, in
@@ -53,6 +55,14 @@ import reactor.core.publisher.Mono;
 final class TailFeed {
     private static final Logger log = LoggerFactory.getLogger(TailFeed.class);
     private static final Bson ID_ONLY = Projections.include("_id");
+    /** Transient failures (a primary stepping down, a timeout) are retried in place: the position is kept. */
+    private static final Retry TRANSIENT_RETRY = Retry.backoff(5, Duration.ofMillis(200))
+            .maxBackoff(Duration.ofSeconds(5))
+            .jitter(0.5)
+            .filter(e -> e instanceof DatalakeException && ((DatalakeException) e).isTransient())
+            .doBeforeRetry(signal -> log.warn("change feed: retrying a poll after a transient failure (attempt {}):"
+                    + " {}", signal.totalRetries() + 1, signal.failure().toString()))
+            .onRetryExhaustedThrow((spec, signal) -> signal.failure());
 
     /** Receives the late datums, for tests; the lake logs them. */
     interface LateListener {
@@ -163,23 +173,22 @@ final class TailFeed {
             this.floor = state.threshold();
         }
 
+        /**
+         * One step: the start of a scan (its late check) or one page of the current scan. The state changes only
+         * once a step's reads succeeded, so a step that failed transiently simply runs again.
+         */
         Flux<FeedEvent> step() {
             return Mono.defer(() -> {
                 requireOpen.run();
-                if (state.scanning()) {
-                    return Mono.just(List.<FeedEvent>of());
+                if (!state.scanning()) {
+                    retire(state.startScan(ObjectIds.atSecond(clock.instant().minus(window))));
+                    return lateCheck().map(Flux::fromIterable);
                 }
-                retire(state.startScan(ObjectIds.atSecond(clock.instant().minus(window))));
-                return lateCheck();
-            }).flatMapMany(late -> Mono.defer(this::scanPage).flatMapMany(events -> {
-                List<FeedEvent> all = late;
-                if (!events.isEmpty()) {
-                    all = new ArrayList<>(late);
-                    all.addAll(events);
-                }
-                Flux<FeedEvent> out = Flux.fromIterable(all);
-                return state.scanning() ? out : out.concatWith(Mono.delay(pollInterval).then(Mono.empty()));
-            }));
+                return scanPage().map(events -> {
+                    Flux<FeedEvent> out = Flux.fromIterable(events);
+                    return state.scanning() ? out : out.concatWith(Mono.delay(pollInterval).then(Mono.empty()));
+                });
+            }).retryWhen(TRANSIENT_RETRY).flatMapMany(events -> events);
         }
 
         /** Reads one page of the current scan and returns its new datums, handled, with their tokens. */
@@ -241,8 +250,10 @@ final class TailFeed {
                             }));
         }
 
+        /** Keeps the ids that fell below the threshold for one window (the late check's band), no longer. */
         private void retire(NavigableSet<ObjectId> dropped) {
             retired.addAll(dropped);
+            retired.headSet(ObjectIds.atSecond(state.threshold().getDate().toInstant().minus(window)), false).clear();
         }
     }
 
