@@ -102,9 +102,9 @@ public final class ProcessorInput {
      * Returns the filter the input datums match: the filter of the input level of a query, or the filter of a
      * {@link #matching(Bson)} input. The continuous mode follows the change feed with this filter.
      *
-     * @return the filter
+     * @return a copy of the filter (a BSON document)
      */
-    public BsonDocument filter() {
+    public Bson filter() {
         return filter.clone();
     }
 

@@ -7,8 +7,10 @@ import java.time.Instant;
  * A snapshot of one run's progress in this process (other workers count their own).
  *
  * @param startedAt when the run started
- * @param seen inputs this run looked at (query rows and feed events), skipped ones included
- * @param done inputs this run finished: outputs stored, or none returned
+ * @param seen inputs this run looked at (query rows and feed events), skipped ones included; an input looked at
+ *     again by a later pass (a retry, a rescan) counts again
+ * @param done inputs this run finished: outputs stored, none returned, or found already done by another attempt
+ *     (duplicatesSkipped is part of done)
  * @param duplicatesSkipped attempts whose result was refused because another attempt's result for the same input was
  *     already stored (each is counted once, and the input is done)
  * @param failedAttempts attempts that failed (after in-process retries of transient errors)

@@ -33,9 +33,12 @@ public interface ProcessorRun extends AutoCloseable {
     Flux<ProcessorMetrics> metrics(Duration interval);
 
     /**
-     * Completes with the final metrics when the run ends: a backfill when no input is left (inputs leased by other
-     * workers are theirs), a continuous run only when stopped; fails if the run failed (its input query was
-     * refused, the lake was closed).
+     * Completes with the final metrics when the run ends: a continuous run only when stopped; a backfill when,
+     * with nothing in flight, a pass over its input finds nothing left that it could ever take: every input it
+     * sees is done or a dead letter. Until then it passes over the input again, at most every
+     * {@link ProcessorOptions#pollInterval()}, for inputs that wait for their next attempt after a failure and for
+     * inputs another worker holds (that worker may finish them, or die and leave its leases to expire). Fails if
+     * the run failed (its input query was refused, the lake was closed).
      *
      * @return the final metrics
      */

@@ -771,4 +771,27 @@ abstract class ProcessorContract {
         assertThat(m.done()).isEqualTo(8);
         assertOnePerInput(outputsPerInput("labeller", "v1"), inputs);
     }
+
+    @Test
+    void theLeaseOfAWorkerThatDiedAfterStoringItsResultIsMarkedDoneThoughTheQueryNoLongerReturnsIt() {
+        Datalake lake = lake();
+        List<ObjectId> inputs = images(lake, 3);
+        ObjectId crashed = inputs.get(1);
+        ObjectId anchor = new ObjectId();
+        raw(".processorLeases").insertOne(new Document("_id", "labeller@v1/" + crashed.toHexString())
+                .append("p", "labeller@v1").append("input", crashed).append("state", "LEASED")
+                .append("owner", "dead").append("take", "dead/1").append("until", new Date(0))
+                .append("attempts", 1).append("failures", 0).append("anchor", anchor));
+        lake.addDatum(NewDatum.builder().id(anchor).data(Map.of("type", "label")).derivedFrom(crashed).build())
+                .block();
+
+        ProcessorMetrics m = finish(lake.processors().backfill(labeller(row -> Mono.just(label(row))),
+                fast().build()));
+
+        assertThat(m.done()).isEqualTo(2);
+        assertThat(lease("labeller@v1", crashed).getString("state")).isEqualTo("DONE");
+        ProcessorStatus status = lake.processors().status("labeller", "v1").block();
+        assertThat(status.done()).isEqualTo(3);
+        assertThat(status.waiting()).isZero();
+    }
 }

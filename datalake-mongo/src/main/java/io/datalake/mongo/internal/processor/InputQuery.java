@@ -65,7 +65,7 @@ final class InputQuery {
         QueryEngine.validate(query);
         this.inputColumn = input.inputColumn();
         this.inputLevel = query.levelOf(inputColumn);
-        this.feedFilter = input.filter();
+        this.feedFilter = input.filter().toBsonDocument();
     }
 
     /** The filter new input datums match: the input level's (the change feed follows it). */

@@ -47,7 +47,11 @@ final class LakeFeed implements FeedUnits {
 
     @Override
     public Mono<Void> start() {
-        return lake.feedPosition(watch).doOnNext(position::set).then();
+        return lake.feedPosition(watch)
+                .retryWhen(Retry.backoff(options.maxRetries(), options.minBackoff()).maxBackoff(options.maxBackoff())
+                        .jitter(options.jitter()).filter(ProcessorWorker::isTransient))
+                .doOnNext(position::set)
+                .then();
     }
 
     @Override

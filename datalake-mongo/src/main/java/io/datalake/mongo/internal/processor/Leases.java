@@ -5,7 +5,6 @@ import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.exists;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lte;
-import static com.mongodb.client.model.Filters.ne;
 import static com.mongodb.client.model.Filters.nin;
 import static com.mongodb.client.model.Filters.or;
 
@@ -13,8 +12,8 @@ import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.UpdateOneModel;
-import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -73,7 +72,6 @@ final class Leases {
     /** Leases renewed per update: keeps the {@code $in} list far below the 16 MB command limit. */
     private static final int RENEW_BATCH = 1000;
     private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
-    private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
 
     private final MongoCollection<Document> leases;
     private final String key;
@@ -147,38 +145,95 @@ final class Leases {
     }
 
     /**
-     * Takes the leases of a batch of inputs for run {@code take}: one unordered bulk of conditional upserts (the
-     * filter matches only a lease nobody holds; an upsert that matches nothing collides with the existing
-     * document's {@code _id}, which means someone else holds it or it is finished), then one read of what this run
-     * now holds. A new lease gets its anchor here, once; it never changes afterwards.
+     * Takes the leases of a batch of inputs for run {@code take}. Inputs with no lease document yet get one with an
+     * unordered insert of the whole batch: a duplicate key means another worker created it first, and it is
+     * theirs. A new lease gets its anchor here, once; it never changes afterwards. Inputs whose lease exists and
+     * is free (pending, or expired) are taken with one unordered bulk of conditional updates (the filter matches
+     * only a lease nobody holds), then read back by {@code _id} to see which this run won. Only {@code _id} is in
+     * the filters of the common path, so every server (the embedded one too) answers from the {@code _id} index.
      *
+     * @param absent inputs the lookup found no lease for
+     * @param free inputs whose lease the lookup found free
      * @return the leases this run now holds
      */
-    Mono<Map<ObjectId, Lease>> take(List<ObjectId> inputs, String owner, String take, Instant now,
-            Duration leaseDuration) {
-        if (inputs.isEmpty()) {
-            return Mono.just(Map.of());
-        }
+    Mono<Map<ObjectId, Lease>> take(List<ObjectId> absent, List<ObjectId> free, String owner, String take,
+            Instant now, Duration leaseDuration) {
         Date nowDate = Date.from(now);
         Date until = Date.from(now.plus(leaseDuration));
-        List<WriteModel<Document>> ops = new ArrayList<>(inputs.size());
-        for (ObjectId input : inputs) {
-            Bson filter = and(eq(ID, leaseId(key, input)), nin(STATE, DONE, DEAD),
-                    or(lte(UNTIL, nowDate), exists(UNTIL, false)));
-            Bson update = Updates.combine(
-                    Updates.setOnInsert(P, key), Updates.setOnInsert(INPUT, input),
-                    Updates.setOnInsert(ANCHOR, new ObjectId()), Updates.setOnInsert(FAILURES, 0),
-                    Updates.set(STATE, LEASED), Updates.set(OWNER, owner), Updates.set(TAKE, take),
-                    Updates.set(UNTIL, until), Updates.set(AT, nowDate), Updates.inc(ATTEMPTS, 1));
-            ops.add(new UpdateOneModel<>(filter, update, UPSERT));
+        Instant untilInstant = until.toInstant();
+        Map<ObjectId, Lease> won = new java.util.concurrent.ConcurrentHashMap<>();
+        Mono<Void> inserts = Mono.empty();
+        if (!absent.isEmpty()) {
+            List<Document> docs = new ArrayList<>(absent.size());
+            List<Lease> fresh = new ArrayList<>(absent.size());
+            for (ObjectId input : absent) {
+                ObjectId anchor = new ObjectId();
+                docs.add(new Document(ID, leaseId(key, input)).append(P, key).append(INPUT, input)
+                        .append(STATE, LEASED).append(OWNER, owner).append(TAKE, take).append(UNTIL, until)
+                        .append(AT, nowDate).append(ATTEMPTS, 1).append(FAILURES, 0).append(ANCHOR, anchor));
+                fresh.add(new Lease(input, LEASED, 1, 0, anchor, untilInstant, take));
+            }
+            inserts = Mono.from(leases.insertMany(docs, new InsertManyOptions().ordered(false)))
+                    .then(Mono.fromRunnable(() -> fresh.forEach(l -> won.put(l.input(), l))))
+                    .onErrorResume(Leases::onlyHeldByOthers, e -> {
+                        Set<Integer> refusedIndexes = new java.util.HashSet<>();
+                        for (BulkWriteError error : ((MongoBulkWriteException) e).getWriteErrors()) {
+                            refusedIndexes.add(error.getIndex());
+                        }
+                        List<ObjectId> refused = new ArrayList<>();
+                        for (int i = 0; i < fresh.size(); i++) {
+                            if (refusedIndexes.contains(i)) {
+                                refused.add(fresh.get(i).input());
+                            } else {
+                                won.put(fresh.get(i).input(), fresh.get(i));
+                            }
+                        }
+                        // A refused lease may be this run's own, created by an earlier try of this same call whose
+                        // answer was lost: read them back by _id.
+                        return read("reading processor leases", in(ID, ids(refused)), null)
+                                .doOnNext(read -> read.values().forEach(l -> {
+                                    if (take.equals(l.take()) && LEASED.equals(l.state())) {
+                                        won.put(l.input(), l);
+                                    }
+                                }))
+                                .then();
+                    })
+                    .then()
+                    .onErrorMap(e -> !(e instanceof DatalakeException), e -> ServerFailures.translate("creating "
+                            + absent.size() + " processor leases", e));
         }
-        Mono<Void> bulk = Mono.from(leases.bulkWrite(ops, UNORDERED))
-                .then()
-                .onErrorResume(Leases::onlyHeldByOthers, e -> Mono.empty())
-                .onErrorMap(e -> !(e instanceof DatalakeException), e -> ServerFailures.translate("taking "
-                        + inputs.size() + " processor leases", e));
-        return bulk.then(Mono.defer(() -> read("reading taken processor leases",
-                and(in(ID, ids(inputs)), eq(TAKE, take), eq(STATE, LEASED)), null)));
+        Mono<Void> takeovers = Mono.empty();
+        if (!free.isEmpty()) {
+            List<WriteModel<Document>> ops = new ArrayList<>(free.size());
+            for (ObjectId input : free) {
+                Bson filter = and(eq(ID, leaseId(key, input)), nin(STATE, DONE, DEAD),
+                        or(lte(UNTIL, nowDate), exists(UNTIL, false)));
+                ops.add(new UpdateOneModel<>(filter, Updates.combine(Updates.set(STATE, LEASED),
+                        Updates.set(OWNER, owner), Updates.set(TAKE, take), Updates.set(UNTIL, until),
+                        Updates.set(AT, nowDate), Updates.inc(ATTEMPTS, 1))));
+            }
+            takeovers = server("taking " + free.size() + " processor leases", leases.bulkWrite(ops, UNORDERED))
+                    .then(read("reading taken processor leases", in(ID, ids(free)), null))
+                    .doOnNext(read -> read.values().forEach(l -> {
+                        if (take.equals(l.take()) && LEASED.equals(l.state())) {
+                            won.put(l.input(), l);
+                        }
+                    }))
+                    .then();
+        }
+        return inserts.then(takeovers).then(Mono.fromSupplier(() -> Map.copyOf(won)));
+    }
+
+    /**
+     * The inputs whose lease waits for a worker at {@code now}: pending or expired (one query, served by the
+     * {@code {p, state}} index on MongoDB). Malformed documents are skipped.
+     */
+    Mono<List<Lease>> due(Instant now, int limit) {
+        Bson filter = and(eq(P, key), in(STATE, PENDING, LEASED), or(lte(UNTIL, Date.from(now)),
+                exists(UNTIL, false)));
+        return serverMany("reading the processor leases due", Flux.from(leases.find(filter).limit(limit)))
+                .mapNotNull(doc -> Lease.parse(key, doc))
+                .collectList();
     }
 
     /** Whether a bulk failed only because some leases are held by others (duplicate keys of refused upserts). */
@@ -235,10 +290,13 @@ final class Leases {
             String id = leaseId(key, o.input());
             Bson mine = and(eq(ID, id), eq(TAKE, take), eq(STATE, LEASED));
             switch (o.kind()) {
-                case DONE, DUPLICATE -> ops.add(new UpdateOneModel<>(and(eq(ID, id), ne(STATE, DONE)),
-                        Updates.combine(Updates.set(STATE, DONE), Updates.set(AT, at),
-                                Updates.set(OUTPUTS, o.kind() == Outcome.Kind.DONE ? o.outputs() : null),
-                                Updates.unset(TAKE), Updates.unset(ERROR))));
+                // By _id alone (the index on every server): the result is stored, so done is the truth whoever
+                // holds the lease; clearing take makes a later failure report of another holder match nothing.
+                case DONE -> ops.add(new UpdateOneModel<>(eq(ID, id), Updates.combine(Updates.set(STATE, DONE),
+                        Updates.set(AT, at), Updates.set(OUTPUTS, o.outputs()), Updates.unset(TAKE),
+                        Updates.unset(ERROR))));
+                case DUPLICATE -> ops.add(new UpdateOneModel<>(eq(ID, id), Updates.combine(Updates.set(STATE, DONE),
+                        Updates.set(AT, at), Updates.unset(TAKE), Updates.unset(ERROR))));
                 case FAILED -> ops.add(new UpdateOneModel<>(mine, Updates.combine(Updates.set(STATE, PENDING),
                         Updates.set(UNTIL, Date.from(java.util.Objects.requireNonNull(o.retryAt()))),
                         Updates.set(AT, at), Updates.set(ERROR, error(o.error())),

@@ -49,12 +49,13 @@ import reactor.util.retry.RetryBackoffSpec;
 /**
  * One run of a processor in this process. The work flows through one pipeline:
  * <pre>
- * units (pages of input rows, feed batches) -> lease step (one lookup, one bulk of conditional upserts, one read
- * back, one getData per unit) -> process (concurrency limit; function, outputs, one addData per input)
- * -> outcomes buffered -> settle (one bulk per buffer)
+ * units (pages of input rows, feed batches, due leases) -> lease step (one lookup, one insert of new leases, one
+ * bulk of conditional updates for free ones, one getData per unit) -> process (concurrency limit; function,
+ * outputs, one addData per input) -> outcomes buffered -> settle (one bulk per buffer)
  * </pre>
- * Leases held by the run are renewed every third of the lease duration. A backfill ends after a pass that leased
- * nothing and saw no input waiting (for a retry, or held by another worker), with nothing in flight.
+ * Leases held by the run are renewed every third of the lease duration. A backfill ends when, with nothing in
+ * flight, a pass saw no input waiting (for a retry, or held by another worker) and no attempt failed since the
+ * previous pass.
  */
 final class ProcessorWorker implements ProcessorRun {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorWorker.class);
@@ -63,7 +64,9 @@ final class ProcessorWorker implements ProcessorRun {
     /** How often a backfill checks whether the inputs in flight are finished, at the end of a pass. */
     private static final Duration IDLE_POLL = Duration.ofMillis(5);
     /** Pages hold this many batches, to amortise the page queries. */
-    private static final int BATCHES_PER_PAGE = 8;
+    private static final int BATCHES_PER_PAGE = 16;
+    /** Pages hold at least this many base datums: each page costs a base scan on a server without indexes. */
+    private static final int MIN_PAGE = 2_000;
     private static final int MAX_PAGE = 10_000;
 
     private final Processor processor;
@@ -92,6 +95,8 @@ final class ProcessorWorker implements ProcessorRun {
     private volatile boolean stopping;
     /** Attempts that failed (and wait for a retry) since a backfill pass last looked. */
     private final AtomicInteger failedSincePass = new AtomicInteger();
+    /** The earliest time an input this run failed is due for its next attempt (continuous runs rescan then). */
+    private final AtomicReference<@Nullable Instant> earliestRetry = new AtomicReference<>();
 
     /** An input this run holds: its lease as taken, its row, and when the input was created (for the lag). */
     private record Held(Lease lease, Map<String, ObjectId> columns, Instant inputTime) {
@@ -108,25 +113,16 @@ final class ProcessorWorker implements ProcessorRun {
     private record Task(Lease lease, Map<String, ObjectId> columns, @Nullable Datum datum, boolean duplicate) {
     }
 
-    /** What one pass over the input saw: how much it leased and the earliest time a skipped input may be free. */
+    /** What one pass over the input saw: the earliest time an input it skipped may be free. */
     private static final class Pass {
         /** The decision taken at the end of the pass: the delay before the next one, or empty for none. */
         private final Sinks.One<Duration> next = Sinks.one();
-        private int leased;
         private @Nullable Instant earliestWait;
-
-        synchronized void leased(int n) {
-            leased += n;
-        }
 
         synchronized void waitFor(@Nullable Instant until) {
             if (until != null && (earliestWait == null || until.isBefore(earliestWait))) {
                 earliestWait = until;
             }
-        }
-
-        synchronized int leased() {
-            return leased;
         }
 
         synchronized @Nullable Instant earliestWait() {
@@ -178,7 +174,7 @@ final class ProcessorWorker implements ProcessorRun {
     }
 
     private int pageSize() {
-        return Math.min(MAX_PAGE, options.batchSize() * BATCHES_PER_PAGE);
+        return Math.min(MAX_PAGE, Math.max(MIN_PAGE, options.batchSize() * BATCHES_PER_PAGE));
     }
 
     /** Registers the processor version, then starts the pipeline and the lease renewal. */
@@ -203,11 +199,80 @@ final class ProcessorWorker implements ProcessorRun {
         Flux<Unit> source = passes();
         if (continuous && feed != null) {
             // The position is taken before the first pass: anything added after it comes from the feed.
+            // After one full pass, the feed brings new inputs and rescans of the leases (not of the whole input)
+            // bring back what needs another look: expired leases, failed inputs due, dead letters put back.
             FeedUnits f = feed;
-            source = f.start().thenMany(Flux.defer(() -> Flux.merge(passes(),
+            source = f.start().thenMany(Flux.defer(() -> Flux.merge(onePass(), rescans(),
                     f.units(options.batchSize()).map(rows -> new Unit(rows, null, false)))));
         }
         return source.takeUntilOther(stopSignal.asMono());
+    }
+
+    /** One full pass, ending with its marker. */
+    private Flux<Unit> onePass() {
+        return Flux.defer(() -> {
+            Pass pass = new Pass();
+            return pass(pass).concatWith(Mono.just(new Unit(List.of(), pass, true)));
+        });
+    }
+
+    /**
+     * Looks at the leases that need a worker, every {@link ProcessorOptions#rescanInterval()} or sooner when an
+     * input of this run is due for its next attempt: one query on the lease collection, then the input query
+     * restricted to those inputs (they must still qualify).
+     */
+    private Flux<Unit> rescans() {
+        return Mono.defer(() -> Mono.delay(nextRescanDelay()))
+                .thenMany(Flux.defer(() -> {
+                    Instant now = now();
+                    Instant due = earliestRetry.get();
+                    if (due != null && !due.isAfter(now)) {
+                        earliestRetry.compareAndSet(due, null);
+                    }
+                    return leases.due(now, MAX_PAGE).retryWhen(serverRetry)
+                            .flatMap(this::reconcile)
+                            .flatMap(ids -> inputs.rowsOf(ids).retryWhen(serverRetry))
+                            .flatMapIterable(rows -> partition(rows, options.batchSize()))
+                            .map(rows -> new Unit(rows, null, false));
+                }))
+                .repeat();
+    }
+
+    /**
+     * Marks done the due leases whose result is stored (a worker died after writing it, before marking it): a
+     * {@code missing} query no longer returns such an input, so no attempt would ever find it otherwise.
+     *
+     * @return the inputs of the other due leases
+     */
+    private Mono<List<ObjectId>> reconcile(List<Lease> due) {
+        List<ObjectId> anchors = new ArrayList<>();
+        for (Lease lease : due) {
+            if (lease.attempts() > 0 && !held.containsKey(lease.input())) {
+                anchors.add(lease.anchor());
+            }
+        }
+        Mono<Set<ObjectId>> stored = anchors.isEmpty() ? Mono.just(Set.of()) : existing(anchors);
+        return stored.flatMap(found -> {
+            List<Outcome> done = new ArrayList<>();
+            List<ObjectId> rest = new ArrayList<>();
+            for (Lease lease : due) {
+                if (found.contains(lease.anchor())) {
+                    done.add(Outcome.duplicate(lease.input()));
+                } else {
+                    rest.add(lease.input());
+                }
+            }
+            return leases.settle(done, runId, Map.of(), now()).retryWhen(serverRetry).thenReturn(rest);
+        });
+    }
+
+    private Duration nextRescanDelay() {
+        Duration delay = options.rescanInterval();
+        Instant due = earliestRetry.get();
+        if (due != null) {
+            delay = min(delay, max(Duration.between(now(), due), Duration.ofMillis(10)));
+        }
+        return delay;
     }
 
     /**
@@ -269,7 +334,10 @@ final class ProcessorWorker implements ProcessorRun {
                 return Mono.just(Duration.ZERO);
             }
             if (wait == null || stopping) {
-                return Mono.empty();
+                // Before ending, leases left behind by a worker that died after storing its result are marked.
+                return leases.due(now(), MAX_PAGE).flatMap(this::reconcile)
+                        .onErrorResume(e -> Mono.just(List.of()))
+                        .then(Mono.empty());
             }
             return Mono.just(min(max(Duration.between(now(), wait), Duration.ofMillis(1)), options.pollInterval()));
         }));
@@ -332,12 +400,18 @@ final class ProcessorWorker implements ProcessorRun {
             return leases.lookup(byInput.keySet(), malformed).retryWhen(serverRetry).flatMapMany(existing -> {
                 Instant now = now();
                 List<ObjectId> takeable = new ArrayList<>();
+                List<ObjectId> absent = new ArrayList<>();
+                List<ObjectId> free = new ArrayList<>();
                 for (ObjectId input : byInput.keySet()) {
                     Lease lease = existing.get(input);
                     if (malformed.contains(input)) {
                         continue;
                     }
-                    if (lease == null || lease.takeable(now)) {
+                    if (lease == null) {
+                        absent.add(input);
+                        takeable.add(input);
+                    } else if (lease.takeable(now)) {
+                        free.add(input);
                         takeable.add(input);
                     } else if (!lease.finished()) {
                         seenBy.waitFor(lease.until());
@@ -346,7 +420,7 @@ final class ProcessorWorker implements ProcessorRun {
                 if (takeable.isEmpty() || stopping) {
                     return Flux.empty();
                 }
-                return leases.take(takeable, options.workerId(), runId, now, options.leaseDuration())
+                return leases.take(absent, free, options.workerId(), runId, now, options.leaseDuration())
                         .retryWhen(serverRetry)
                         .flatMapMany(owned -> {
                             for (ObjectId input : takeable) {
@@ -355,7 +429,6 @@ final class ProcessorWorker implements ProcessorRun {
                                     seenBy.waitFor(now.plus(options.pollInterval()));
                                 }
                             }
-                            seenBy.leased(owned.size());
                             List<Lease> mine = new ArrayList<>();
                             for (ObjectId input : takeable) {
                                 Lease lease = owned.get(input);
@@ -470,7 +543,9 @@ final class ProcessorWorker implements ProcessorRun {
             return Outcome.dead(input, e);
         }
         failedSincePass.incrementAndGet();
-        return Outcome.failed(input, e, now().plus(nextAttemptDelay(failures)));
+        Instant retryAt = now().plus(nextAttemptDelay(failures));
+        earliestRetry.accumulateAndGet(retryAt, (a, b) -> a == null || b.isBefore(a) ? b : a);
+        return Outcome.failed(input, e, retryAt);
     }
 
     /** The wait before the next attempt: the retry backoff doubled per failed attempt, with jitter. */
