@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.bson.BsonBinaryReader;
 import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
@@ -50,7 +51,7 @@ final class ChangeStreamFeed {
     private static final Duration BUFFER_WAIT = Duration.ofMillis(20);
 
     private final MongoCollection<RawBsonDocument> documents;
-    private final java.util.function.Function<RawBsonDocument, Datum> decode;
+    private final Function<RawBsonDocument, Datum> decode;
     private final BsonDocument filter;
     private final long fingerprint;
     private final int batchSize;
@@ -58,7 +59,7 @@ final class ChangeStreamFeed {
     private final Runnable requireOpen;
 
     ChangeStreamFeed(MongoCollection<RawBsonDocument> documents,
-            java.util.function.Function<RawBsonDocument, Datum> decode, BsonDocument filter, long fingerprint,
+            Function<RawBsonDocument, Datum> decode, BsonDocument filter, long fingerprint,
             int batchSize, ChangeStreams changeStreams, Runnable requireOpen) {
         this.documents = documents;
         this.decode = decode;
@@ -80,37 +81,60 @@ final class ChangeStreamFeed {
         });
     }
 
+    /**
+     * From the server's current operation time, so that a retry before the first event loses nothing; a server
+     * that reports no operation time is followed from whenever the stream opens.
+     */
     Flux<FeedEvent> fromNow() {
         return Flux.defer(() -> {
             requireOpen.run();
-            return follow(stream());
+            return changeStreams.operationTime()
+                    .map(time -> follow(startAtToken(new BsonTimestamp(time.getTime(), time.getInc() + 1))))
+                    .defaultIfEmpty(follow(null))
+                    .flatMapMany(events -> events);
         });
     }
 
+    /** Follows the stream from a position. */
     Flux<FeedEvent> resume(FeedToken token) {
+        return follow(token);
+    }
+
+    /**
+     * Follows the stream from a position (or from when it opens). A transient failure re-opens it after the last
+     * event delivered (the driver itself resumes once; this covers longer outages).
+     */
+    private Flux<FeedEvent> follow(@Nullable FeedToken start) {
+        // One subscriber at a time per returned Flux (a retry resubscribes after the failure): no race.
+        FeedToken[] last = {start};
         return Flux.defer(() -> {
-            requireOpen.run();
-            ByteBuffer state = ByteBuffer.wrap(token.state());
-            if (!state.hasRemaining()) {
-                throw new InvalidFeedTokenException("feed token holds an empty change stream position");
+                    requireOpen.run();
+                    return events(last[0] == null ? stream() : streamFrom(last[0]));
+                })
+                .doOnNext(event -> last[0] = event.token())
+                .retryWhen(FeedRetry.TRANSIENT);
+    }
+
+    private ChangeStreamPublisher<RawBsonDocument> streamFrom(FeedToken token) {
+        ByteBuffer state = ByteBuffer.wrap(token.state());
+        if (!state.hasRemaining()) {
+            throw new InvalidFeedTokenException("feed token holds an empty change stream position");
+        }
+        int type = state.get();
+        if (type == START_AT && state.remaining() == Long.BYTES) {
+            return stream().startAtOperationTime(new BsonTimestamp(state.getLong()));
+        }
+        if (type == RESUME_TOKEN) {
+            BsonDocument resumeToken;
+            try {
+                resumeToken = new BsonDocumentCodec().decode(new BsonBinaryReader(state.slice()),
+                        DecoderContext.builder().build());
+            } catch (RuntimeException e) {
+                throw new InvalidFeedTokenException("feed token holds an unreadable change stream resume token", e);
             }
-            int type = state.get();
-            if (type == START_AT && state.remaining() == Long.BYTES) {
-                return follow(stream().startAtOperationTime(new BsonTimestamp(state.getLong())));
-            }
-            if (type == RESUME_TOKEN) {
-                BsonDocument resumeToken;
-                try {
-                    resumeToken = new BsonDocumentCodec().decode(new BsonBinaryReader(state.slice()),
-                            DecoderContext.builder().build());
-                } catch (RuntimeException e) {
-                    throw new InvalidFeedTokenException("feed token holds an unreadable change stream resume token",
-                            e);
-                }
-                return follow(stream().resumeAfter(resumeToken));
-            }
-            throw new InvalidFeedTokenException("feed token holds an unknown change stream position");
-        });
+            return stream().resumeAfter(resumeToken);
+        }
+        throw new InvalidFeedTokenException("feed token holds an unknown change stream position");
     }
 
     private ChangeStreamPublisher<RawBsonDocument> stream() {
@@ -118,7 +142,7 @@ final class ChangeStreamFeed {
         return documents.watch(pipeline, RawBsonDocument.class).batchSize(batchSize);
     }
 
-    private Flux<FeedEvent> follow(ChangeStreamPublisher<RawBsonDocument> stream) {
+    private Flux<FeedEvent> events(ChangeStreamPublisher<RawBsonDocument> stream) {
         return Flux.from(stream)
                 .onErrorMap(e -> ServerFailures.translate("change feed: following the change stream", e))
                 .handle((ChangeStreamDocument<RawBsonDocument> change, reactor.core.publisher.SynchronousSink<

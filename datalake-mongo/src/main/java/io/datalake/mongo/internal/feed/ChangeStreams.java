@@ -10,8 +10,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Whether the server offers change streams: a replica set member reports {@code setName} and a mongos
- * {@code msg: "isdbgrid"} in its {@code hello} answer. A server that refuses {@code hello} (the embedded one) is asked
- * {@code isMaster}; a server that refuses both, or answers neither way, has none. The answer is asked once and kept.
+ * {@code msg: "isdbgrid"} in its handshake answer. The legacy {@code isMaster} is asked first, because every server
+ * answers it (drivers open each connection with it, MongoDB 8 included) while the embedded server refuses
+ * {@code hello} and logs the refusal as an error; {@code hello} is the fallback. A server that refuses both, or
+ * answers neither way, has none and gets the polling tail. The answer is asked once and kept.
  */
 public final class ChangeStreams {
     private static final Logger log = LoggerFactory.getLogger(ChangeStreams.class);
@@ -29,7 +31,7 @@ public final class ChangeStreams {
         this.supported = Mono.defer(() -> handshake()
                         .map(ChangeStreams::offersChangeStreams)
                         .onErrorResume(e -> {
-                            log.debug("change feed: the server answered neither hello nor isMaster ({}); using the "
+                            log.debug("change feed: the server answered neither isMaster nor hello ({}); using the "
                                     + "polling tail", e.toString());
                             return Mono.just(false);
                         }))
@@ -68,8 +70,8 @@ public final class ChangeStreams {
     }
 
     private Mono<Document> handshake() {
-        return Mono.from(database.runCommand(new Document("hello", 1)))
-                .onErrorResume(e -> Mono.from(database.runCommand(new Document("isMaster", 1))));
+        return Mono.from(database.runCommand(new Document("isMaster", 1)))
+                .onErrorResume(e -> Mono.from(database.runCommand(new Document("hello", 1))));
     }
 
     static boolean offersChangeStreams(@Nullable Document answer) {

@@ -8,7 +8,6 @@ import static com.mongodb.client.model.Filters.lt;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.reactivestreams.client.MongoCollection;
-import io.datalake.DatalakeException;
 import io.datalake.Datum;
 import io.datalake.MalformedDatumException;
 import io.datalake.feed.FeedEvent;
@@ -33,7 +32,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * The polling tail: follows the datum collection by {@code _id} (an ObjectId starts with its writer's clock, in
@@ -55,14 +53,6 @@ import reactor.util.retry.Retry;
 final class TailFeed {
     private static final Logger log = LoggerFactory.getLogger(TailFeed.class);
     private static final Bson ID_ONLY = Projections.include("_id");
-    /** Transient failures (a primary stepping down, a timeout) are retried in place: the position is kept. */
-    private static final Retry TRANSIENT_RETRY = Retry.backoff(5, Duration.ofMillis(200))
-            .maxBackoff(Duration.ofSeconds(5))
-            .jitter(0.5)
-            .filter(e -> e instanceof DatalakeException && ((DatalakeException) e).isTransient())
-            .doBeforeRetry(signal -> log.warn("change feed: retrying a poll after a transient failure (attempt {}):"
-                    + " {}", signal.totalRetries() + 1, signal.failure().toString()))
-            .onRetryExhaustedThrow((spec, signal) -> signal.failure());
 
     /** Receives the late datums, for tests; the lake logs them. */
     interface LateListener {
@@ -188,7 +178,7 @@ final class TailFeed {
                     Flux<FeedEvent> out = Flux.fromIterable(events);
                     return state.scanning() ? out : out.concatWith(Mono.delay(pollInterval).then(Mono.empty()));
                 });
-            }).retryWhen(TRANSIENT_RETRY).flatMapMany(events -> events);
+            }).retryWhen(FeedRetry.TRANSIENT).flatMapMany(events -> events);
         }
 
         /** Reads one page of the current scan and returns its new datums, handled, with their tokens. */
