@@ -36,7 +36,10 @@ class BenchmarksSmokeIT {
                 assertThat(figure.min()).as(figure.name()).isLessThanOrEqualTo(figure.median());
                 assertThat(figure.max()).as(figure.name()).isGreaterThanOrEqualTo(figure.median());
             }
-            assertThat(scenario.checks).as("checks of scenario %d", scenario.number).isNotEmpty();
+            if (scenario.number != 17) {
+                // Scenario 17 reports the change feed's latency; the issue sets no target for it.
+                assertThat(scenario.checks).as("checks of scenario %d", scenario.number).isNotEmpty();
+            }
             for (Check check : scenario.checks) {
                 assertThat(check.measured()).as(check.name()).matches("(yes.*|[<>]? ?[0-9.]+x)");
             }
@@ -45,7 +48,8 @@ class BenchmarksSmokeIT {
         assertThat(markdown).contains("# Benchmark results", "Smoke run", "## Summary", "## 1. Ingest",
                 "## 8. Registries",
                 "## 12. Dataset memory", "## 13. Ingest with a schema", "## 14. Garbage collection",
-                "## 15. fsck", "## 16. Processor throughput");
+                "## 15. fsck", "## 16. Processor throughput",
+                "## 17. Change feed latency");
     }
 
     @Test
