@@ -368,7 +368,9 @@ public interface Datalake extends AutoCloseable {
      * in roughly {@code _id} order, and keeps following until cancelled. Each datum is delivered once per start
      * position (see {@link io.datalake.feed} for the guarantee and the reorder window). Reads happen only on demand
      * and hold at most {@link WatchOptions#batchSize()} datums for a slow subscriber; every server call runs under the
-     * operation time limit. {@link #watchEvents} also gives the position after each datum, to resume from.
+     * operation time limit; transient failures are retried in place, keeping the position. Registry payloads are
+     * not loaded ({@link Datum#data()} is null for them; read them with {@link #getPayload}). {@link #watchEvents}
+     * also gives the position after each datum, to resume from.
      *
      * @param options filter, start position, reorder window, poll interval, batch size
      * @return the datums, never completing by itself; fails with {@link InvalidQueryException} before any I/O for a

@@ -794,4 +794,43 @@ abstract class ProcessorContract {
         assertThat(status.done()).isEqualTo(3);
         assertThat(status.waiting()).isZero();
     }
+
+    @Test
+    void aContinuousRunTriesAFailedInputAgainWhenItIsDueNotAtTheNextFullRescan() {
+        Datalake lake = lake();
+        List<ObjectId> inputs = images(lake, 4);
+        Map<ObjectId, AtomicInteger> calls = new ConcurrentHashMap<>();
+        ProcessorRun run = lake.processors().run(labeller(row -> calls.computeIfAbsent(row.inputId(),
+                k -> new AtomicInteger()).incrementAndGet() == 1
+                ? Mono.error(new DatalakeTransientException("flaky", null)) : Mono.just(label(row))),
+                fast().maxRetries(0).rescanInterval(Duration.ofHours(1)).build());
+
+        await(() -> run.metrics().done() == 4);
+        ProcessorMetrics m = run.stop(Duration.ofSeconds(5)).block(WAIT);
+
+        assertThat(m.failedAttempts()).isEqualTo(4);
+        assertOnePerInput(outputsPerInput("labeller", "v1"), inputs);
+    }
+
+    @Test
+    void badArgumentsAreRefusedWithTypedErrors() {
+        Datalake lake = lake();
+        Processors processors = lake.processors();
+        Processor p = labeller(row -> Mono.just(label(row)));
+        assertThatThrownBy(() -> processors.backfill(null, ProcessorOptions.defaults()))
+                .isInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> processors.run(p, null)).isInstanceOf(InvalidArgumentException.class);
+        List<ObjectId> withNull = new ArrayList<>();
+        withNull.add(null);
+        assertThatThrownBy(() -> processors.retryDeadLetters("labeller", "v1", withNull))
+                .isInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> processors.deadLetters("labeller", "v 1")).isInstanceOf(
+                InvalidArgumentException.class);
+        ProcessorRun run = processors.backfill(p, fast().build());
+        assertThatThrownBy(() -> run.metrics(Duration.ZERO)).isInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> run.stop(Duration.ofSeconds(-1))).isInstanceOf(InvalidArgumentException.class);
+        run.close();
+        assertThat(run.completion().block(WAIT).inFlight()).isZero();
+        assertThat(raw(".processorLeases").countDocuments(new Document("state", "LEASED"))).isZero();
+    }
 }

@@ -9,15 +9,16 @@ import io.datalake.query.Query;
 import io.datalake.query.engine.QueryEngine;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.bson.BsonDocument;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -73,6 +74,7 @@ final class WatchCommand extends LakeCommand {
 
     private WatchOptions options = WatchOptions.defaults();
     private volatile boolean interrupted;
+    private volatile @Nullable Disposable subscription;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
@@ -146,30 +148,43 @@ final class WatchCommand extends LakeCommand {
         if (limit != null) {
             events = events.take(limit);
         }
+        PrintStream out = out();
+        Path positionFile = tokenFile;
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+        // Printing happens in the subscriber, one event at a time: the feed reads its next page only once the
+        // current one is printed, so memory stays at one page whatever the pace of the reader of stdout.
+        Disposable subscription = events
+                .takeWhile(event -> {
+                    out.println(Json.write(GetCommand.describe(event.datum()), false));
+                    out.flush();
+                    if (out.checkError()) {
+                        // The reader went away (for example 'head'): nothing more can be delivered.
+                        return false;
+                    }
+                    if (positionFile != null) {
+                        try {
+                            save(positionFile, event.token().encode());
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                    return true;
+                })
+                .doFinally(signal -> done.countDown())
+                .subscribe(event -> { }, failure::set);
+        this.subscription = subscription;
         Thread hook = root().context().program() ? new Thread(this::onInterrupt, "datalake-watch-interrupt") : null;
         if (hook != null) {
             Runtime.getRuntime().addShutdownHook(hook);
         }
-        PrintStream out = out();
-        // One event at a time: the feed reads ahead at most one page of datums.
-        Iterator<FeedEvent> iterator = events.toIterable(1).iterator();
         try {
-            while (!interrupted && iterator.hasNext()) {
-                FeedEvent event = iterator.next();
-                out.println(Json.write(GetCommand.describe(event.datum()), false));
-                out.flush();
-                if (out.checkError()) {
-                    // The reader went away (for example 'head'): nothing more can be delivered.
-                    break;
-                }
-                if (tokenFile != null) {
-                    save(tokenFile, event.token().encode());
-                }
-            }
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            subscription.dispose();
+            return DatalakeCli.EXIT_INTERRUPTED;
         } finally {
-            if (iterator instanceof Disposable) {
-                ((Disposable) iterator).dispose();
-            }
             stopped.countDown();
             if (hook != null) {
                 try {
@@ -179,12 +194,26 @@ final class WatchCommand extends LakeCommand {
                 }
             }
         }
+        Throwable failed = failure.get();
+        if (failed instanceof UncheckedIOException) {
+            throw ((UncheckedIOException) failed).getCause();
+        }
+        if (failed instanceof RuntimeException) {
+            throw (RuntimeException) failed;
+        }
+        if (failed != null) {
+            throw new IllegalStateException(failed);
+        }
         return interrupted ? DatalakeCli.EXIT_INTERRUPTED : 0;
     }
 
-    /** Ctrl-C: let the line being printed and its position be finished, briefly. */
+    /** Ctrl-C: stop the feed (a line being printed and its position are finished first), then let the JVM go. */
     private void onInterrupt() {
         interrupted = true;
+        Disposable running = subscription;
+        if (running != null) {
+            running.dispose();
+        }
         try {
             stopped.await(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

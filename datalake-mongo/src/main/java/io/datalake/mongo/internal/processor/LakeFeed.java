@@ -42,7 +42,10 @@ final class LakeFeed implements FeedUnits {
         this.inputs = inputs;
         this.options = options;
         this.key = key;
-        this.watch = WatchOptions.builder().filter(inputs.feedFilter()).pollInterval(options.pollInterval()).build();
+        // The feed polls at its own default pace, or faster when the run polls faster.
+        Duration poll = options.pollInterval().compareTo(WatchOptions.DEFAULT_POLL_INTERVAL) < 0
+                ? options.pollInterval() : WatchOptions.DEFAULT_POLL_INTERVAL;
+        this.watch = WatchOptions.builder().filter(inputs.feedFilter()).pollInterval(poll).build();
     }
 
     @Override

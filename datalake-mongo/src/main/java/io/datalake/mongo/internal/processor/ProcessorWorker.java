@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -179,7 +180,8 @@ final class ProcessorWorker implements ProcessorRun {
 
     /** Registers the processor version, then starts the pipeline and the lease renewal. */
     void start() {
-        Flux<List<Outcome>> work = registrations.register(processor, now())
+        Flux<List<Outcome>> work = Mono.defer(() -> registrations.register(processor, now()))
+                .retryWhen(serverRetry)
                 .thenMany(units())
                 .concatMap(this::leaseUnit, 0)
                 .flatMap(task -> process(task).doOnNext(o -> unsettled.put(o.input(), o)), options.concurrency())
@@ -219,12 +221,17 @@ final class ProcessorWorker implements ProcessorRun {
     /**
      * Looks at the leases that need a worker, every {@link ProcessorOptions#rescanInterval()} or sooner when an
      * input of this run is due for its next attempt: one query on the lease collection, then the input query
-     * restricted to those inputs (they must still qualify).
+     * restricted to those inputs (they must still qualify). Whether a rescan is due is checked every
+     * {@link ProcessorOptions#pollInterval()}, without I/O.
      */
     private Flux<Unit> rescans() {
-        return Mono.defer(() -> Mono.delay(nextRescanDelay()))
-                .thenMany(Flux.defer(() -> {
+        AtomicReference<Instant> last = new AtomicReference<>(now());
+        return Flux.interval(options.pollInterval(), options.pollInterval())
+                .onBackpressureDrop()
+                .filter(tick -> rescanDue(Objects.requireNonNull(last.get())))
+                .concatMap(tick -> {
                     Instant now = now();
+                    last.set(now);
                     Instant due = earliestRetry.get();
                     if (due != null && !due.isAfter(now)) {
                         earliestRetry.compareAndSet(due, null);
@@ -234,8 +241,13 @@ final class ProcessorWorker implements ProcessorRun {
                             .flatMap(ids -> inputs.rowsOf(ids).retryWhen(serverRetry))
                             .flatMapIterable(rows -> partition(rows, options.batchSize()))
                             .map(rows -> new Unit(rows, null, false));
-                }))
-                .repeat();
+                }, 0);
+    }
+
+    private boolean rescanDue(Instant last) {
+        Instant now = now();
+        Instant due = earliestRetry.get();
+        return !now.isBefore(last.plus(options.rescanInterval())) || due != null && !now.isBefore(due);
     }
 
     /**
@@ -266,15 +278,6 @@ final class ProcessorWorker implements ProcessorRun {
         });
     }
 
-    private Duration nextRescanDelay() {
-        Duration delay = options.rescanInterval();
-        Instant due = earliestRetry.get();
-        if (due != null) {
-            delay = min(delay, max(Duration.between(now(), due), Duration.ofMillis(10)));
-        }
-        return delay;
-    }
-
     /**
      * Passes over the whole input, repeated as a backfill or a continuous run needs. A pass ends with a marker
      * unit: the lease step sees it after the pass's last unit is leased and decides whether and when to pass
@@ -297,7 +300,7 @@ final class ProcessorWorker implements ProcessorRun {
         AtomicReference<ObjectId> cursor = new AtomicReference<>(InputQuery.FIRST);
         AtomicBoolean more = new AtomicBoolean(true);
         // The cursor moves as the page arrives, before repeat asks whether there is more.
-        return Flux.defer(() -> inputs.page(java.util.Objects.requireNonNull(cursor.get()), pageSize())
+        return Flux.defer(() -> inputs.page(Objects.requireNonNull(cursor.get()), pageSize())
                         .retryWhen(serverRetry)
                         .doOnNext(page -> {
                             ObjectId last = page.last();
