@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -68,9 +69,20 @@ abstract class ChangeFeedContract {
 
     @Test
     void fourSkewedWritersAndAWatcherRestartedTwiceFromSavedTokensSeeEveryDatumExactlyOnce() {
+        fourSkewedWritersAndARestartedWatcher(WatchOptions.builder());
+    }
+
+    @Test
+    void theSameHoldsForThePollingTailWhereChangeStreamsWouldBeUsed() {
+        // Where the server has no change streams the test above already ran the tail.
+        Assumptions.assumeTrue(offersChangeStreams());
+        fourSkewedWritersAndARestartedWatcher(WatchOptions.builder().source(WatchOptions.Source.TAIL));
+    }
+
+    private void fourSkewedWritersAndARestartedWatcher(WatchOptions.Builder source) {
         Datalake watcherLake = lake(Clock.systemUTC());
         List<Datalake> writers = List.of(lake(skewed(-3)), lake(Clock.systemUTC()), lake(skewed(2)), lake(skewed(5)));
-        WatchOptions.Builder options = WatchOptions.builder().reorderWindow(Duration.ofSeconds(10))
+        WatchOptions.Builder options = source.reorderWindow(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(20)).batchSize(1000);
         FeedToken start = watcherLake.feedPosition(options.build()).block(WAIT);
         int perWriter = 5_000;

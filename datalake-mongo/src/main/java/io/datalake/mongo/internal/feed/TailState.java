@@ -24,6 +24,11 @@ import org.bson.types.ObjectId;
  */
 final class TailState {
     private static final int SCANNING = 1;
+    /**
+     * Most handled ids a token may bring back (about 150 MB in memory): far above a window's worth at any rate the
+     * polling tail can follow, and a bound on what a crafted token can make a watcher allocate.
+     */
+    static final int MAX_TOKEN_IDS = 2_000_000;
 
     private boolean scanning;
     private ObjectId cursor;
@@ -205,6 +210,10 @@ final class TailState {
             ObjectId cursor = scanning ? readId(in) : next;
             TailState result = new TailState(scanning, cursor, next);
             long count = readVarint(in);
+            if (count > MAX_TOKEN_IDS) {
+                throw new InvalidFeedTokenException("feed token holds " + count + " ids, more than "
+                        + MAX_TOKEN_IDS);
+            }
             if (count > in.remaining()) {
                 throw new InvalidFeedTokenException("feed token claims " + count + " ids in " + in.remaining()
                         + " bytes");

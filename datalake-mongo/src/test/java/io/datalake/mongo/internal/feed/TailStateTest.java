@@ -78,6 +78,13 @@ class TailStateTest {
         assertThatThrownBy(() -> TailState.decode(new byte[] {4})).isInstanceOf(InvalidFeedTokenException.class);
         byte[] longer = java.util.Arrays.copyOf(good, good.length + 1);
         assertThatThrownBy(() -> TailState.decode(longer)).isInstanceOf(InvalidFeedTokenException.class);
+        byte[] claimsTooMany = java.util.Arrays.copyOf(good, good.length + 3);
+        claimsTooMany[good.length - 1] = (byte) 0x81; // varint 2^21 + 1 > MAX_TOKEN_IDS
+        claimsTooMany[good.length] = (byte) 0x80;
+        claimsTooMany[good.length + 1] = (byte) 0x80;
+        claimsTooMany[good.length + 2] = 0x01;
+        assertThatThrownBy(() -> TailState.decode(claimsTooMany)).isInstanceOf(InvalidFeedTokenException.class)
+                .hasMessageContaining("more than " + TailState.MAX_TOKEN_IDS);
         byte[] claimsMany = good.clone();
         claimsMany[claimsMany.length - 1] = 100;
         assertThatThrownBy(() -> TailState.decode(claimsMany)).isInstanceOf(InvalidFeedTokenException.class);
