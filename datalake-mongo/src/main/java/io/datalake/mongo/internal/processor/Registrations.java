@@ -2,6 +2,8 @@ package io.datalake.mongo.internal.processor;
 
 import static com.mongodb.client.model.Filters.eq;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -44,12 +46,16 @@ final class Registrations {
     /** Records the processor version (idempotent) and makes sure the lease index exists. */
     Mono<Void> register(Processor processor, Instant now) {
         return server("creating the processor lease index", leases.createIndexes(Leases.indexes()))
-                .then(server("registering processor " + processor.key(), registrations.updateOne(
-                        eq("_id", processor.key()),
-                        Updates.combine(Updates.set(NAME, processor.name()), Updates.set(VERSION, processor.version()),
-                                Updates.set(INPUT, processor.input().toJson()),
-                                Updates.setOnInsert(CREATED_AT, Date.from(now))),
-                        new UpdateOptions().upsert(true))))
+                .then(server("registering processor " + processor.key(), Mono.defer(() -> Mono.from(
+                                registrations.updateOne(eq("_id", processor.key()), Updates.combine(
+                                        Updates.set(NAME, processor.name()), Updates.set(VERSION, processor.version()),
+                                        Updates.set(INPUT, processor.input().toJson()),
+                                        Updates.setOnInsert(CREATED_AT, Date.from(now))),
+                                        new UpdateOptions().upsert(true))))
+                        // Two workers registering at once: the loser's upsert collides with the winner's insert,
+                        // and trying again updates the document that now exists.
+                        .retryWhen(reactor.util.retry.Retry.max(1).filter(e -> e instanceof MongoWriteException w
+                                && w.getError().getCategory() == ErrorCategory.DUPLICATE_KEY))))
                 .then();
     }
 
