@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param schemaIngestDatums datums ingested with and without a schema by scenario 13
  * @param maintenanceDatums datums of the lake that scenarios 14 (gc) and 15 (fsck) check
  * @param maintenanceObjects registry objects of that lake, a tenth of them referenced by no datum
+ * @param processorInputs inputs of the processor and raw-loop runs of scenario 16
  */
 record BenchmarkOptions(
         @Nullable String mongoUri,
@@ -46,12 +47,14 @@ record BenchmarkOptions(
         int schemaIngestDatums,
         int maintenanceDatums,
         int maintenanceObjects,
+        int processorInputs,
         long seed,
         Set<Integer> scenarios,
         Path output,
         boolean smoke) {
 
-    static final Set<Integer> ALL_SCENARIOS = Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17);
+    static final Set<Integer> ALL_SCENARIOS = Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+            16, 17);
 
     static final BenchmarkOptions FULL = new BenchmarkOptions(null, 1, 5, Duration.ofSeconds(60), 1000,
             100_000, 5_000,
@@ -61,6 +64,7 @@ record BenchmarkOptions(
             1_000_000, "256m", 1_000_000,
             1_000, 1 << 20, 8,
             100_000, 100_000, 10_000,
+            10_000,
             42L, ALL_SCENARIOS, Path.of("RESULTS.md"), false);
 
     static final BenchmarkOptions SMOKE = new BenchmarkOptions(null, 1, 2, Duration.ofSeconds(30), 100,
@@ -71,6 +75,7 @@ record BenchmarkOptions(
             20_000, "256m", 20_000,
             10, 64 << 10, 4,
             2_000, 2_000, 200,
+            200,
             42L, ALL_SCENARIOS, Path.of("RESULTS.md"), true);
 
     boolean wants(int scenario) {

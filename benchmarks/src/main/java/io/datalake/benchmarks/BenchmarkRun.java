@@ -32,6 +32,7 @@ final class BenchmarkRun {
             new Entry(Set.of(12), "Dataset memory", c -> List.of(DatasetMemoryScenario.run(c))),
             new Entry(Set.of(13), "Ingest with a schema", c -> List.of(SchemaIngestScenario.run(c))),
             new Entry(Set.of(14, 15), "Garbage collection and fsck", MaintenanceScenarios::run),
+            new Entry(Set.of(16), "Processor throughput", c -> List.of(ProcessorScenario.run(c))),
             new Entry(Set.of(17), "Change feed latency", c -> List.of(FeedLatencyScenario.run(c))));
 
     private final BenchmarkOptions options;

@@ -44,7 +44,7 @@ public final class Benchmarks implements Callable<Integer> {
     @Nullable Integer runTimeout;
 
     @Option(names = "--scenarios", paramLabel = "LIST", split = ",",
-            description = "Scenarios to run, e.g. 1,2,6 (default all: 1-15, 17)")
+            description = "Scenarios to run, e.g. 1,2,6 (default all: 1-17)")
     @Nullable List<Integer> scenarios;
 
     @Option(names = "--output", paramLabel = "FILE",
@@ -133,6 +133,10 @@ public final class Benchmarks implements Callable<Integer> {
             description = "Scenarios 14-15: registry objects of that lake, a tenth unreferenced (default 10000)")
     @Nullable Integer maintenanceObjects;
 
+    @Option(names = "--processor-inputs", paramLabel = "N",
+            description = "Scenario 16: inputs of the processor and of the raw loop (default 10000)")
+    @Nullable Integer processorInputs;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the generated lakes (default 42)")
     @Nullable Long seed;
 
@@ -172,7 +176,7 @@ public final class Benchmarks implements Callable<Integer> {
         for (int s : selected) {
             if (!BenchmarkOptions.ALL_SCENARIOS.contains(s)) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario " + s
-                        + "; scenarios are 1 to 15 and 17");
+                        + "; scenarios are 1 to 17");
             }
         }
         String defaultOutput = System.getProperty("benchmarks.output");
@@ -204,6 +208,7 @@ public final class Benchmarks implements Callable<Integer> {
                 positive(or(schemaIngest, p.schemaIngestDatums()), "--schema-ingest", false),
                 positive(or(maintenanceDatums, p.maintenanceDatums()), "--maintenance-datums", false),
                 positive(or(maintenanceObjects, p.maintenanceObjects()), "--maintenance-objects", false),
+                positive(or(processorInputs, p.processorInputs()), "--processor-inputs", false),
                 seed != null ? seed : p.seed(),
                 Set.copyOf(selected), out, smoke);
     }

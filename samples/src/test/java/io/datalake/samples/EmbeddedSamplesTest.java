@@ -49,6 +49,35 @@ class EmbeddedSamplesTest {
     }
 
     @Test
+    void continuousClassifierClassifiesEveryImageOnceWithTwoWorkersAndDeadLettersTheCorruptOne() {
+        List<String> lines;
+        try (Datalake lake = TestLakes.newLake()) {
+            lines = output(out -> ContinuousClassifier.run(lake, out));
+        }
+        // Intermediate progress depends on timing; where it settles does not.
+        assertThat(lines.stream().filter(l -> l.startsWith("progress: ")).toList()).contains(
+                "progress: 6 done, 0 leased, 0 waiting, 0 dead",
+                "progress: 9 done, 0 leased, 0 waiting, 1 dead");
+        assertThat(lines.stream().filter(l -> !l.startsWith("progress: ")).toList()).containsExactly(
+                "added 6 images",
+                "2 workers run classifier@resnet-v2, 2 images at a time each",
+                "4 more images arrived while it runs",
+                "stopped: 9 classified, 1 transient error retried, 1 dead letter",
+                "camera-1/img_000.jpg -> cat",
+                "camera-1/img_001.jpg -> dog",
+                "camera-1/img_002.jpg -> bird",
+                "camera-1/img_003.jpg -> cat",
+                "camera-1/img_004.jpg -> dog",
+                "camera-1/img_005.jpg -> bird",
+                "camera-1/img_006.jpg -> cat",
+                "camera-1/img_007.jpg -> (none)",
+                "camera-1/img_008.jpg -> bird",
+                "camera-1/img_009.jpg -> cat",
+                "dead letter: camera-1/img_007.jpg after 1 attempt: DatalakeNonTransientException: corrupt image"
+                        + " camera-1/img_007.jpg");
+    }
+
+    @Test
     void relabelShowsLatestAndEarliestLabels() {
         List<String> lines;
         try (Datalake lake = TestLakes.newLake()) {

@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
             DeleteCommand.class,
             FsckCommand.class,
             GcCommand.class,
+            ProcessorsCommand.class,
             WatchCommand.class,
             HelpCommand.class
         },
