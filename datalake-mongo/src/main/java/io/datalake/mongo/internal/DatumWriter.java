@@ -223,7 +223,7 @@ final class DatumWriter {
                 allInline &= draft.inline() != null;
             }
             List<ObjectId> parents = new ArrayList<>(externalParents);
-            Mono<Void> parentCheck = parents.isEmpty() ? Mono.empty() : requireExisting(parents, "derivedFrom parent");
+            Mono<Void> existenceCheck = requireParentsAndNewIds(parents, callerChosenIds(batch));
             String context = "addData batch of " + drafts.size();
             // Payloads before datums: a datum never points at a payload that was not written.
             Mono<List<Ready>> ready = allInline
@@ -233,7 +233,7 @@ final class DatumWriter {
                             .collectList();
             // Schemas first: a batch with a rejected datum uploads no payload and writes nothing.
             return validate(drafts, "addData")
-                    .flatMapMany(warned -> Mono.when(parentCheck, requireNew(callerChosenIds(batch)))
+                    .flatMapMany(warned -> existenceCheck
                             .then(ready)
                             // Fewer readies than drafts only when the call ended during the payload writes: insert
                             // nothing.
@@ -263,15 +263,33 @@ final class DatumWriter {
         return ids;
     }
 
-    /** Fails with {@link DatumValidationException} naming the ids that already exist; empty when none do. */
-    private Mono<Void> requireNew(List<ObjectId> ids) {
-        if (ids.isEmpty()) {
+    /**
+     * Checks with one {@code _id $in} query per batch that every parent exists ({@link DatumNotFoundException} naming
+     * the missing ones) and that no caller-chosen id does ({@link DatumValidationException} naming them); empty
+     * when both hold. One query, not two: a processor writes a chosen id and a parent for every input.
+     */
+    private Mono<Void> requireParentsAndNewIds(List<ObjectId> parents, List<ObjectId> chosenIds) {
+        if (parents.isEmpty() && chosenIds.isEmpty()) {
             return Mono.empty();
         }
-        return existingIds(ids).flatMap(existing -> existing.isEmpty()
-                ? Mono.empty()
-                : Mono.error(new DatumValidationException(
-                        "addData: datums with these ids already exist: " + existing)));
+        Set<ObjectId> asked = new LinkedHashSet<>(parents);
+        asked.addAll(chosenIds);
+        return existingIds(new ArrayList<>(asked))
+                .onErrorMap(e -> ServerFailures.translate("derivedFrom parent", e))
+                .flatMap(found -> {
+                    List<ObjectId> missing = missing(parents, found);
+                    if (!missing.isEmpty()) {
+                        return Mono.error(new DatumNotFoundException("derivedFrom parent", missing));
+                    }
+                    List<ObjectId> existing = new ArrayList<>();
+                    for (ObjectId id : chosenIds) {
+                        if (found.contains(id)) {
+                            existing.add(id);
+                        }
+                    }
+                    return existing.isEmpty() ? Mono.<Void>empty() : Mono.error(new DatumValidationException(
+                            "addData: datums with these ids already exist: " + existing));
+                });
     }
 
     /** The subset of {@code ids} that exist, with one {@code _id $in} query per batch. */

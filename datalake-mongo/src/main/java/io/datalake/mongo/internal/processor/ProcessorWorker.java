@@ -6,7 +6,6 @@ import static com.mongodb.client.model.Projections.include;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.datalake.Datalake;
 import io.datalake.DatalakeException;
-import io.datalake.DatumValidationException;
 import io.datalake.Datum;
 import io.datalake.InvalidArgumentException;
 import io.datalake.NewDatum;
@@ -67,7 +66,7 @@ final class ProcessorWorker implements ProcessorRun {
     /** Pages hold this many batches, to amortise the page queries. */
     private static final int BATCHES_PER_PAGE = 16;
     /** Pages hold at least this many base datums: each page costs a base scan on a server without indexes. */
-    private static final int MIN_PAGE = 2_000;
+    private static final int MIN_PAGE = 10_000;
     private static final int MAX_PAGE = 10_000;
 
     private final Processor processor;
@@ -84,6 +83,7 @@ final class ProcessorWorker implements ProcessorRun {
     private final String runId;
     private final RunMetrics metrics;
     private final RetryBackoffSpec serverRetry;
+    private final OutputWriter writer;
     /** Inputs leased by this run and not settled yet. */
     private final Map<ObjectId, Held> held = new ConcurrentHashMap<>();
     /** Outcomes not recorded yet: a stop that cancels the pipeline records them before releasing the rest. */
@@ -131,15 +131,6 @@ final class ProcessorWorker implements ProcessorRun {
         }
     }
 
-    /** Signals that another attempt's result is already stored. Never leaves this class. */
-    private static final class DuplicateResult extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        DuplicateResult() {
-            super("another attempt's result is stored", null, false, false);
-        }
-    }
-
     ProcessorWorker(Processor processor, ProcessorOptions options, Datalake lake, MongoCollection<Document> datums,
             Leases leases, Registrations registrations, InputQuery inputs, @Nullable FeedUnits feed,
             boolean continuous, Clock clock, int maxOutputs) {
@@ -156,6 +147,7 @@ final class ProcessorWorker implements ProcessorRun {
         this.maxOutputs = maxOutputs;
         this.runId = options.workerId() + "/" + UUID.randomUUID();
         this.metrics = new RunMetrics(clock);
+        this.writer = new OutputWriter(lake, maxOutputs, this::existing);
         this.serverRetry = Retry.backoff(options.maxRetries(), options.minBackoff())
                 .maxBackoff(options.maxBackoff())
                 .jitter(options.jitter())
@@ -533,7 +525,7 @@ final class ProcessorWorker implements ProcessorRun {
 
     private Outcome failure(Task task, Throwable e) {
         ObjectId input = task.lease().input();
-        if (e instanceof DuplicateResult) {
+        if (e instanceof OutputWriter.DuplicateResult) {
             metrics.duplicate();
             return Outcome.duplicate(input);
         }
@@ -581,11 +573,7 @@ final class ProcessorWorker implements ProcessorRun {
             return Mono.just(0);
         }
         List<NewDatum> prepared = Outputs.prepare(processor, lease.input(), lease.anchor(), outputs, maxOutputs);
-        return lake.addData(Flux.fromIterable(prepared)).count()
-                .map(Long::intValue)
-                .onErrorResume(e -> e instanceof DatumValidationException, e -> existing(List.of(lease.anchor()))
-                        // Whoever writes the anchor first wins; a refused write whose anchor exists lost to it.
-                        .flatMap(found -> Mono.error(found.isEmpty() ? e : new DuplicateResult())));
+        return writer.write(lease.anchor(), prepared);
     }
 
     // ---- recording ----
