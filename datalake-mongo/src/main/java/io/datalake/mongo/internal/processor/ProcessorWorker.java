@@ -63,11 +63,11 @@ final class ProcessorWorker implements ProcessorRun {
     private static final Duration SETTLE_DELAY = Duration.ofMillis(20);
     /** How often a backfill checks whether the inputs in flight are finished, at the end of a pass. */
     private static final Duration IDLE_POLL = Duration.ofMillis(5);
-    /** Pages hold this many batches, to amortise the page queries. */
-    private static final int BATCHES_PER_PAGE = 16;
-    /** Pages hold at least this many base datums: each page costs a base scan on a server without indexes. */
-    private static final int MIN_PAGE = 10_000;
-    private static final int MAX_PAGE = 10_000;
+    /**
+     * Base datums per page of a pass: each page costs a base scan on a server without secondary indexes (the
+     * embedded one), so pages are large; one page is read ahead while the previous one is processed.
+     */
+    private static final int PAGE = 10_000;
 
     private final Processor processor;
     private final ProcessorOptions options;
@@ -166,9 +166,6 @@ final class ProcessorWorker implements ProcessorRun {
         return clock.instant();
     }
 
-    private int pageSize() {
-        return Math.min(MAX_PAGE, Math.max(MIN_PAGE, options.batchSize() * BATCHES_PER_PAGE));
-    }
 
     /** Registers the processor version, then starts the pipeline and the lease renewal. */
     void start() {
@@ -228,7 +225,7 @@ final class ProcessorWorker implements ProcessorRun {
                     if (due != null && !due.isAfter(now)) {
                         earliestRetry.compareAndSet(due, null);
                     }
-                    return leases.due(now, MAX_PAGE).retryWhen(serverRetry)
+                    return leases.due(now, PAGE).retryWhen(serverRetry)
                             .flatMap(this::reconcile)
                             .flatMap(ids -> inputs.rowsOf(ids).retryWhen(serverRetry))
                             .flatMapIterable(rows -> partition(rows, options.batchSize()))
@@ -292,7 +289,7 @@ final class ProcessorWorker implements ProcessorRun {
         AtomicReference<ObjectId> cursor = new AtomicReference<>(InputQuery.FIRST);
         AtomicBoolean more = new AtomicBoolean(true);
         // The cursor moves as the page arrives, before repeat asks whether there is more.
-        return Flux.defer(() -> inputs.page(Objects.requireNonNull(cursor.get()), pageSize())
+        return Flux.defer(() -> inputs.page(Objects.requireNonNull(cursor.get()), PAGE)
                         .retryWhen(serverRetry)
                         .doOnNext(page -> {
                             ObjectId last = page.last();
@@ -303,7 +300,8 @@ final class ProcessorWorker implements ProcessorRun {
                             }
                         }))
                 .repeat(more::get)
-                .concatMapIterable(page -> partition(page.rows(), options.batchSize()))
+                // One page read ahead while the previous one is processed, never more: bounded memory.
+                .concatMapIterable(page -> partition(page.rows(), options.batchSize()), 1)
                 .map(rows -> new Unit(rows, pass, false));
     }
 
@@ -330,7 +328,7 @@ final class ProcessorWorker implements ProcessorRun {
             }
             if (wait == null || stopping) {
                 // Before ending, leases left behind by a worker that died after storing its result are marked.
-                return leases.due(now(), MAX_PAGE).flatMap(this::reconcile)
+                return leases.due(now(), PAGE).flatMap(this::reconcile)
                         .onErrorResume(e -> Mono.just(List.of()))
                         .then(Mono.empty());
             }
