@@ -313,7 +313,9 @@ final class Leases {
                 .then();
     }
 
-    static Document error(@Nullable Throwable e) {
+    static Document error(@Nullable Throwable error) {
+        Throwable e = error instanceof ProcessorWorker.FunctionError && error.getCause() != null
+                ? error.getCause() : error;
         String message = e == null ? "" : String.valueOf(e.getMessage());
         if (message.length() > MAX_MESSAGE) {
             message = message.substring(0, MAX_MESSAGE) + "...";

@@ -559,11 +559,44 @@ final class ProcessorWorker implements ProcessorRun {
             ProcessorRow row = new ProcessorRow(datum, task.columns(), lease.attempts());
             // On a worker thread: a function that computes eagerly inside apply (Mono.just(model.run(...))) or
             // blocks must not stall the driver's event loop that delivered the input.
-            return Flux.<NewDatum>defer(() -> processor.function().apply(row))
+            // Reactor rethrows LinkageErrors and StackOverflowErrors (thrown by apply, or by subscribing to
+            // Mono.error(e)) instead of signalling them: the attempt would never end, its input would stay in
+            // flight with its lease renewed forever. They are the function's failure like any other.
+            return Flux.<NewDatum>defer(() -> {
+                        org.reactivestreams.Publisher<NewDatum> outputs;
+                        try {
+                            outputs = processor.function().apply(row);
+                        } catch (LinkageError | StackOverflowError e) {
+                            throw new FunctionError(e);
+                        }
+                        if (outputs == null) {
+                            throw new NullPointerException("the function returned null instead of a Publisher");
+                        }
+                        return Flux.<NewDatum>from(subscriber -> {
+                            try {
+                                outputs.subscribe(subscriber);
+                            } catch (LinkageError | StackOverflowError e) {
+                                reactor.core.publisher.Operators.error(subscriber, new FunctionError(e));
+                            }
+                        });
+                    })
+                    .onErrorMap(e -> e instanceof LinkageError || e instanceof StackOverflowError, FunctionError::new)
                     .subscribeOn(Schedulers.boundedElastic())
                     .collectList()
                     .flatMap(outputs -> write(lease, outputs));
         });
+    }
+
+    /**
+     * A {@link LinkageError} or {@link StackOverflowError} of the function, carried as an ordinary exception because
+     * Reactor treats those errors as fatal to the JVM; the dead letter records the error itself.
+     */
+    static final class FunctionError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        FunctionError(Throwable error) {
+            super(error.toString(), error);
+        }
     }
 
     private Mono<Integer> write(Lease lease, List<NewDatum> outputs) {
