@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
-/** Errors of a processor's function that Reactor treats as fatal. */
+/** Errors of a processor's function that Reactor treats as fatal, and error messages stored in dead letters. */
 class EmbeddedProcessorFunctionErrorsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -54,6 +54,30 @@ class EmbeddedProcessorFunctionErrorsTest {
                     ExceptionInInitializerError.class.getName());
             assertThat(letters).extracting(DeadLetter::errorMessage).containsExactlyInAnyOrder(
                     "com/example/Model", "deep", "static init of the model");
+        }
+    }
+
+    /**
+     * A long message is cut for the dead letter, never inside a surrogate pair: half a pair is not valid UTF-8, and
+     * clients that decode strictly (pymongo by default) could not read the lease document.
+     */
+    @Test
+    void aLongMessageIsNotCutInsideASurrogatePair() {
+        try (Datalake lake = TestLakes.newLake()) {
+            lake.addDatum(Map.of("type", "image"), Map.of()).block(TIMEOUT);
+            String message = "x".repeat(999) + "\uD83D\uDE00" + "y".repeat(100_000);
+            Processor processor = Processor.builder("emoji", "v1")
+                    .input(ProcessorInput.matching("{\"data.type\": \"image\"}"))
+                    .function(row -> Mono.error(new IllegalStateException(message)))
+                    .build();
+
+            lake.processors().backfill(processor, ProcessorOptions.defaults()).completion().block(TIMEOUT);
+
+            List<DeadLetter> letters = lake.processors().deadLetters("emoji", "v1").collectList().block(TIMEOUT);
+            assertThat(letters).hasSize(1);
+            String stored = letters.get(0).errorMessage();
+            assertThat(stored).doesNotContain("\uFFFD").startsWith("x".repeat(999)).endsWith("...")
+                    .hasSizeLessThanOrEqualTo(1003);
         }
     }
 }

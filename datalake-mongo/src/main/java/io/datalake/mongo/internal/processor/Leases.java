@@ -318,7 +318,9 @@ final class Leases {
                 ? error.getCause() : error;
         String message = e == null ? "" : String.valueOf(e.getMessage());
         if (message.length() > MAX_MESSAGE) {
-            message = message.substring(0, MAX_MESSAGE) + "...";
+            // Never half a surrogate pair: it is not valid UTF-8, and strict readers (pymongo) refuse the document.
+            int end = Character.isHighSurrogate(message.charAt(MAX_MESSAGE - 1)) ? MAX_MESSAGE - 1 : MAX_MESSAGE;
+            message = message.substring(0, end) + "...";
         }
         return new Document("type", e == null ? "unknown" : e.getClass().getName()).append("message", message);
     }
