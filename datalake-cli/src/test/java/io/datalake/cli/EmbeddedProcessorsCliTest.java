@@ -188,4 +188,14 @@ class EmbeddedProcessorsCliTest {
         assertThat(Objects.requireNonNull(cli.run("processors", "--help").out)).contains("--dead-letters",
                 "--retry", "NAME@VERSION");
     }
+
+    @Test
+    void aMistypedInputIdToRetryIsNamedAsNotADatumId() {
+        CliRunner.Result result = cli.runRaw("processors", "--retry", "a@v1", "6650f1c2a7b3d94e1c0a1b2c",
+                "6650f1c2a7b3d94e1c0a1bzz", "--mongo-uri", "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100");
+
+        assertThat(result.code).as(result.toString()).isEqualTo(DatalakeCli.EXIT_USAGE);
+        assertThat(result.err).as(result.toString()).contains("'6650f1c2a7b3d94e1c0a1bzz' is not a datum id")
+                .doesNotContain("Unmatched argument");
+    }
 }

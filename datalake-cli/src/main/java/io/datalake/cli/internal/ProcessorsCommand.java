@@ -59,7 +59,10 @@ final class ProcessorsCommand extends LakeCommand {
 
     @Parameters(paramLabel = "IDS", arity = "0..*", description = "With --retry: the input ids to put back (default:"
             + " every dead letter of the version).")
-    List<ObjectId> ids = new ArrayList<>();
+    List<String> idTexts = new ArrayList<>();
+
+    // Converted in validate(): picocli reports a failed conversion of a variadic positional as "Unmatched argument".
+    private List<ObjectId> ids = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
     Format format = Format.TABLE;
@@ -90,9 +93,18 @@ final class ProcessorsCommand extends LakeCommand {
         if (deadLetters != null && retry != null) {
             throw new UsageException("--dead-letters and --retry cannot be combined: list first, then retry");
         }
-        if (!ids.isEmpty() && retry == null) {
-            throw new UsageException("input ids are only taken with --retry NAME@VERSION, got " + ids.get(0));
+        if (!idTexts.isEmpty() && retry == null) {
+            throw new UsageException("input ids are only taken with --retry NAME@VERSION, got "
+                    + printable(idTexts.get(0)));
         }
+        List<ObjectId> parsed = new ArrayList<>(idTexts.size());
+        for (String text : idTexts) {
+            if (!ObjectId.isValid(text)) {
+                throw new UsageException("'" + printable(text) + "' is not a datum id (24 hex digits)");
+            }
+            parsed.add(new ObjectId(text));
+        }
+        ids = parsed;
         if (deadLetters != null) {
             key = Key.parse(deadLetters, "--dead-letters");
         } else if (retry != null) {
