@@ -709,8 +709,9 @@ final class ProcessorWorker implements ProcessorRun {
 
     @Override
     public Flux<ProcessorMetrics> metrics(Duration interval) {
-        if (interval == null || interval.isNegative() || interval.isZero()) {
-            throw new InvalidArgumentException("metrics interval must be positive, got " + interval);
+        if (interval == null || interval.isNegative() || interval.isZero() || interval.compareTo(LONGEST_TIMER) > 0) {
+            throw new InvalidArgumentException("metrics interval must be positive and at most " + LONGEST_TIMER
+                    + ", got " + interval);
         }
         Mono<ProcessorMetrics> last = completion().onErrorResume(e -> Mono.fromSupplier(this::metrics));
         return Flux.interval(interval, interval)
@@ -724,6 +725,9 @@ final class ProcessorWorker implements ProcessorRun {
         return completion.asMono();
     }
 
+    /** The longest timer Reactor can schedule without overflowing its nanoseconds, rounded down to 100 years. */
+    static final Duration LONGEST_TIMER = Duration.ofDays(36_500);
+
     @Override
     public Mono<ProcessorMetrics> stop(Duration grace) {
         if (grace == null || grace.isNegative()) {
@@ -731,7 +735,9 @@ final class ProcessorWorker implements ProcessorRun {
         }
         stopping = true;
         stopSignal.tryEmitEmpty();
-        if (!ended.get()) {
+        // A longer grace (ChronoUnit.FOREVER) means waiting for the inputs in flight however long they take; a
+        // timer that long would overflow Reactor's nanoseconds.
+        if (!ended.get() && grace.compareTo(LONGEST_TIMER) <= 0) {
             Mono.delay(grace).subscribe(tick -> forceStop());
         }
         return completion.asMono();
