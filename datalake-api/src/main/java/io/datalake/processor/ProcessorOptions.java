@@ -28,6 +28,10 @@ public final class ProcessorOptions {
     public static final Duration DEFAULT_MIN_BACKOFF = Duration.ofMillis(100);
     /** Largest retry delay, when none is set. */
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
+    /** The longest retry delay accepted: one day (longer ones overflowed the run's timers). */
+    public static final Duration MAX_BACKOFF = Duration.ofDays(1);
+    /** The longest lease accepted: one day (a dead worker's inputs wait that long to be taken over). */
+    public static final Duration MAX_LEASE_DURATION = Duration.ofDays(1);
     /** Share of each delay that is randomised, when none is set. */
     public static final double DEFAULT_JITTER = 0.5;
     /**
@@ -277,13 +281,14 @@ public final class ProcessorOptions {
         /**
          * Sets how long a lease lasts without renewal.
          *
-         * @param leaseDuration at least one second
+         * @param leaseDuration at least one second, at most {@link #MAX_LEASE_DURATION}
          * @return this builder
-         * @throws InvalidArgumentException if null or shorter than a second
+         * @throws InvalidArgumentException if null, shorter than a second or longer than a day
          */
         public Builder leaseDuration(Duration leaseDuration) {
-            if (leaseDuration == null || leaseDuration.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new InvalidArgumentException("processor leaseDuration must be at least 1 s, got "
+            if (leaseDuration == null || leaseDuration.compareTo(Duration.ofSeconds(1)) < 0
+                    || leaseDuration.compareTo(MAX_LEASE_DURATION) > 0) {
+                throw new InvalidArgumentException("processor leaseDuration must be 1 s to 1 day, got "
                         + leaseDuration);
             }
             this.leaseDuration = leaseDuration;
@@ -318,14 +323,15 @@ public final class ProcessorOptions {
          * Sets the retry delays: the first one, doubled each retry up to the largest, with jitter.
          *
          * @param min the first delay, zero or positive
-         * @param max the largest delay, at least {@code min}
+         * @param max the largest delay, at least {@code min}, at most {@link #MAX_BACKOFF}
          * @return this builder
-         * @throws InvalidArgumentException if null, negative or {@code max < min}
+         * @throws InvalidArgumentException if null, negative, {@code max < min} or {@code max} longer than a day
          */
         public Builder backoff(Duration min, Duration max) {
-            if (min == null || max == null || min.isNegative() || max.compareTo(min) < 0) {
-                throw new InvalidArgumentException("processor backoff must satisfy 0 <= min <= max, got " + min
-                        + ".." + max);
+            if (min == null || max == null || min.isNegative() || max.compareTo(min) < 0
+                    || max.compareTo(MAX_BACKOFF) > 0) {
+                throw new InvalidArgumentException("processor backoff must satisfy 0 <= min <= max <= 1 day, got "
+                        + min + ".." + max);
             }
             this.minBackoff = min;
             this.maxBackoff = max;

@@ -36,6 +36,19 @@ class ProcessorApiTest {
     }
 
     @Test
+    void leasesAndBackoffsLongerThanADayAreRefusedBeforeARunOverflowsItsTimers() {
+        Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+        assertThatThrownBy(() -> ProcessorOptions.builder().leaseDuration(forever))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("leaseDuration");
+        assertThatThrownBy(() -> ProcessorOptions.builder().backoff(Duration.ZERO, forever))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("backoff");
+        ProcessorOptions longest = ProcessorOptions.builder().leaseDuration(ProcessorOptions.MAX_LEASE_DURATION)
+                .backoff(ProcessorOptions.MAX_BACKOFF, ProcessorOptions.MAX_BACKOFF).build();
+        assertThat(longest.leaseDuration()).isEqualTo(Duration.ofDays(1));
+        assertThat(longest.maxBackoff()).isEqualTo(Duration.ofDays(1));
+    }
+
+    @Test
     void aProcessorNeedsAValidNameAnInputAndAFunction() {
         assertThatThrownBy(() -> Processor.builder("has space", "v1"))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("has space");
