@@ -32,6 +32,12 @@ public final class ProcessorOptions {
     public static final Duration MAX_BACKOFF = Duration.ofDays(1);
     /** The longest lease accepted: one day (a dead worker's inputs wait that long to be taken over). */
     public static final Duration MAX_LEASE_DURATION = Duration.ofDays(1);
+    /**
+     * How long one call of the function may take before it counts as a transient failure ({@link
+     * io.datalake.DatalakeTimeoutException}, retried like any other), when none is set: a function that never
+     * completes would otherwise hold its input, and renew its lease, for ever.
+     */
+    public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofMinutes(10);
     /** Share of each delay that is randomised, when none is set. */
     public static final double DEFAULT_JITTER = 0.5;
     /**
@@ -50,6 +56,7 @@ public final class ProcessorOptions {
     private final int batchSize;
     private final Duration leaseDuration;
     private final int maxAttempts;
+    private final Duration attemptTimeout;
     private final int maxRetries;
     private final Duration minBackoff;
     private final Duration maxBackoff;
@@ -65,6 +72,7 @@ public final class ProcessorOptions {
         this.batchSize = b.batchSize;
         this.leaseDuration = b.leaseDuration;
         this.maxAttempts = b.maxAttempts;
+        this.attemptTimeout = b.attemptTimeout;
         this.maxRetries = b.maxRetries;
         this.minBackoff = b.minBackoff;
         this.maxBackoff = b.maxBackoff;
@@ -128,6 +136,16 @@ public final class ProcessorOptions {
      */
     public int maxAttempts() {
         return maxAttempts;
+    }
+
+    /**
+     * Returns how long one call of the function may take (its publisher completing) before it fails with a
+     * transient {@link io.datalake.DatalakeTimeoutException}.
+     *
+     * @return the attempt timeout
+     */
+    public Duration attemptTimeout() {
+        return attemptTimeout;
     }
 
     /**
@@ -197,7 +215,7 @@ public final class ProcessorOptions {
     @Override
     public String toString() {
         return "ProcessorOptions{concurrency=" + concurrency + ", batchSize=" + batchSize + ", leaseDuration="
-                + leaseDuration + ", maxAttempts=" + maxAttempts + ", maxRetries=" + maxRetries + ", backoff="
+                + leaseDuration + ", attemptTimeout=" + attemptTimeout + ", maxAttempts=" + maxAttempts + ", maxRetries=" + maxRetries + ", backoff="
                 + minBackoff + ".." + maxBackoff + ", jitter=" + jitter + ", workerId=" + workerId
                 + ", pollInterval=" + pollInterval + ", rescanInterval=" + rescanInterval + "}";
     }
@@ -208,6 +226,7 @@ public final class ProcessorOptions {
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Duration leaseDuration = DEFAULT_LEASE_DURATION;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
         private int maxRetries = DEFAULT_MAX_RETRIES;
         private Duration minBackoff = DEFAULT_MIN_BACKOFF;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
@@ -304,6 +323,23 @@ public final class ProcessorOptions {
          */
         public Builder maxAttempts(int maxAttempts) {
             this.maxAttempts = range("maxAttempts", maxAttempts, 1, 1000);
+            return this;
+        }
+
+        /**
+         * Sets how long one call of the function may take before it counts as a transient failure.
+         *
+         * @param attemptTimeout 1 ms to 1 day
+         * @return this builder
+         * @throws InvalidArgumentException if null, not positive or longer than a day
+         */
+        public Builder attemptTimeout(Duration attemptTimeout) {
+            if (attemptTimeout == null || attemptTimeout.compareTo(Duration.ofMillis(1)) < 0
+                    || attemptTimeout.compareTo(Duration.ofDays(1)) > 0) {
+                throw new InvalidArgumentException("processor attemptTimeout must be 1 ms to 1 day, got "
+                        + attemptTimeout);
+            }
+            this.attemptTimeout = attemptTimeout;
             return this;
         }
 

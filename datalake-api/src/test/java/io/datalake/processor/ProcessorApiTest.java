@@ -18,6 +18,11 @@ class ProcessorApiTest {
         assertThat(d.pollInterval()).isEqualTo(ProcessorOptions.DEFAULT_POLL_INTERVAL);
         assertThat(d.rescanInterval()).isEqualTo(ProcessorOptions.DEFAULT_RESCAN_INTERVAL);
         assertThat(d.leaseDuration()).isEqualTo(ProcessorOptions.DEFAULT_LEASE_DURATION);
+        assertThat(d.attemptTimeout()).isEqualTo(ProcessorOptions.DEFAULT_ATTEMPT_TIMEOUT);
+        assertThatThrownBy(() -> ProcessorOptions.builder().attemptTimeout(Duration.ZERO))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("attemptTimeout");
+        assertThatThrownBy(() -> ProcessorOptions.builder().attemptTimeout(Duration.ofDays(2)))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("attemptTimeout");
         assertThat(d.workerId()).isNotEqualTo(ProcessorOptions.defaults().workerId());
         ProcessorOptions o = ProcessorOptions.builder().pollInterval(Duration.ofMillis(10))
                 .rescanInterval(Duration.ofHours(1)).build();

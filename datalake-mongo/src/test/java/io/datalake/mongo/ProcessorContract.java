@@ -337,6 +337,26 @@ abstract class ProcessorContract {
     }
 
     @Test
+    void aFunctionThatNeverCompletesTimesOutAndBecomesADeadLetterInsteadOfHoldingItsInputForEver() {
+        Datalake lake = lake();
+        List<ObjectId> inputs = images(lake, 6);
+        ObjectId hung = inputs.get(2);
+
+        ProcessorMetrics m = finish(lake.processors().backfill(labeller(row -> row.inputId().equals(hung)
+                ? Mono.never() : Mono.just(label(row))),
+                fast().attemptTimeout(Duration.ofMillis(200)).maxRetries(1).maxAttempts(2).build()));
+
+        assertThat(m.done()).isEqualTo(5);
+        assertThat(m.deadLettered()).isEqualTo(1);
+        assertThat(m.retries()).isEqualTo(2);
+        DeadLetter dead = lake.processors().deadLetters("labeller", "v1").blockFirst();
+        assertThat(dead.input()).isEqualTo(hung);
+        assertThat(dead.errorType()).isEqualTo(io.datalake.DatalakeTimeoutException.class.getName());
+        assertThat(dead.errorMessage()).contains(hung.toHexString()).contains("attemptTimeout");
+        assertThat(dead.failures()).isEqualTo(2);
+    }
+
+    @Test
     void aNonTransientErrorMakesADeadLetterAtOnce() {
         Datalake lake = lake();
         List<ObjectId> inputs = images(lake, 20);

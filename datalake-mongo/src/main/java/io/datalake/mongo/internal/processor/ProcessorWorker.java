@@ -6,6 +6,7 @@ import static com.mongodb.client.model.Projections.include;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.datalake.Datalake;
 import io.datalake.DatalakeException;
+import io.datalake.DatalakeTimeoutException;
 import io.datalake.Datum;
 import io.datalake.InvalidArgumentException;
 import io.datalake.NewDatum;
@@ -583,6 +584,11 @@ final class ProcessorWorker implements ProcessorRun {
                     .onErrorMap(e -> e instanceof LinkageError || e instanceof StackOverflowError, FunctionError::new)
                     .subscribeOn(Schedulers.boundedElastic())
                     .collectList()
+                    // A function that never completes would hold its input, and renew its lease, for ever.
+                    .timeout(options.attemptTimeout(), Mono.error(() -> new DatalakeTimeoutException("processor "
+                            + processor.key() + ", input " + lease.input().toHexString() + ": the function did not"
+                            + " complete within " + options.attemptTimeout() + " (ProcessorOptions.attemptTimeout)",
+                            null)))
                     .flatMap(outputs -> write(lease, outputs));
         });
     }
