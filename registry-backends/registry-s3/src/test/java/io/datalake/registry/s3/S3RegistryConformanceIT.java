@@ -79,7 +79,9 @@ class S3RegistryConformanceIT extends RegistryBackendConformance {
         try (Registries r = new Registries(RegistrySettings.defaults())) {
             RegistryBackend wrong = r.resolve("s3://lake/x?endpoint=" + S3TestServer.endpoint()
                     + "&pathStyle=true&accessKeyId=nobody&secretAccessKey=wrong-secret-value");
-            assertThatThrownBy(() -> wrong.put("k", BlobSource.ofBytes(new byte[] {1})).block(TIMEOUT))
+            // A request without a body: refusing an upload, the proxy may close the connection while the client still
+            // sends, and the client then sees a closed connection instead of the 403 (flaky, seen once in CI).
+            assertThatThrownBy(() -> wrong.exists("k").block(TIMEOUT))
                     .isInstanceOf(RegistryException.class)
                     .hasMessageContaining("HTTP 403")
                     .hasMessageContaining("s3://lake/x")
