@@ -92,6 +92,14 @@ final class IngestScenario {
 
     /** A trial that runs {@code work} on a lake opened on a fresh database, then checks the count and drops it. */
     static Trial lakeTrial(BenchServer server, String name, long expected, LakeWork work) {
+        return lakeTrial(server, name, expected, lake -> { }, work);
+    }
+
+    /**
+     * As {@link #lakeTrial(BenchServer, String, long, LakeWork)}, with {@code setup} run on the fresh lake before the
+     * timed work (untimed).
+     */
+    static Trial lakeTrial(BenchServer server, String name, long expected, LakeWork setup, LakeWork work) {
         return new Trial() {
             @Override
             public String name() {
@@ -99,9 +107,16 @@ final class IngestScenario {
             }
 
             @Override
-            public Run prepare() {
+            public Run prepare() throws Exception {
                 String database = server.freshDatabase();
                 Datalake lake = server.openLake(database);
+                try {
+                    setup.accept(lake);
+                } catch (Exception e) {
+                    lake.close();
+                    server.drop(database);
+                    throw e;
+                }
                 return new Run() {
                     private volatile boolean finished;
 

@@ -1,6 +1,5 @@
 package io.datalake.benchmarks;
 
-import com.mongodb.reactivestreams.client.MongoCollection;
 import io.datalake.Datalake;
 import io.datalake.NewDatum;
 import io.datalake.processor.Processor;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import org.bson.Document;
 import org.bson.types.ObjectId;
 import reactor.core.publisher.Mono;
 
@@ -91,47 +89,11 @@ final class ProcessorScenario {
         return NewDatum.builder().data(Map.of("type", OUTPUT_TYPE)).derivedFrom(input).build();
     }
 
+    /** A run on a fresh lake holding the inputs (loaded untimed); afterwards it must hold one output per input. */
     private static Trial trial(BenchServer server, String name, List<NewDatum> inputs, Consumer<Datalake> body) {
-        return new Trial() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Run prepare() {
-                String database = server.freshDatabase();
-                Datalake lake = server.openLake(database);
-                BenchServer.load(lake, inputs);
-                System.gc();
-                return new Run() {
-                    private volatile boolean finished;
-
-                    @Override
-                    public void run() {
-                        body.accept(lake);
-                        finished = true;
-                    }
-
-                    @Override
-                    public void cleanup() {
-                        try {
-                            if (finished) {
-                                MongoCollection<Document> collection = server.collection(database);
-                                Long outputs = Mono.from(collection.countDocuments(new Document("data.type",
-                                        OUTPUT_TYPE))).block();
-                                if (outputs == null || outputs != inputs.size()) {
-                                    throw new IllegalStateException(name + " wrote " + outputs + " outputs for "
-                                            + inputs.size() + " inputs");
-                                }
-                            }
-                        } finally {
-                            lake.close();
-                            server.drop(database);
-                        }
-                    }
-                };
-            }
-        };
+        return IngestScenario.lakeTrial(server, name, 2L * inputs.size(), lake -> {
+            BenchServer.load(lake, inputs);
+            System.gc();
+        }, body::accept);
     }
 }
