@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datalake.Datalake;
+import io.datalake.RegistryException;
 import io.datalake.RegistrySettings;
 import io.datalake.dataset.AuditOptions;
 import io.datalake.dataset.DatasetSource;
 import io.datalake.dataset.VersionInfo;
+import io.datalake.dataset.VersionNotFoundException;
 import io.datalake.dataset.VersionRef;
 import io.datalake.mongo.TestLakes;
 import io.datalake.query.Query;
@@ -218,6 +220,30 @@ class EmbeddedJsonlExportTest {
         assertThat(cancelled.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(progress).containsExactly(1L, 2L);
         assertThat(out).doesNotExist();
+        assertThat(siblings(out)).isEmpty();
+    }
+
+    @Test
+    void aMissingVersionOrACorruptPayloadFailsTypedAndLeavesNoFolder() throws Exception {
+        publishScenes();
+        Path out = temp.resolve("exports").resolve("failed");
+        Files.createDirectories(out.getParent());
+
+        assertThatThrownBy(() -> Exporter.of(lake).exportVersion(VersionRef.parse("scenes@7"), out,
+                ExportOptions.defaults()).block()).isInstanceOf(VersionNotFoundException.class);
+        assertThat(siblings(out)).isEmpty();
+
+        try (Stream<Path> blobs = Files.walk(temp.resolve("reg"))) {
+            for (Path blob : blobs.filter(Files::isRegularFile).collect(Collectors.toList())) {
+                byte[] bytes = Files.readAllBytes(blob);
+                if (bytes.length > 0) {
+                    bytes[0] ^= 1;
+                    Files.write(blob, bytes);
+                }
+            }
+        }
+        assertThatThrownBy(() -> Exporter.of(lake).exportVersion(VersionRef.parse("scenes@1"), out,
+                ExportOptions.defaults()).block()).isInstanceOf(RegistryException.class);
         assertThat(siblings(out)).isEmpty();
     }
 
