@@ -73,7 +73,7 @@ final class PayloadCopier {
     }
 
     private Mono<String> copyNow(Datum datum, @Nullable String expected) {
-        return Mono.using(() -> new Sink(workspace.payloads()),
+        return Mono.using(() -> new Sink(workspace),
                 sink -> lake.getPayload(datum.id())
                         // Written on the emitting thread, before the next buffer: a buffer is never queued.
                         .doOnNext(sink::write)
@@ -90,6 +90,9 @@ final class PayloadCopier {
                     + " has SHA-256 " + hex + " but its datum records " + expected);
         }
         Path target = workspace.payloads().resolve(hex);
+        if (workspace.discarded()) {
+            throw new IOException("export abandoned while copying the payload of datum " + datum.id());
+        }
         if (Files.exists(target)) {
             return relative(hex);
         }
@@ -106,13 +109,15 @@ final class PayloadCopier {
 
     /** One copy in progress: a temporary file in {@code payloads/}, its digest and size. */
     private static final class Sink {
+        final Workspace workspace;
         final Path path;
         final FileChannel channel;
         final MessageDigest sha = Workspace.sha256();
         long size;
 
-        Sink(Path dir) throws IOException {
-            this.path = Files.createTempFile(dir, ".copy-", ".tmp");
+        Sink(Workspace workspace) throws IOException {
+            this.workspace = workspace;
+            this.path = Files.createTempFile(workspace.payloads(), ".copy-", ".tmp");
             this.channel = FileChannel.open(path, StandardOpenOption.WRITE);
         }
 
@@ -142,6 +147,8 @@ final class PayloadCopier {
             } catch (IOException e) {
                 // The whole partial folder is deleted or renamed next; a stray .tmp cannot mislead.
             }
+            // Runs after everything this copy wrote: whatever it added to an abandoned folder goes now.
+            workspace.sweepIfDiscarded();
         }
     }
 }

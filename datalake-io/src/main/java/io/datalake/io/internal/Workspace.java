@@ -39,6 +39,8 @@ final class Workspace implements AutoCloseable {
     private final Path payloads;
     private final Writer fileList;
     private boolean closed;
+    /** Set when the export failed or was cancelled: copies still running clean up after themselves. */
+    private volatile boolean discarded;
 
     private Workspace(Path target, Path dir) throws IOException {
         this.target = target;
@@ -135,12 +137,28 @@ final class Workspace implements AutoCloseable {
             return;
         }
         closed = true;
+        discarded = true;
         try {
             fileList.close();
         } catch (IOException e) {
             // The folder is deleted next; nothing in it matters any more.
         }
         deleteTree(dir);
+    }
+
+    /** Whether the export was abandoned (failed or cancelled) and its partial folder deleted. */
+    boolean discarded() {
+        return discarded;
+    }
+
+    /**
+     * Deletes what a copy still running at {@link #close()} wrote after the folder was deleted: a cached payload copy
+     * is not stopped by cancelling its subscribers, so each copy calls this when it ends.
+     */
+    void sweepIfDiscarded() {
+        if (discarded) {
+            deleteTree(dir);
+        }
     }
 
     /** Flushes a file (or a folder's entries, where the platform allows opening folders) to disk. */
