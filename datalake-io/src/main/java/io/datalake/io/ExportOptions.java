@@ -14,8 +14,6 @@ public final class ExportOptions {
     /** The largest payload concurrency. */
     public static final int MAX_PAYLOAD_CONCURRENCY = 256;
 
-    private static final Consumer<ExportProgress> NO_PROGRESS = p -> { };
-
     private final ExportFormat format;
     private final int batchSize;
     private final int payloadConcurrency;
@@ -83,6 +81,10 @@ public final class ExportOptions {
         return progress;
     }
 
+    private static void ignore(ExportProgress progress) {
+        // The default listener: no progress reporting.
+    }
+
     @Override
     public String toString() {
         return "ExportOptions{format=" + format + ", batchSize=" + batchSize + ", payloadConcurrency="
@@ -94,7 +96,7 @@ public final class ExportOptions {
         private ExportFormat format = ExportFormat.JSONL;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private int payloadConcurrency = DEFAULT_PAYLOAD_CONCURRENCY;
-        private Consumer<ExportProgress> progress = NO_PROGRESS;
+        private Consumer<ExportProgress> progress = ExportOptions::ignore;
 
         private Builder() {
         }
