@@ -13,13 +13,25 @@ public final class ExportOptions {
     public static final int DEFAULT_PAYLOAD_CONCURRENCY = 8;
     /** The largest payload concurrency. */
     public static final int MAX_PAYLOAD_CONCURRENCY = 256;
+    /** Rows per Parquet row group (a row group is also closed early when its buffers pass about 64 MiB). */
+    public static final int DEFAULT_ROW_GROUP_ROWS = 50_000;
+    /** The largest rows per Parquet row group. */
+    public static final int MAX_ROW_GROUP_ROWS = 10_000_000;
 
     private final ExportFormat format;
     private final int batchSize;
     private final int payloadConcurrency;
     private final Consumer<ExportProgress> progress;
+    private final PayloadMode payloadMode;
+    private final Split split;
+    private final CocoOptions coco;
+    private final int rowGroupRows;
 
     private ExportOptions(Builder b) {
+        this.payloadMode = b.payloadMode;
+        this.split = b.split;
+        this.coco = b.coco;
+        this.rowGroupRows = b.rowGroupRows;
         this.format = b.format;
         this.batchSize = b.batchSize;
         this.payloadConcurrency = b.payloadConcurrency;
@@ -81,6 +93,42 @@ public final class ExportOptions {
         return progress;
     }
 
+    /**
+     * Returns how payloads are written.
+     *
+     * @return {@link PayloadMode#FILES} by default
+     */
+    public PayloadMode payloadMode() {
+        return payloadMode;
+    }
+
+    /**
+     * Returns how a Hugging Face export divides rows into splits.
+     *
+     * @return {@link Split#single()} by default
+     */
+    public Split split() {
+        return split;
+    }
+
+    /**
+     * Returns the columns a COCO export reads.
+     *
+     * @return {@link CocoOptions#defaults()} by default
+     */
+    public CocoOptions coco() {
+        return coco;
+    }
+
+    /**
+     * Returns the rows per Parquet row group.
+     *
+     * @return 1 to {@value #MAX_ROW_GROUP_ROWS}; {@value #DEFAULT_ROW_GROUP_ROWS} by default
+     */
+    public int rowGroupRows() {
+        return rowGroupRows;
+    }
+
     private static void ignore(ExportProgress progress) {
         // The default listener: no progress reporting.
     }
@@ -88,7 +136,8 @@ public final class ExportOptions {
     @Override
     public String toString() {
         return "ExportOptions{format=" + format + ", batchSize=" + batchSize + ", payloadConcurrency="
-                + payloadConcurrency + "}";
+                + payloadConcurrency + ", payloadMode=" + payloadMode + ", split=" + split + ", coco=" + coco
+                + ", rowGroupRows=" + rowGroupRows + "}";
     }
 
     /** Builds {@link ExportOptions}; every setter checks its argument. */
@@ -97,6 +146,10 @@ public final class ExportOptions {
         private int batchSize = DEFAULT_BATCH_SIZE;
         private int payloadConcurrency = DEFAULT_PAYLOAD_CONCURRENCY;
         private Consumer<ExportProgress> progress = ExportOptions::ignore;
+        private PayloadMode payloadMode = PayloadMode.FILES;
+        private Split split = Split.single();
+        private CocoOptions coco = CocoOptions.defaults();
+        private int rowGroupRows = DEFAULT_ROW_GROUP_ROWS;
 
         private Builder() {
         }
@@ -160,6 +213,69 @@ public final class ExportOptions {
                 throw new InvalidArgumentException("progress must not be null");
             }
             this.progress = progress;
+            return this;
+        }
+
+        /**
+         * Sets how payloads are written. {@link PayloadMode#EMBED} applies to Parquet and Hugging Face only; the
+         * export fails with an {@link InvalidArgumentException} before writing anything for another format.
+         *
+         * @param payloadMode the mode
+         * @return this builder
+         * @throws InvalidArgumentException if null
+         */
+        public Builder payloadMode(PayloadMode payloadMode) {
+            if (payloadMode == null) {
+                throw new InvalidArgumentException("payloadMode must not be null");
+            }
+            this.payloadMode = payloadMode;
+            return this;
+        }
+
+        /**
+         * Sets how a Hugging Face export divides rows into splits (another format with a split other than the
+         * default fails with an {@link InvalidArgumentException} before writing anything).
+         *
+         * @param split the split
+         * @return this builder
+         * @throws InvalidArgumentException if null
+         */
+        public Builder split(Split split) {
+            if (split == null) {
+                throw new InvalidArgumentException("split must not be null");
+            }
+            this.split = split;
+            return this;
+        }
+
+        /**
+         * Sets the columns a COCO export reads.
+         *
+         * @param coco the column roles
+         * @return this builder
+         * @throws InvalidArgumentException if null
+         */
+        public Builder coco(CocoOptions coco) {
+            if (coco == null) {
+                throw new InvalidArgumentException("coco must not be null");
+            }
+            this.coco = coco;
+            return this;
+        }
+
+        /**
+         * Sets the rows per Parquet row group.
+         *
+         * @param rowGroupRows 1 to {@value #MAX_ROW_GROUP_ROWS}
+         * @return this builder
+         * @throws InvalidArgumentException if out of range
+         */
+        public Builder rowGroupRows(int rowGroupRows) {
+            if (rowGroupRows < 1 || rowGroupRows > MAX_ROW_GROUP_ROWS) {
+                throw new InvalidArgumentException("rowGroupRows must be 1 to " + MAX_ROW_GROUP_ROWS + ", got "
+                        + rowGroupRows);
+            }
+            this.rowGroupRows = rowGroupRows;
             return this;
         }
 

@@ -3,7 +3,7 @@ package io.datalake.io;
 import io.datalake.Datalake;
 import io.datalake.InvalidArgumentException;
 import io.datalake.dataset.VersionRef;
-import io.datalake.io.internal.JsonlExport;
+import io.datalake.io.internal.ExportJob;
 import io.datalake.io.internal.RowSource;
 import io.datalake.query.Query;
 import io.datalake.query.QueryOptions;
@@ -83,9 +83,7 @@ public final class Exporter {
     private Mono<ExportReport> export(RowSource source, Path outDir, ExportOptions options) {
         require(outDir, "outDir");
         require(options, "options");
-        return switch (options.format()) {
-            case JSONL -> new JsonlExport(lake, source, outDir.toAbsolutePath().normalize(), options).run();
-        };
+        return new ExportJob(lake, source, outDir.toAbsolutePath().normalize(), options).run();
     }
 
     private static void require(@org.jspecify.annotations.Nullable Object value, String name) {

@@ -23,7 +23,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Copies registry payloads into {@code payloads/<sha256>}, hashing the bytes as they are written. A payload is
+ * Copies registry payloads into a folder of the export ({@link PayloadLayout}), named by the SHA-256 of their
+ * bytes (plus an extension from the content type where the layout asks for one), hashing the bytes as they are written. A payload is
  * copied once per export: copies in flight are shared by name, and a name already on disk is not copied again. So
  * memory holds only the names in flight, never the set of all names.
  */
@@ -33,13 +34,15 @@ final class PayloadCopier {
 
     private final Datalake lake;
     private final Workspace workspace;
+    private final PayloadLayout layout;
     private final ConcurrentMap<String, Mono<String>> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
 
-    PayloadCopier(Datalake lake, Workspace workspace) {
+    PayloadCopier(Datalake lake, Workspace workspace, PayloadLayout layout) {
         this.lake = lake;
         this.workspace = workspace;
+        this.layout = layout;
     }
 
     long files() {
@@ -53,58 +56,64 @@ final class PayloadCopier {
     /**
      * Copies a registry datum's payload unless it is already there.
      *
-     * @return the path relative to the export folder ({@code payloads/<sha256>})
+     * @return the path relative to the export folder ({@code <folder>/<sha256>[.ext]})
      */
     Mono<String> copy(Datum datum) {
         PayloadInfo info = datum.payload();
         String declared = info != null && SHA256.matcher(info.sha256()).matches() ? info.sha256() : null;
+        String extension = layout.extension(datum);
         if (declared == null) {
             // No trustworthy name in advance: copy, then name by the computed hash (a duplicate is dropped then).
-            return copyNow(datum, null);
+            return copyNow(datum, null, extension);
         }
         return Mono.defer(() -> {
-            if (Files.exists(workspace.payloads().resolve(declared))) {
-                return Mono.just(relative(declared));
+            String relative = relative(declared, extension);
+            if (Files.exists(workspace.dir().resolve(relative))) {
+                return Mono.just(relative);
             }
-            return inFlight.computeIfAbsent(declared, name -> copyNow(datum, name)
+            return inFlight.computeIfAbsent(relative, name -> copyNow(datum, declared, extension)
                     .doFinally(signal -> inFlight.remove(name))
                     .cache());
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
-    private Mono<String> copyNow(Datum datum, @Nullable String expected) {
-        return Mono.using(() -> new Sink(workspace),
+    private Mono<String> copyNow(Datum datum, @Nullable String expected, String extension) {
+        return Mono.using(() -> new Sink(workspace, workspace.folder(layout.folder())),
                 sink -> lake.getPayload(datum.id())
                         // Written on the emitting thread, before the next buffer: a buffer is never queued.
                         .doOnNext(sink::write)
-                        .then(Mono.fromCallable(() -> finish(sink, datum, expected))
+                        .then(Mono.fromCallable(() -> finish(sink, datum, expected, extension))
                                 .subscribeOn(Schedulers.boundedElastic())),
                 Sink::close)
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
-    private String finish(Sink sink, Datum datum, @Nullable String expected) throws IOException {
+    private String finish(Sink sink, Datum datum, @Nullable String expected, String extension)
+            throws IOException {
         String hex = sink.complete();
         if (expected != null && !expected.equals(hex)) {
             throw new RegistryException("payload of datum " + datum.id() + " in " + datum.registryUri()
                     + " has SHA-256 " + hex + " but its datum records " + expected);
         }
-        Path target = workspace.payloads().resolve(hex);
+        String relative = relative(hex, extension);
+        Path target = workspace.dir().resolve(relative);
         if (workspace.discarded()) {
             throw new IOException("export abandoned while copying the payload of datum " + datum.id());
         }
         if (Files.exists(target)) {
-            return relative(hex);
+            return relative;
         }
         Files.move(sink.path, target, StandardCopyOption.ATOMIC_MOVE);
-        workspace.addFile(relative(hex), sink.size, hex);
+        if (layout.listed()) {
+            workspace.addFile(relative, sink.size, hex);
+        }
         files.incrementAndGet();
         bytes.addAndGet(sink.size);
-        return relative(hex);
+        return relative;
     }
 
-    private static String relative(String hex) {
-        return Workspace.PAYLOADS + "/" + hex;
+    private String relative(String hex, String extension) {
+        return layout.folder() + "/" + hex + extension;
     }
 
     /** One copy in progress: a temporary file in {@code payloads/}, its digest and size. */
@@ -115,9 +124,9 @@ final class PayloadCopier {
         final MessageDigest sha = Workspace.sha256();
         long size;
 
-        Sink(Workspace workspace) throws IOException {
+        Sink(Workspace workspace, Path folder) throws IOException {
             this.workspace = workspace;
-            this.path = Files.createTempFile(workspace.payloads(), ".copy-", ".tmp");
+            this.path = Files.createTempFile(folder, ".copy-", ".tmp");
             this.channel = FileChannel.open(path, StandardOpenOption.WRITE);
         }
 

@@ -36,7 +36,6 @@ final class Workspace implements AutoCloseable {
 
     private final Path target;
     private final Path dir;
-    private final Path payloads;
     private final Writer fileList;
     private boolean closed;
     /** Set when the export failed or was cancelled: copies still running clean up after themselves. */
@@ -45,7 +44,6 @@ final class Workspace implements AutoCloseable {
     private Workspace(Path target, Path dir) throws IOException {
         this.target = target;
         this.dir = dir;
-        this.payloads = Files.createDirectory(dir.resolve(PAYLOADS));
         this.fileList = Files.newBufferedWriter(dir.resolve(FILE_LIST), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
@@ -74,8 +72,9 @@ final class Workspace implements AutoCloseable {
         return dir;
     }
 
-    Path payloads() {
-        return payloads;
+    /** Returns a folder of the partial folder, created if missing. */
+    Path folder(String relative) throws IOException {
+        return Files.createDirectories(dir.resolve(relative));
     }
 
     /** Records a written file for the manifest. */
@@ -111,7 +110,13 @@ final class Workspace implements AutoCloseable {
         }
         Files.delete(listPath);
         force(manifest, false);
-        force(payloads, true);
+        try (var children = Files.list(dir)) {
+            for (Path child : (Iterable<Path>) children::iterator) {
+                if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+                    force(child, true);
+                }
+            }
+        }
         force(dir, true);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             // rename(2) would silently replace an empty folder: check again right before it.
