@@ -32,6 +32,8 @@ public final class DatalakeSettings {
     public static final Duration MAX_OPERATION_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
     /** Default actor recorded in dataset versions and tag moves: the JVM's user name. */
     public static final String DEFAULT_ACTOR = System.getProperty("user.name", "unknown");
+    /** Whether image payloads get {@code metadata.image_info} when none is set: on. */
+    public static final boolean DEFAULT_IMAGE_METADATA = true;
 
     private static final Pattern URI_PASSWORD = Pattern.compile("(://[^:/@]*:)[^@/]*@");
     private static final Pattern COLLECTION_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
@@ -45,6 +47,7 @@ public final class DatalakeSettings {
     private final Duration operationTimeout;
     private final String actor;
     private final SchemaSettings schemas;
+    private final boolean imageMetadata;
 
     private DatalakeSettings(Builder b) {
         this.mongoUri = b.mongoUri;
@@ -56,6 +59,7 @@ public final class DatalakeSettings {
         this.operationTimeout = b.operationTimeout;
         this.actor = b.actor;
         this.schemas = b.schemas;
+        this.imageMetadata = b.imageMetadata;
     }
 
     /**
@@ -83,6 +87,7 @@ public final class DatalakeSettings {
         b.operationTimeout = operationTimeout;
         b.actor = actor;
         b.schemas = schemas;
+        b.imageMetadata = imageMetadata;
         return b;
     }
 
@@ -173,12 +178,25 @@ public final class DatalakeSettings {
         return schemas;
     }
 
+    /**
+     * Returns whether a payload stored in a registry with an {@code image/*} content type (the caller's, else the
+     * detected one) gets {@code metadata.image_info}: format, width, height and, when its EXIF has them, orientation
+     * and capture time, read from the first MiB of the payload's bytes as they are stored (headers only, never
+     * pixel data). An image that cannot be read is stored all the same, with {@code image_info.error} saying why;
+     * a caller's own {@code metadata.image_info} is kept as given. Other payloads are not inspected.
+     *
+     * @return true (the default, {@link #DEFAULT_IMAGE_METADATA}) to record image metadata
+     */
+    public boolean imageMetadata() {
+        return imageMetadata;
+    }
+
     @Override
     public String toString() {
         return "DatalakeSettings{mongoUri=" + (mongoUri == null ? "<embedded>" : redact(mongoUri))
                 + ", database=" + database + ", collection=" + collection
                 + ", batchSize=" + batchSize + ", operationTimeout=" + operationTimeout + ", clock=" + clock
-                + ", registry=" + registry + ", schemas=" + schemas + "}";
+                + ", registry=" + registry + ", schemas=" + schemas + ", imageMetadata=" + imageMetadata + "}";
     }
 
     /**
@@ -218,8 +236,20 @@ public final class DatalakeSettings {
         private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
         private String actor = DEFAULT_ACTOR;
         private SchemaSettings schemas = SchemaSettings.defaults();
+        private boolean imageMetadata = DEFAULT_IMAGE_METADATA;
 
         private Builder() {
+        }
+
+        /**
+         * Sets whether image payloads get {@code metadata.image_info}; see {@link DatalakeSettings#imageMetadata()}.
+         *
+         * @param imageMetadata false to store image payloads without reading their headers
+         * @return this builder
+         */
+        public Builder imageMetadata(boolean imageMetadata) {
+            this.imageMetadata = imageMetadata;
+            return this;
         }
 
         /**

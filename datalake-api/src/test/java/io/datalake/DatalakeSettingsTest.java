@@ -37,6 +37,17 @@ class DatalakeSettingsTest {
     }
 
     @Test
+    void imageMetadataIsOnByDefaultAndItsSwitchSurvivesCopies() {
+        assertThat(DatalakeSettings.builder().build().imageMetadata()).isTrue();
+
+        DatalakeSettings off = DatalakeSettings.builder().imageMetadata(false).build();
+
+        assertThat(off.imageMetadata()).isFalse();
+        assertThat(off.toBuilder().build().imageMetadata()).isFalse();
+        assertThat(off.toString()).contains("imageMetadata=false");
+    }
+
+    @Test
     void toStringNeverPrintsThePassword() {
         DatalakeSettings settings = DatalakeSettings.builder()
                 .mongoUri("mongodb://alice:s3cr3t@db.example.com:27017/?authSource=admin").build();

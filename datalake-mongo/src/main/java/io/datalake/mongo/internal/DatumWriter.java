@@ -616,9 +616,30 @@ final class DatumWriter {
         // feed's reorder window, and the feed assumes an id is stamped shortly before its insert becomes visible.
         ObjectId id = draft.source().id() != null ? draft.id() : new ObjectId(Date.from(clock.instant()));
         DatumEntity entity = DatumEntity.of(id, null, stored.blob().registryUri(), stored.blob().key(),
-                PayloadStore.toDocument(stored.info()), draft.derivedFrom(), draft.metadata(), draft.addedAt());
+                PayloadStore.toDocument(stored.info()), draft.derivedFrom(), withImageInfo(draft, stored),
+                draft.addedAt());
         return new Ready(id, draft.derivedFrom(), encode(entity),
                 DatumReader.toDatum(entity).withData(stored.data()), draft);
+    }
+
+    /**
+     * The datum's metadata with the {@code image_info} its image payload was read for; a copy, since the draft's
+     * metadata may be written again (a retry, garbage collection's re-store). The caller's own {@code image_info}
+     * is kept as it is: a caller's value is never replaced.
+     */
+    private static Document withImageInfo(Draft draft, PayloadStore.Stored stored) {
+        Document imageInfo = stored.imageInfo();
+        if (imageInfo == null) {
+            return draft.metadata();
+        }
+        if (draft.metadata().containsKey(ImageInfo.KEY)) {
+            LOG.debug("datum {}: metadata.{} given by the caller is kept; the one read from its payload is not"
+                    + " stored", draft.id(), ImageInfo.KEY);
+            return draft.metadata();
+        }
+        Document metadata = new Document(draft.metadata());
+        metadata.put(ImageInfo.KEY, imageInfo);
+        return metadata;
     }
 
     /**

@@ -127,7 +127,7 @@ final class LakeLifecycle implements AutoCloseable {
                 .build();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            PayloadStore payloads = new PayloadStore(settings.registry());
+            PayloadStore payloads = new PayloadStore(settings.registry(), settings.imageMetadata());
             opened.add(payloads);
             MongoClient client = MongoClients.create(clientSettings);
             opened.add(client);

@@ -24,9 +24,11 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +84,8 @@ final class PayloadStore implements AutoCloseable {
             MongoClientSettings.getDefaultCodecRegistry(), UuidRepresentation.STANDARD).get(Document.class);
 
     private final RegistrySettings settings;
+    /** Whether image payloads get {@code metadata.image_info} ({@link ImageInfo}). */
+    private final boolean imageMetadata;
     private final Registries registries;
     private final ObjectMapper json;
     /**
@@ -91,8 +95,9 @@ final class PayloadStore implements AutoCloseable {
     private final Set<InputStream> readStreams = Collections.synchronizedSet(
             Collections.newSetFromMap(new WeakHashMap<>()));
 
-    PayloadStore(RegistrySettings settings) {
+    PayloadStore(RegistrySettings settings, boolean imageMetadata) {
         this.settings = settings;
+        this.imageMetadata = imageMetadata;
         this.registries = new Registries(settings);
         SimpleModule bsonTypes = new SimpleModule("datalake-bson-types");
         // Values a JSON-like datum may hold that Jackson cannot write on its own: written as their usual strings.
@@ -137,8 +142,10 @@ final class PayloadStore implements AutoCloseable {
      * @param info its content type, size and hash
      * @param data the value {@code getDatum} will return for it, or null when it is not held in memory (streams
      *     and files)
+     * @param imageInfo what {@link ImageInfo} read from an image payload's head, for {@code metadata.image_info};
+     *     null for other payloads and when image metadata is off
      */
-    record Stored(StoredBlob blob, PayloadInfo info, @Nullable Object data) {
+    record Stored(StoredBlob blob, PayloadInfo info, @Nullable Object data, @Nullable Document imageInfo) {
     }
 
     int concurrency() {
@@ -173,7 +180,10 @@ final class PayloadStore implements AutoCloseable {
         // A datum whose metadata alone cannot fit in a MongoDB document would otherwise leave its payload behind
         // and fail at the insert.
         long metadataSize = encodedSize(metadata);
-        if (metadataSize + OTHER_FIELDS_BYTES > MAX_DOCUMENT_BYTES) {
+        // A byte payload that turns out to be an image gains image_info after its upload: its room is kept now.
+        boolean mayBeImage = uri != null || datum.data() instanceof byte[] || datum.data() instanceof ByteBuffer;
+        long imageRoom = imageMetadata && mayBeImage ? ImageInfo.MAX_ENCODED_BYTES : 0;
+        if (metadataSize + imageRoom + OTHER_FIELDS_BYTES > MAX_DOCUMENT_BYTES) {
             throw new DatumValidationException("metadata" + describe(datum) + ": encoded size "
                     + metadataSize + " bytes leaves no room in MongoDB's " + MAX_DOCUMENT_BYTES
                     + "-byte document limit; keep large values in data, stored in a registry");
@@ -246,7 +256,7 @@ final class PayloadStore implements AutoCloseable {
         buffer.get(bytes);
         Object value = BsonValues.fromStored(storable);
         return registry(uri).flatMap(registry -> registry.put(BlobSource.ofBytes(bytes)))
-                .map(blob -> stored(blob, PayloadInfo.BSON, value));
+                .map(blob -> stored(blob, PayloadInfo.BSON, value, null));
     }
 
     /**
@@ -291,15 +301,18 @@ final class PayloadStore implements AutoCloseable {
             // tables from the class path.
             return registry(uri).flatMap(registry -> {
                 String type = ContentTypes.of(bytes, 0, bytes.length, contentType);
-                return registry.put(BlobSource.ofBytes(bytes)).map(blob -> stored(blob, type, bytes));
+                Document image = imageMetadata && ImageInfo.isImage(type)
+                        ? ImageInfo.read(bytes, bytes.length, bytes.length, type) : null;
+                return registry.put(BlobSource.ofBytes(bytes)).map(blob -> stored(blob, type, bytes, image));
             });
         }
         if (data instanceof InputStream stream) {
             return Mono.defer(() -> {
                 claim(stream);
                 // The registry owns the stream from here: it reads it once and closes it, even when cancelled
-                // before it starts; its head is recorded on the way to detect the type.
-                HeadRecorder recorder = new HeadRecorder(stream, contentType == null ? ContentTypes.HEAD_BYTES : 0);
+                // before it starts; its head is recorded on the way to detect the type (and an image's, to read
+                // its header: the bytes inspected are the bytes stored).
+                HeadRecorder recorder = new HeadRecorder(stream, contentType, imageMetadata);
                 // Exactly one of the upload (once subscribed) and this guard closes the stream: the guard when the
                 // call ends (cancelled, failed) before the upload took it.
                 AtomicBoolean owned = new AtomicBoolean();
@@ -311,8 +324,16 @@ final class PayloadStore implements AutoCloseable {
                                 recorder.closeQuietly();
                             }
                         })
-                        .map(blob -> stored(blob, contentType != null ? contentType
-                                : ContentTypes.of(recorder.head(), 0, recorder.headLength(), null), null));
+                        .flatMap(blob -> {
+                            String type = recorder.type();
+                            if (!recorder.keepsImageHead()) {
+                                return Mono.just(stored(blob, type, null, null));
+                            }
+                            // Off the registry's completion thread (possibly an I/O event loop): headers are parsed.
+                            return Mono.fromCallable(() -> stored(blob, type, null, ImageInfo.read(recorder.head(),
+                                    recorder.headLength(), blob.size(), type)))
+                                    .subscribeOn(Schedulers.boundedElastic());
+                        });
             });
         }
         if (data instanceof Path || data instanceof File) {
@@ -320,8 +341,9 @@ final class PayloadStore implements AutoCloseable {
             return registry(uri).flatMap(registry -> {
                 // Still on the bounded-elastic thread that opened the registry: these read the file system.
                 BlobSource source = BlobSource.ofFile(file);
-                String type = ContentTypes.of(file, contentType);
-                return registry.put(source).map(blob -> stored(blob, type, null));
+                FileHead head = imageMetadata ? fileHead(file, contentType)
+                        : new FileHead(ContentTypes.of(file, contentType), null);
+                return registry.put(source).map(blob -> stored(blob, head.type(), null, head.imageInfo()));
             });
         }
         if (contentType != null) {
@@ -342,27 +364,67 @@ final class PayloadStore implements AutoCloseable {
         }
         Object decoded = decodeJson(encoded, uri);
         return registry(uri).flatMap(registry -> registry.put(BlobSource.ofBytes(encoded)))
-                .map(blob -> stored(blob, PayloadInfo.JSON, decoded));
+                .map(blob -> stored(blob, PayloadInfo.JSON, decoded, null));
+    }
+
+    /** A file payload's content type and, for an image, its {@code image_info}. */
+    private record FileHead(String type, @Nullable Document imageInfo) {
     }
 
     /**
-     * Passes a stream through and keeps a copy of its first bytes, so the payload's type is detected from the bytes
-     * the registry read instead of from a separate read ahead that a cancellation could strand.
+     * Reads a file's head once for both its content type (the first {@link ContentTypes#HEAD_BYTES}, unless the
+     * caller chose a type) and, when that is an image type, its header (up to {@link ImageInfo#HEAD_BYTES}); a
+     * file that is not an image is read no further than before.
+     */
+    private static FileHead fileHead(Path file, @Nullable String contentType) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = contentType != null ? new byte[0] : in.readNBytes(ContentTypes.HEAD_BYTES);
+            String type = ContentTypes.of(head, 0, head.length, contentType);
+            if (!ImageInfo.isImage(type)) {
+                return new FileHead(type, null);
+            }
+            byte[] rest = in.readNBytes(ImageInfo.HEAD_BYTES - head.length);
+            byte[] all = Arrays.copyOf(head, head.length + rest.length);
+            System.arraycopy(rest, 0, all, head.length, rest.length);
+            long size = all.length < ImageInfo.HEAD_BYTES ? all.length : Files.size(file);
+            return new FileHead(type, ImageInfo.read(all, all.length, size, type));
+        } catch (IOException e) {
+            // The upload reads the file again and reports its own error; the type is not worth failing for.
+            LOG.debug("cannot read the head of {} to detect its type: {}", file, e.toString());
+            return new FileHead(contentType != null ? contentType : PayloadInfo.BYTES, null);
+        }
+    }
+
+    /**
+     * Passes a stream through and keeps a copy of its first bytes, so the payload's type is detected (and an image's
+     * header read) from the bytes the registry read instead of from a separate read ahead that a cancellation could
+     * strand. Without a caller's type it keeps {@link ContentTypes#HEAD_BYTES} and detects the type from them; an
+     * image type (detected or the caller's) makes it keep up to {@link ImageInfo#HEAD_BYTES}.
      */
     private static final class HeadRecorder extends FilterInputStream {
-        private final byte[] head;
+        private final boolean images;
+        private byte[] head = new byte[0];
         private int headLength;
+        /** Bytes to keep: the detection head until the type is known, then the image head or no more. */
+        private int limit;
+        private @Nullable String type;
 
-        HeadRecorder(InputStream in, int headBytes) {
+        HeadRecorder(InputStream in, @Nullable String contentType, boolean images) {
             super(in);
-            this.head = new byte[headBytes];
+            this.images = images;
+            if (contentType != null) {
+                type = contentType;
+                limit = images && ImageInfo.isImage(contentType) ? ImageInfo.HEAD_BYTES : 0;
+            } else {
+                limit = ContentTypes.HEAD_BYTES;
+            }
         }
 
         @Override
         public int read() throws IOException {
             int b = in.read();
-            if (b >= 0 && headLength < head.length) {
-                head[headLength++] = (byte) b;
+            if (b >= 0 && headLength < limit) {
+                record(new byte[] {(byte) b}, 0, 1);
             }
             return b;
         }
@@ -370,12 +432,37 @@ final class PayloadStore implements AutoCloseable {
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
             int n = in.read(buffer, offset, length);
-            if (n > 0 && headLength < head.length) {
-                int kept = Math.min(n, head.length - headLength);
-                System.arraycopy(buffer, offset, head, headLength, kept);
-                headLength += kept;
+            if (n > 0 && headLength < limit) {
+                record(buffer, offset, n);
             }
             return n;
+        }
+
+        private void record(byte[] buffer, int offset, int length) {
+            int from = offset;
+            int left = length;
+            while (left > 0 && headLength < limit) {
+                if (headLength == head.length) {
+                    // Grown as the bytes come: a small payload never costs the whole head.
+                    head = Arrays.copyOf(head, Math.min(limit, Math.max(4096, head.length * 2)));
+                }
+                int kept = Math.min(left, head.length - headLength);
+                System.arraycopy(buffer, from, head, headLength, kept);
+                headLength += kept;
+                from += kept;
+                left -= kept;
+                if (type == null && headLength >= ContentTypes.HEAD_BYTES) {
+                    decide();
+                }
+            }
+        }
+
+        /** Detects the type from the detection head; an image keeps its head growing. */
+        private String decide() {
+            String detected = ContentTypes.of(head, 0, headLength, null);
+            type = detected;
+            limit = images && ImageInfo.isImage(detected) ? ImageInfo.HEAD_BYTES : headLength;
+            return detected;
         }
 
         @Override
@@ -388,6 +475,17 @@ final class PayloadStore implements AutoCloseable {
         @Override
         public boolean markSupported() {
             return false;
+        }
+
+        /** The payload's type: the caller's, else detected from its head; call once the stream is read. */
+        String type() {
+            String known = type;
+            return known != null ? known : decide();
+        }
+
+        /** Whether the head kept is an image's, to be read by {@link ImageInfo}; call after {@link #type()}. */
+        boolean keepsImageHead() {
+            return images && ImageInfo.isImage(type());
         }
 
         byte[] head() {
@@ -432,8 +530,9 @@ final class PayloadStore implements AutoCloseable {
         }
     }
 
-    private static Stored stored(StoredBlob blob, String contentType, @Nullable Object data) {
-        return new Stored(blob, new PayloadInfo(contentType, blob.size(), blob.sha256()), data);
+    private static Stored stored(StoredBlob blob, String contentType, @Nullable Object data,
+            @Nullable Document imageInfo) {
+        return new Stored(blob, new PayloadInfo(contentType, blob.size(), blob.sha256()), data, imageInfo);
     }
 
     /**
