@@ -4,6 +4,7 @@ import com.drew.imaging.FileType;
 import com.drew.imaging.FileTypeDetector;
 import com.drew.imaging.ImageProcessingException;
 import com.drew.imaging.jpeg.JpegMetadataReader;
+import com.drew.imaging.jpeg.JpegSegmentData;
 import com.drew.imaging.jpeg.JpegSegmentMetadataReader;
 import com.drew.imaging.jpeg.JpegSegmentReader;
 import com.drew.imaging.jpeg.JpegSegmentType;
@@ -201,8 +202,13 @@ final class ImageInfo {
             reader.getSegmentTypes().forEach(segments::add);
         }
         // Segments up to the start of scan only: the compressed image data is never read.
-        JpegMetadataReader.processJpegSegmentData(metadata, JPEG_READERS,
-                JpegSegmentReader.readSegments(new SequentialByteArrayReader(bytes), segments));
+        SequentialByteArrayReader reader = new SequentialByteArrayReader(bytes);
+        JpegSegmentData found = JpegSegmentReader.readSegments(reader, segments);
+        JpegMetadataReader.processJpegSegmentData(metadata, JPEG_READERS, found);
+        // The segment reader stops quietly where the bytes end; without a frame header that is a truncation.
+        if (reader.available() == 0 && metadata.getFirstDirectoryOfType(JpegDirectory.class) == null) {
+            throw new EOFException("the data ends before the JPEG frame header");
+        }
     }
 
     /**
