@@ -408,6 +408,7 @@ final class PayloadStore implements AutoCloseable {
         /** Bytes to keep: the detection head until the type is known, then the image head or no more. */
         private int limit;
         private @Nullable String type;
+        private final byte[] single = new byte[1];
 
         HeadRecorder(InputStream in, @Nullable String contentType, boolean images) {
             super(in);
@@ -424,7 +425,8 @@ final class PayloadStore implements AutoCloseable {
         public int read() throws IOException {
             int b = in.read();
             if (b >= 0 && headLength < limit) {
-                record(new byte[] {(byte) b}, 0, 1);
+                single[0] = (byte) b;
+                record(single, 0, 1);
             }
             return b;
         }
