@@ -144,6 +144,9 @@ final class ImageInfo {
         } catch (IOException | ImageProcessingException | RuntimeException e) {
             // A reader that fails after the dimensions (a damaged EXIF block, a truncated GIF frame) still leaves them.
             failure = e;
+        } catch (StackOverflowError e) {
+            // Crafted nesting (IFDs, boxes) must not fail the add: the image is stored all the same.
+            failure = new ImageProcessingException("nesting too deep");
         }
         int[] size = dimensions(type, metadata);
         if (size == null) {
