@@ -300,9 +300,13 @@ final class ImageInfo {
         for (Directory found : metadata.getDirectoriesOfType(directory)) {
             Integer width = found.getInteger(widthTag);
             Integer height = found.getInteger(heightTag);
-            if (width != null && height != null && width != 0 && height != 0) {
-                // A bottom-up BMP stores a negative height; the image is as tall either way.
-                return new int[] {Math.abs(width), Math.abs(height)};
+            // A bottom-up BMP stores a negative height, the image is as tall either way; any other negative value
+            // is a 32-bit field past the formats' own limit.
+            if (type == FileType.Bmp && height != null && height < 0 && height != Integer.MIN_VALUE) {
+                height = -height;
+            }
+            if (width != null && height != null && width > 0 && height > 0) {
+                return new int[] {width, height};
             }
         }
         return null;

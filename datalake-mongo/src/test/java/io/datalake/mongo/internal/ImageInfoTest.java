@@ -69,6 +69,17 @@ class ImageInfoTest {
     }
 
     @Test
+    void aSizeBeyondThirtyOneBitsIsNoSize() {
+        // PNG limits both to 2^31-1; 0xFFFFFFFF reads as -1 in a signed field and must not become 1.
+        byte[] png = TestImages.pngHeaderOnly(-1, 10);
+
+        Document info = read(png, "image/png");
+
+        assertThat(info.getString("format")).isEqualTo("png");
+        assertThat(info).doesNotContainKeys("width", "height").containsKey("error");
+    }
+
+    @Test
     void anUnsupportedImageFormatSaysSo() {
         byte[] svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>"
                 .getBytes(StandardCharsets.UTF_8);
