@@ -105,7 +105,7 @@ public final class Benchmarks implements Callable<Integer> {
     @Nullable Integer memoryDatums;
 
     @Option(names = "--memory-heap", paramLabel = "SIZE",
-            description = "Scenarios 7 and 12: -Xmx of the child JVM (default 256m)")
+            description = "Scenarios 7, 12 and 20: -Xmx of the child JVM (default 256m)")
     @Nullable String memoryHeap;
 
     @Option(names = "--dataset-memory-rows", paramLabel = "N",

@@ -56,4 +56,13 @@ class BenchmarksSmokeIT {
 
         assertThat(exit).isEqualTo(2);
     }
+
+    @Test
+    void rejectsAnExportFormatTheExportScenariosDoNotMeasureAsBadUsage() {
+        // COCO is an export format, but scenarios 18 and 20 compare rows without payloads: jsonl or parquet only.
+        int exit = new CommandLine(new Benchmarks(System.out)).execute("--smoke", "--scenarios", "18",
+                "--export-format", "coco");
+
+        assertThat(exit).isEqualTo(2);
+    }
 }
