@@ -1,5 +1,6 @@
 package io.datalake.benchmarks;
 
+import io.datalake.io.ExportFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -19,6 +20,11 @@ import org.jspecify.annotations.Nullable;
  * @param maintenanceDatums datums of the lake that scenarios 14 (gc) and 15 (fsck) check
  * @param maintenanceObjects registry objects of that lake, a tenth of them referenced by no datum
  * @param processorInputs inputs of the processor and raw-loop runs of scenario 16
+ * @param exportRows rows of the version that scenario 18 exports (2 columns, no payloads)
+ * @param exportPayloads payloads of the version that scenario 19 exports with its payload files
+ * @param exportPayloadBytes bytes per payload of scenario 19
+ * @param exportMemoryRows rows of the version that scenario 20 exports under {@code memoryHeap}
+ * @param exportFormat format of scenarios 18 and 20 (the issue's target is Parquet)
  */
 record BenchmarkOptions(
         @Nullable String mongoUri,
@@ -48,13 +54,20 @@ record BenchmarkOptions(
         int maintenanceDatums,
         int maintenanceObjects,
         int processorInputs,
+        int exportRows,
+        int exportPayloads,
+        int exportPayloadBytes,
+        int exportMemoryRows,
+        ExportFormat exportFormat,
         long seed,
         Set<Integer> scenarios,
         Path output,
         boolean smoke) {
 
     static final Set<Integer> ALL_SCENARIOS = Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-            16, 17);
+            16, 17, 18, 19, 20);
+    /** The highest scenario number, for messages. */
+    static final int LAST_SCENARIO = 20;
 
     static final BenchmarkOptions FULL = new BenchmarkOptions(null, 1, 5, Duration.ofSeconds(60), 1000,
             100_000, 5_000,
@@ -65,6 +78,7 @@ record BenchmarkOptions(
             1_000, 1 << 20, 8,
             100_000, 100_000, 10_000,
             10_000,
+            100_000, 1_000, 1 << 20, 1_000_000, ExportFormat.PARQUET,
             42L, ALL_SCENARIOS, Path.of("RESULTS.md"), false);
 
     static final BenchmarkOptions SMOKE = new BenchmarkOptions(null, 1, 2, Duration.ofSeconds(30), 100,
@@ -76,6 +90,7 @@ record BenchmarkOptions(
             10, 64 << 10, 4,
             2_000, 2_000, 200,
             200,
+            2_000, 20, 64 << 10, 20_000, ExportFormat.PARQUET,
             42L, ALL_SCENARIOS, Path.of("RESULTS.md"), true);
 
     boolean wants(int scenario) {

@@ -33,7 +33,10 @@ final class BenchmarkRun {
             new Entry(Set.of(13), "Ingest with a schema", c -> List.of(SchemaIngestScenario.run(c))),
             new Entry(Set.of(14, 15), "Garbage collection and fsck", MaintenanceScenarios::run),
             new Entry(Set.of(16), "Processor throughput", c -> List.of(ProcessorScenario.run(c))),
-            new Entry(Set.of(17), "Change feed latency", c -> List.of(FeedLatencyScenario.run(c))));
+            new Entry(Set.of(17), "Change feed latency", c -> List.of(FeedLatencyScenario.run(c))),
+            new Entry(Set.of(18), "Export without payloads", c -> List.of(ExportScenarios.rows(c))),
+            new Entry(Set.of(19), "Export with payloads", c -> List.of(ExportScenarios.payloads(c))),
+            new Entry(Set.of(20), "Export memory", c -> List.of(ExportMemoryScenario.run(c))));
 
     private final BenchmarkOptions options;
     private final PrintStream log;

@@ -1,5 +1,7 @@
 package io.datalake.benchmarks;
 
+import io.datalake.InvalidArgumentException;
+import io.datalake.io.ExportFormat;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +46,7 @@ public final class Benchmarks implements Callable<Integer> {
     @Nullable Integer runTimeout;
 
     @Option(names = "--scenarios", paramLabel = "LIST", split = ",",
-            description = "Scenarios to run, e.g. 1,2,6 (default all: 1-17)")
+            description = "Scenarios to run, e.g. 1,2,6 (default all: 1-20)")
     @Nullable List<Integer> scenarios;
 
     @Option(names = "--output", paramLabel = "FILE",
@@ -103,7 +105,7 @@ public final class Benchmarks implements Callable<Integer> {
     @Nullable Integer memoryDatums;
 
     @Option(names = "--memory-heap", paramLabel = "SIZE",
-            description = "Scenarios 7 and 12: -Xmx of the child JVM (default 256m)")
+            description = "Scenarios 7, 12 and 20: -Xmx of the child JVM (default 256m)")
     @Nullable String memoryHeap;
 
     @Option(names = "--dataset-memory-rows", paramLabel = "N",
@@ -136,6 +138,27 @@ public final class Benchmarks implements Callable<Integer> {
     @Option(names = "--processor-inputs", paramLabel = "N",
             description = "Scenario 16: inputs of the processor and of the raw loop (default 10000)")
     @Nullable Integer processorInputs;
+
+    @Option(names = "--export-rows", paramLabel = "N",
+            description = "Scenario 18: rows of the version exported without payloads (default 100000)")
+    @Nullable Integer exportRows;
+
+    @Option(names = "--export-payloads", paramLabel = "N",
+            description = "Scenario 19: payloads of the version exported with its payload files (default 1000)")
+    @Nullable Integer exportPayloads;
+
+    @Option(names = "--export-payload-bytes", paramLabel = "N",
+            description = "Scenario 19: bytes per payload (default 1048576)")
+    @Nullable Integer exportPayloadBytes;
+
+    @Option(names = "--export-memory-rows", paramLabel = "N",
+            description = "Scenario 20: rows of the version exported under the heap limit (default 1000000)")
+    @Nullable Integer exportMemoryRows;
+
+    @Option(names = "--export-format", paramLabel = "FORMAT",
+            description = "Scenarios 18 and 20: jsonl or parquet (default parquet; a build without the Parquet "
+                    + "writer measures JSONL instead and says so)")
+    @Nullable String exportFormat;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the generated lakes (default 42)")
     @Nullable Long seed;
@@ -176,7 +199,7 @@ public final class Benchmarks implements Callable<Integer> {
         for (int s : selected) {
             if (!BenchmarkOptions.ALL_SCENARIOS.contains(s)) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario " + s
-                        + "; scenarios are 1 to 17");
+                        + "; scenarios are 1 to " + BenchmarkOptions.LAST_SCENARIO);
             }
         }
         String defaultOutput = System.getProperty("benchmarks.output");
@@ -209,8 +232,30 @@ public final class Benchmarks implements Callable<Integer> {
                 positive(or(maintenanceDatums, p.maintenanceDatums()), "--maintenance-datums", false),
                 positive(or(maintenanceObjects, p.maintenanceObjects()), "--maintenance-objects", false),
                 positive(or(processorInputs, p.processorInputs()), "--processor-inputs", false),
+                positive(or(exportRows, p.exportRows()), "--export-rows", false),
+                positive(or(exportPayloads, p.exportPayloads()), "--export-payloads", false),
+                positive(or(exportPayloadBytes, p.exportPayloadBytes()), "--export-payload-bytes", false),
+                positive(or(exportMemoryRows, p.exportMemoryRows()), "--export-memory-rows", false),
+                exportFormat(p.exportFormat()),
                 seed != null ? seed : p.seed(),
                 Set.copyOf(selected), out, smoke);
+    }
+
+    private ExportFormat exportFormat(ExportFormat fallback) {
+        if (exportFormat == null) {
+            return fallback;
+        }
+        ExportFormat format;
+        try {
+            format = ExportFormat.fromCliName(exportFormat);
+        } catch (InvalidArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--export-format: " + e.getMessage());
+        }
+        if (format != ExportFormat.JSONL && format != ExportFormat.PARQUET) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--export-format must be jsonl or parquet, got " + exportFormat);
+        }
+        return format;
     }
 
     private static int or(@Nullable Integer value, int fallback) {

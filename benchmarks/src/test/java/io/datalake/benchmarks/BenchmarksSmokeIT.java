@@ -26,7 +26,7 @@ class BenchmarksSmokeIT {
         Report report = benchmarks.report();
         assertThat(report).isNotNull();
         assertThat(report.scenarios).extracting(s -> s.number).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-                15, 16, 17);
+                15, 16, 17, 18, 19, 20);
         for (ScenarioResult scenario : report.scenarios) {
             assertThat(scenario.notRun).as("scenario %d not run", scenario.number).isNull();
             assertThat(scenario.figures).as("figures of scenario %d", scenario.number).isNotEmpty();
@@ -46,12 +46,22 @@ class BenchmarksSmokeIT {
                 "## 8. Registries",
                 "## 12. Dataset memory", "## 13. Ingest with a schema", "## 14. Garbage collection",
                 "## 15. fsck", "## 16. Processor throughput",
-                "## 17. Change feed latency");
+                "## 17. Change feed latency", "## 18. Export without payloads", "## 19. Export with payloads",
+                "## 20. Export memory");
     }
 
     @Test
     void rejectsAnUnknownScenarioAsBadUsage() {
         int exit = new CommandLine(new Benchmarks(System.out)).execute("--smoke", "--scenarios", "99");
+
+        assertThat(exit).isEqualTo(2);
+    }
+
+    @Test
+    void rejectsAnExportFormatTheExportScenariosDoNotMeasureAsBadUsage() {
+        // COCO is an export format, but scenarios 18 and 20 compare rows without payloads: jsonl or parquet only.
+        int exit = new CommandLine(new Benchmarks(System.out)).execute("--smoke", "--scenarios", "18",
+                "--export-format", "coco");
 
         assertThat(exit).isEqualTo(2);
     }
