@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * An annotation datum read for a COCO export, in the convention the importer writes:
  * {@code {"type": "bbox", "label": L, "bbox": [x, y, width, height]}} (absolute pixels, x/y of the top-left corner,
- * origin at the image's top-left corner) with optional {@code area}, {@code iscrowd}, {@code segmentation} and
- * {@code supercategory}, or {@code {"type": "classification", "label": L}} with an optional {@code supercategory}.
+ * origin at the image's top-left corner) with optional {@code area}, {@code iscrowd}, {@code segmentation},
+ * {@code score} and {@code supercategory}, or {@code {"type": "classification", "label": L}} with an optional
+ * {@code supercategory}.
  *
  * <p>Stored data is untrusted: {@link #parse} returns null for a datum that is not an annotation (its data is not
  * a map with one of those types), and refuses one that claims to be an annotation but is malformed, naming the datum
@@ -23,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param label the label (the category's name)
  * @param supercategory the category's supercategory, or null
  * @param fields for a box, the COCO fields after {@code category_id} ({@code bbox}, {@code area}, {@code iscrowd},
- *     optionally {@code segmentation}); empty for a classification
+ *     optionally {@code score} and {@code segmentation}); empty for a classification
  */
 record CocoAnnotation(Kind kind, String label, @Nullable String supercategory, Document fields) {
     /** The two annotation types. */
@@ -68,6 +69,10 @@ record CocoAnnotation(Kind kind, String label, @Nullable String supercategory, D
         Number area = data.get("area") == null ? area(box) : number(datum, "data.area", data.get("area"), true);
         Document fields = new Document("bbox", box).append("area", area).append("iscrowd", iscrowd(datum,
                 data.get("iscrowd")));
+        if (data.get("score") != null) {
+            // A model's prediction: COCO's results format carries its confidence.
+            fields.append("score", number(datum, "data.score", data.get("score"), false));
+        }
         Object segmentation = data.get("segmentation");
         if (segmentation != null) {
             fields.append("segmentation", segmentation(datum, segmentation));
@@ -81,14 +86,9 @@ record CocoAnnotation(Kind kind, String label, @Nullable String supercategory, D
                     + describe(value));
         }
         List<Number> box = new ArrayList<>(4);
-        String[] names = {"x", "y", "width", "height"};
         for (int i = 0; i < 4; i++) {
-            Number n = number(datum, "data.bbox[" + i + "]", list.get(i), true);
-            if (i >= 2 && n.doubleValue() == 0) {
-                throw bad(datum, "data.bbox[" + i + "]", "the box " + names[i] + " must be positive, got 0 in "
-                        + list);
-            }
-            box.add(n);
+            // A zero width or height is kept: some datasets have such boxes, and the importer accepts them.
+            box.add(number(datum, "data.bbox[" + i + "]", list.get(i), true));
         }
         return box;
     }

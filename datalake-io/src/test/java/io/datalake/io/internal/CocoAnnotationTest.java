@@ -47,6 +47,10 @@ class CocoAnnotationTest {
         assertThat(a.supercategory()).isEqualTo("animal");
         assertThat(a.fields()).isEqualTo(new Document("bbox", List.of(1L, 2L, 3.5, 4.0)).append("area", 14.0)
                 .append("iscrowd", 1).append("segmentation", List.of(List.of(1L, 2L, 3L, 4L, 5L, 6L))));
+        assertThat(CocoAnnotation.parse(datum(box(List.of(0, 0, 0, 4), "score", 0.5))).fields())
+                .as("a zero-width box is kept, like the importer keeps it; a score is a prediction's")
+                .isEqualTo(new Document("bbox", List.of(0L, 0L, 0L, 4L)).append("area", 0L).append("iscrowd", 0)
+                        .append("score", 0.5));
         assertThat(CocoAnnotation.parse(datum(box(List.of(0, 0, 3, 4)))).fields().get("area"))
                 .as("integer sides give an exact integer area").isEqualTo(12L);
         assertThat(CocoAnnotation.parse(datum(box(List.of(0, 0, 3, 4), "area", 7))).fields().get("area"))
@@ -79,7 +83,7 @@ class CocoAnnotationTest {
         return Stream.of(
                 Arguments.of(box(List.of(1, 2, -3, 4)), "data.bbox[2]", "-3"),
                 Arguments.of(box(List.of(-1, 2, 3, 4)), "data.bbox[0]", "-1"),
-                Arguments.of(box(List.of(1, 2, 0, 4)), "data.bbox[2]", "positive"),
+                Arguments.of(box(List.of(1, 2, 3, 4), "score", "high"), "data.score", "high"),
                 Arguments.of(box(List.of(1, Double.NaN, 3, 4)), "data.bbox[1]", "NaN"),
                 Arguments.of(box(List.of(1, 2, 3, Double.POSITIVE_INFINITY)), "data.bbox[3]", "Infinity"),
                 Arguments.of(box(List.of(1, "2", 3, 4)), "data.bbox[1]", "2 (String)"),
