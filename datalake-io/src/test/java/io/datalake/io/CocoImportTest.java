@@ -310,6 +310,13 @@ class CocoImportTest {
     }
 
     @Test
+    void importKeysAreIndexedSoEachBatchLookupIsCheap() {
+        List<Document> keys = Flux.from(io.datalake.mongo.TestLakes.documents(fx.lake).listIndexes())
+                .map(index -> (Document) index.get("key")).collectList().block();
+        assertThat(keys).contains(new Document("metadata.import_key", 1));
+    }
+
+    @Test
     void aForgedImportKeyDoesNotMakeTheImportSkipAnImage() throws Exception {
         Importer.of(fx.lake).importCoco(json, imagesDir, fx.options().build()).block();
         Document a = fx.images().stream().filter(d -> source(d).getLong("image_id") == 1L).findFirst().get();
