@@ -245,6 +245,7 @@ class EmbeddedCocoExportTest {
         Document counts = Document.parse(Files.readString(out.resolve("manifest.json"))).get("coco", Document.class);
         assertThat(counts.getBoolean("children_read_live")).isTrue();
         assertThat(((Number) counts.get("children_ignored")).longValue()).as("the caption").isEqualTo(1);
+        assertThat(((Number) counts.get("skipped_not_annotations")).longValue()).as("columns only").isZero();
         assertThat(json.get("info", Document.class).getString("child_annotations")).contains("live");
     }
 

@@ -145,7 +145,11 @@ final class CocoWriter implements FormatWriter {
             }
             for (String column : annotationColumns) {
                 Datum d = ExportJob.datum(datums, row, column);
-                if (!annotate(d, imageId) && warnedColumns.add(column)) {
+                if (annotate(d, imageId)) {
+                    continue;
+                }
+                skippedNotAnnotations++;
+                if (warnedColumns.add(column)) {
                     LOG.warn("COCO export: column '{}' holds datums that are not bbox/classification annotations"
                             + " (first: {} of row {}); they are skipped and counted in the manifest", column, d.id(),
                             row.number());
@@ -200,7 +204,6 @@ final class CocoWriter implements FormatWriter {
         }
         CocoAnnotation a = CocoAnnotation.parse(datum);
         if (a == null) {
-            skippedNotAnnotations++;
             return false;
         }
         annotationsSeen.putIfAbsent(datum.id(), 1);
