@@ -56,7 +56,10 @@ class EmbeddedCocoExportTest {
     private Datalake lake;
     private String registry;
     private Query query;
-    /** Image A has metadata.image_info; B has none (size from its header); C has A's bytes and invalid metadata. */
+    /**
+     * Image A has metadata.image_info; B's has no size and C's an invalid one (both sized from their headers); C has
+     * A's bytes.
+     */
     private Datum imageA;
     private Datum imageB;
     private Datum imageC;
@@ -84,7 +87,9 @@ class EmbeddedCocoExportTest {
     private void addScenes() {
         imageA = lake.addDatum(PNG_A, Map.of("kind", "image", "name", "a",
                 "image_info", Map.of("format", "png", "width", 40, "height", 30)), registry, null).block();
-        imageB = lake.addDatum(PNG_B, Map.of("kind", "image", "name", "b"), registry, null).block();
+        // Another client's image_info without a size (the store keeps a caller's image_info as given).
+        imageB = lake.addDatum(PNG_B, Map.of("kind", "image", "name", "b", "image_info", Map.of("format", "png")),
+                registry, null).block();
         imageC = lake.addDatum(PNG_A, Map.of("kind", "image", "name", "c",
                 "image_info", Map.of("width", -5, "height", "30")), registry, null).block();
         boxDog = box(imageA, "dog", List.of(1, 2, 10, 5), Map.of());
