@@ -182,7 +182,7 @@ class EmbeddedCocoExportTest {
         assertThat(byDatum.get(boxCat.id())).isEqualTo(new Document("id", byDatum.get(boxCat.id()).getInteger("id"))
                 .append("image_id", idA).append("category_id", 2).append("bbox", List.of(0.5, 0, 3.5, 4))
                 .append("area", 14.0).append("iscrowd", 0).append("datalake_id", boxCat.id().toHexString()));
-        assertThat(byDatum.get(boxDog.id()).get("bbox", List.class)).containsExactly(1, 2, 10, 5);
+        assertThat(byDatum.get(boxDog.id()).getList("bbox", Integer.class)).containsExactly(1, 2, 10, 5);
         assertThat(byDatum.get(boxDog.id()).get("area")).isEqualTo(50);
         assertThat(byDatum.get(boxDog.id()).getInteger("category_id")).isEqualTo(3);
         assertThat(byDatum.get(boxDog.id()).getInteger("image_id")).isEqualTo(idA);

@@ -209,13 +209,10 @@ final class CocoWriter implements FormatWriter {
         annotationsSeen.putIfAbsent(datum.id(), 1);
         int category = category(a);
         Document rest = new Document(a.fields()).append("datalake_id", datum.id().toHexString());
-        if (a.kind() == CocoAnnotation.Kind.BBOX) {
-            writeLine(boxes, category + "\t{\"id\": " + (++lastBoxId) + ", \"image_id\": " + imageId
-                    + ", \"category_id\": \t, " + ExportJob.json(rest).substring(1));
-        } else {
-            writeLine(classifications, category + "\t{\"id\": " + (++lastClassificationId) + ", \"image_id\": "
-                    + imageId + ", \"category_id\": \t, " + ExportJob.json(rest).substring(1));
-        }
+        boolean box = a.kind() == CocoAnnotation.Kind.BBOX;
+        int id = box ? ++lastBoxId : ++lastClassificationId;
+        writeLine(box ? boxes : classifications, category + "\t{\"id\": " + id + ", \"image_id\": " + imageId
+                + ", \"category_id\": \t, " + ExportJob.json(rest).substring(1));
         return true;
     }
 
