@@ -52,7 +52,10 @@ public final class Exporter {
      * @return the report, when the folder is complete; fails (before writing anything) with
      *     {@link ExportTargetExistsException} if {@code outDir} exists, with
      *     {@link io.datalake.dataset.VersionNotFoundException} if the version does not exist, with
-     *     {@link io.datalake.RegistryException} if a payload is missing or corrupt, and with
+     *     {@link io.datalake.RegistryException} if a payload is missing or corrupt, with
+     *     {@link UnexportableDatumException} naming the datum and field if a datum cannot be written in the format
+     *     (COCO: a malformed annotation, an image without bytes or of unknown size), with
+     *     {@link InvalidArgumentException} if a COCO column is not a column of the source, and with
      *     {@link io.datalake.DatalakeException} if a file cannot be written
      * @throws InvalidArgumentException if an argument is null
      */

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,8 @@ public final class ExportJob {
         }
         return switch (format) {
             case JSONL -> new JsonlWriter();
-            case PARQUET, HUGGING_FACE, COCO -> throw new InvalidArgumentException("export format "
+            case COCO -> new CocoWriter(lake, options.coco());
+            case PARQUET, HUGGING_FACE -> throw new InvalidArgumentException("export format "
                     + format.cliName() + " is not available yet");
         };
     }
@@ -159,13 +161,19 @@ public final class ExportJob {
 
     private Mono<Integer> writeBatch(List<RowSource.NumberedRow> batch, @Nullable PayloadCopier payloads) {
         Set<ObjectId> distinct = new LinkedHashSet<>();
+        Set<ObjectId> copied = new HashSet<>();
         for (RowSource.NumberedRow row : batch) {
             distinct.addAll(row.columns().values());
+            row.columns().forEach((column, id) -> {
+                if (writer.copiesPayloads(column)) {
+                    copied.add(id);
+                }
+            });
         }
         return lake.getData(new ArrayList<>(distinct), false)
                 .collectMap(Datum::id)
                 .flatMap(datums -> Flux.fromIterable(payloads == null ? List.<Datum>of() : datums.values())
-                        .filter(d -> d.registryKey() != null)
+                        .filter(d -> d.registryKey() != null && copied.contains(d.id()))
                         .flatMap(d -> requireNonNull(payloads).copy(d).map(path -> Map.entry(d.id(), path)),
                                 options.payloadConcurrency())
                         .collectMap(Map.Entry::getKey, Map.Entry::getValue, HashMap::new)

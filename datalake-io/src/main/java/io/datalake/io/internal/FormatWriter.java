@@ -21,6 +21,17 @@ interface FormatWriter {
      */
     @Nullable PayloadLayout payloadLayout();
 
+    /**
+     * Whether the job copies the registry payloads of a column's datums before each batch (COCO copies only its
+     * image column).
+     *
+     * @param column a column of the source
+     * @return true by default
+     */
+    default boolean copiesPayloads(String column) {
+        return true;
+    }
+
     /** The manifest's {@code format} value, such as {@code datalake-jsonl}. */
     String manifestFormat();
 
