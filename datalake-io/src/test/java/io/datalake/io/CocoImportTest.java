@@ -87,13 +87,22 @@ class CocoImportTest {
         fx.close();
     }
 
+    private static List<String> spillFiles() throws Exception {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("datalake-coco-import-"))
+                    .collect(Collectors.toList());
+        }
+    }
+
     @Test
     void importsImagesAndTheirAnnotationsAsDerivedDatums() throws Exception {
+        List<String> spills = spillFiles();
         List<ImportProgress> progress = new ArrayList<>();
         ImportReport report = Importer.of(fx.lake).importCoco(json, imagesDir, fx.options().batchSize(3)
                 .metadata(Map.of("project", "zoo")).progress(progress::add).build()).block();
 
         assertThat(report).isEqualTo(new ImportReport("coco", 1, 4, 0, 4, 0));
+        assertThat(spillFiles()).as("the temporary annotation file is deleted").isEqualTo(spills);
         assertThat(progress).containsExactly(new ImportProgress(3, 4, 4), new ImportProgress(4, 4, 4));
 
         Map<Long, Document> images = fx.images().stream()
@@ -185,6 +194,12 @@ class CocoImportTest {
                         "categories[1].name", 17),
                 Arguments.of("annotation without category_id", edit(", \"category_id\": 1}", "}"),
                         "annotations[3].category_id", 7),
+                Arguments.of("annotation id twice", edit("\"id\": 11, \"image_id\": 1", "\"id\": 10, \"image_id\": 1"),
+                        "annotations[1].id", 5),
+                Arguments.of("annotation id twice as text",
+                        edit("\"id\": 13, \"image_id\"", "\"id\": \"x\", \"image_id\"")
+                                .andThen(t -> t.replace("\"id\": 12, \"image_id\"", "\"id\": \"x\", \"image_id\"")),
+                        "annotations[3].id", 7),
                 Arguments.of("image id twice", edit("{\"id\": 3, \"file_name\"", "{\"id\": 2, \"file_name\""),
                         "images[2].id", 12),
                 Arguments.of("zero width", edit("\"c.png\", \"width\": 8", "\"c.png\", \"width\": 0"),
