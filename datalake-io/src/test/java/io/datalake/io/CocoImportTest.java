@@ -325,6 +325,40 @@ class CocoImportTest {
     }
 
     @Test
+    void withoutARegistryTheLakeDecidesWhereTheBytesGoAndReRunsStillSkip() throws Exception {
+        // No registry named: images are handed over as bytes; small ones stay inline, as addData does for any value.
+        ImportReport first = Importer.of(fx.lake).importCoco(json, imagesDir, ImportOptions.defaults()).block();
+        ImportReport again = Importer.of(fx.lake).importCoco(json, imagesDir, ImportOptions.defaults()).block();
+
+        assertThat(first).isEqualTo(new ImportReport("coco", 1, 4, 0, 4, 0));
+        assertThat(again).isEqualTo(new ImportReport("coco", 1, 0, 4, 0, 4));
+        Document a = fx.images().stream().filter(d -> source(d).getLong("image_id") == 1L).findFirst().get();
+        assertThat(fx.payload(a.getObjectId("_id"))).isEqualTo(Files.readAllBytes(imagesDir.resolve("a.png")));
+        assertThat(fx.registryFiles()).isEmpty();
+    }
+
+    @Test
+    void concurrentRunsMayBothWriteButALaterRunAddsNothing() {
+        Importer importer = Importer.of(fx.lake);
+        List<ImportReport> both = Flux.merge(
+                importer.importCoco(json, imagesDir, fx.options().batchSize(1).build()),
+                importer.importCoco(json, imagesDir, fx.options().batchSize(1).build())).collectList().block();
+        assertThat(both).hasSize(2).allSatisfy(r -> {
+            assertThat(r.imagesAdded() + r.imagesSkipped()).isEqualTo(4);
+            assertThat(r.annotationsAdded() + r.annotationsSkipped()).isEqualTo(4);
+        });
+        int stored = fx.documents().size();
+
+        ImportReport later = importer.importCoco(json, imagesDir, fx.options().build()).block();
+
+        assertThat(later).isEqualTo(new ImportReport("coco", 1, 0, 4, 0, 4));
+        assertThat(fx.documents()).hasSize(stored);
+        Map<Object, Long> perKey = fx.documents().stream().collect(Collectors.groupingBy(
+                d -> meta(d).get("import_key"), Collectors.counting()));
+        assertThat(perKey).hasSize(8).allSatisfy((key, n) -> assertThat(n).isBetween(1L, 2L));
+    }
+
+    @Test
     void importKeysAreIndexedSoEachBatchLookupIsCheap() {
         List<Document> keys = Flux.from(io.datalake.mongo.TestLakes.documents(fx.lake).listIndexes())
                 .map(index -> (Document) index.get("key")).collectList().block();
