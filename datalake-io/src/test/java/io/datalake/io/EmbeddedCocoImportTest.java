@@ -37,7 +37,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
 /** COCO import into an embedded lake with a file registry. */
-class CocoImportTest {
+class EmbeddedCocoImportTest {
     /** One entry per line, annotations before images (COCO does not fix the order): line numbers are known. */
     static final String GOOD = String.join("\n",
             "{",
