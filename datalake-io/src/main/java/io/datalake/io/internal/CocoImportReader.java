@@ -6,13 +6,25 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datalake.DatalakeException;
 import io.datalake.InvalidArgumentException;
 import io.datalake.io.ImportFormatException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -23,17 +35,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and checks a COCO annotation file with Jackson's streaming parser: one entry of {@code images},
- * {@code categories} or {@code annotations} is a tree at a time, and what is kept per annotation is compact (its
- * ids, box and the rest as JSON text, turned into datum data only when its batch is written). So memory grows with
- * the number of entries and the size of their optional fields (segmentations), not with Jackson trees of the file.
+ * {@code categories} or {@code annotations} is a tree at a time. Each checked annotation is written as one line of
+ * compact JSON to a temporary spill file; memory keeps only its offset and length and, per image, the indexes of
+ * its annotations. The links (image and category ids, unique annotation ids) are checked in a second, sequential
+ * read of the spill file, since COCO files may list annotations before images; an image's annotations are read
+ * back by offset when its batch is written. The spill file is deleted when the import ends.
  */
 final class CocoImportReader {
     static final String FORMAT = "coco";
-    /** Annotation fields read into dedicated slots; the others are kept as they are. */
+    /** Annotation fields read into dedicated slots of the datum's data. */
     private static final Set<String> ANNOTATION_FIELDS = Set.of("id", "image_id", "category_id", "bbox");
     /** Optional annotation fields kept at the top of the datum's data; any other field goes to {@code extra}. */
     private static final Set<String> KNOWN_OPTIONAL = Set.of("segmentation", "area", "iscrowd", "score");
     private static final Set<String> IMAGE_FIELDS = Set.of("id", "file_name", "width", "height");
+    private static final int[] NONE = {};
 
     private final Path file;
     private final Path imagesDir;
@@ -43,15 +58,48 @@ final class CocoImportReader {
     private final List<Image> images = new ArrayList<>();
     private final Map<Object, Image> imagesById = new HashMap<>();
     private final Map<Object, String> categories = new HashMap<>();
-    private final List<Annotation> annotations = new ArrayList<>();
-    private final Map<Object, Integer> annotationIds = new HashMap<>();
 
-    private record Image(Object id, Path path, Map<String, @Nullable Object> metadata, List<Annotation> annotations) {
+    private @Nullable Path spill;
+    private long spillSize;
+    private long[] offsets = new long[1024];
+    private int[] lengths = new int[1024];
+    private int annotationCount;
+
+    /** An image entry, compact: its metadata is built when its batch is written. */
+    private static final class Image {
+        final Object id;
+        final String fileName;
+        final long width;
+        final long height;
+        final @Nullable String extras;
+        final Path path;
+        final long line;
+        final long column;
+        int[] annotations = NONE;
+        int count;
+
+        Image(Object id, String fileName, long width, long height, @Nullable String extras, Path path, long line,
+                long column) {
+            this.id = id;
+            this.fileName = fileName;
+            this.width = width;
+            this.height = height;
+            this.extras = extras;
+            this.path = path;
+            this.line = line;
+            this.column = column;
+        }
+
+        void add(int annotation) {
+            if (count == annotations.length) {
+                annotations = Arrays.copyOf(annotations, Math.max(4, count * 2));
+            }
+            annotations[count++] = annotation;
+        }
     }
 
-    /** One annotation, compact: its box as numbers and the other fields as JSON text. */
-    private record Annotation(int index, long line, long column, Object id, Object imageId, Object categoryId,
-            Number @Nullable [] bbox, @Nullable String rest) {
+    /** An annotation read back from the spill file. */
+    private record Spilled(int index, long line, long column, ObjectNode node) {
     }
 
     CocoImportReader(Path file, Path imagesDir) {
@@ -63,6 +111,45 @@ final class CocoImportReader {
 
     ImportPlan read() {
         imagesRoot = ImportFiles.realFolder(imagesDir, "COCO images folder");
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidArgumentException("COCO annotation file not found: " + file);
+        }
+        try {
+            spill = Files.createTempFile("datalake-coco-import-", ".jsonl");
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spill), 1 << 16)) {
+                parse(out);
+            }
+            link();
+        } catch (IOException e) {
+            deleteSpill();
+            throw spillFailure(e);
+        } catch (RuntimeException | Error e) {
+            deleteSpill();
+            throw e;
+        }
+        List<ImportItem> items = new ArrayList<>(images.size());
+        for (Image image : images) {
+            items.add(new ImportItem(image.path, () -> metadataOf(image), () -> annotationsOf(image)));
+        }
+        return new ImportPlan(FORMAT, 1, items, this::deleteSpill);
+    }
+
+    private void deleteSpill() {
+        Path p = spill;
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // A temporary file left behind: the OS temp cleaner removes it.
+            }
+        }
+    }
+
+    private DatalakeException spillFailure(IOException e) {
+        return new DatalakeException("cannot use the temporary file of the COCO import of " + file + ": " + e, e);
+    }
+
+    private void parse(OutputStream out) {
         boolean sawImages = false;
         try (JsonParser p = ImportJson.READER.createParser(file.toFile())) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -89,7 +176,7 @@ final class CocoImportReader {
                             switch (name) {
                                 case "images" -> image(object, entry, at);
                                 case "categories" -> category(object, entry, at);
-                                default -> annotation(i, object, entry, at);
+                                default -> annotation(out, i, object, entry, at);
                             }
                             i++;
                         }
@@ -112,12 +199,6 @@ final class CocoImportReader {
         if (!sawImages) {
             throw new ImportFormatException(file, "images", -1, -1, "missing: a COCO file lists its images", null);
         }
-        linkAnnotations();
-        List<ImportItem> items = new ArrayList<>(images.size());
-        for (Image image : images) {
-            items.add(new ImportItem(image.path(), image.metadata(), () -> annotationsOf(image)));
-        }
-        return new ImportPlan(FORMAT, 1, items);
     }
 
     private void image(ObjectNode node, String entry, JsonLocation at) {
@@ -133,29 +214,12 @@ final class CocoImportReader {
         }
         Path path = ImportFiles.resolveImage(imagesRoot, name.textValue(), file, entry + ".file_name",
                 at.getLineNr(), at.getColumnNr());
-        Map<String, @Nullable Object> source = new LinkedHashMap<>();
-        source.put("format", FORMAT);
-        source.put("file", fileName);
-        source.put("image_id", id);
-        source.put("file_name", name.textValue());
-        Map<String, @Nullable Object> metadata = new LinkedHashMap<>();
-        metadata.put(ImportJob.SOURCE_FIELD, source);
-        metadata.put("width", width);
-        metadata.put("height", height);
-        Map<String, @Nullable Object> extra = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!IMAGE_FIELDS.contains(e.getKey())) {
-                extra.put(e.getKey(), e.getValue());
-            }
-        }
-        if (!extra.isEmpty()) {
-            // license, date_captured, coco_url, flickr_url and any other field, as given.
-            ObjectNode rest = ImportJson.READER.createObjectNode();
-            extra.forEach((k, v) -> rest.set(k, (JsonNode) v));
-            metadata.put("coco", ImportJson.toJava(rest, file, entry, at.getLineNr(), at.getColumnNr()));
-        }
-        Image image = new Image(id, path, metadata, new ArrayList<>());
+        ObjectNode rest = node.deepCopy();
+        rest.remove(IMAGE_FIELDS);
+        // license, date_captured, coco_url, flickr_url and any other field, kept as given; checked now.
+        ImportJson.toJava(rest, file, entry, at.getLineNr(), at.getColumnNr());
+        Image image = new Image(id, name.textValue(), width, height, rest.isEmpty() ? null : rest.toString(), path,
+                at.getLineNr(), at.getColumnNr());
         images.add(image);
         imagesById.put(id, image);
     }
@@ -174,28 +238,20 @@ final class CocoImportReader {
         }
     }
 
-    private void annotation(int index, ObjectNode node, String entry, JsonLocation at) {
-        Object id = id(node, entry, "id", at);
-        Object imageId = id(node, entry, "image_id", at);
-        Object categoryId = id(node, entry, "category_id", at);
-        Integer before = annotationIds.putIfAbsent(id, index);
-        if (before != null) {
-            throw error(entry + ".id", at, "annotation id " + id + " appears twice (first in annotations[" + before
-                    + "])");
-        }
-        Number[] bbox = null;
+    private void annotation(OutputStream out, int index, ObjectNode node, String entry, JsonLocation at) {
+        id(node, entry, "id", at);
+        id(node, entry, "image_id", at);
+        id(node, entry, "category_id", at);
         JsonNode box = node.get("bbox");
         if (box != null && !box.isNull()) {
             if (!box.isArray() || box.size() != 4) {
                 throw error(entry + ".bbox", at, "must be [x, y, width, height], got " + box);
             }
-            bbox = new Number[4];
             for (int k = 0; k < 4; k++) {
                 JsonNode v = box.get(k);
                 if (!v.isNumber() || !Double.isFinite(v.doubleValue()) || v.doubleValue() < 0) {
                     throw error(entry + ".bbox", at, "must be 4 numbers >= 0 [x, y, width, height], got " + box);
                 }
-                bbox[k] = ImportJson.number(v);
             }
         }
         JsonNode area = node.get("area");
@@ -220,65 +276,196 @@ final class CocoImportReader {
         rest.remove(ANNOTATION_FIELDS);
         // Checked now, so that a value the lake would refuse fails the import before anything is written.
         ImportJson.toJava(rest, file, entry, at.getLineNr(), at.getColumnNr());
-        annotations.add(new Annotation(index, at.getLineNr(), at.getColumnNr(), id, imageId, categoryId, bbox,
-                rest.isEmpty() ? null : rest.toString()));
+        // Compact JSON escapes every control character, so a record never holds a raw tab or newline.
+        byte[] record = (index + "\t" + at.getLineNr() + "\t" + at.getColumnNr() + "\t" + node + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        if (annotationCount == offsets.length) {
+            offsets = Arrays.copyOf(offsets, annotationCount * 2);
+            lengths = Arrays.copyOf(lengths, annotationCount * 2);
+        }
+        offsets[annotationCount] = spillSize;
+        lengths[annotationCount] = record.length;
+        annotationCount++;
+        try {
+            out.write(record);
+        } catch (IOException e) {
+            throw spillFailure(e);
+        }
+        spillSize += record.length;
     }
 
-    /** Checks the links once every entry is read (COCO files list annotations before images too). */
-    private void linkAnnotations() {
-        for (Annotation a : annotations) {
-            String entry = "annotations[" + a.index() + "]";
-            Image image = imagesById.get(a.imageId());
-            if (image == null) {
-                throw new ImportFormatException(file, entry + ".image_id", a.line(), a.column(), "no image has id "
-                        + a.imageId(), null);
+    /** Checks every annotation's links and groups the annotations by image, in one sequential read. */
+    private void link() throws IOException {
+        long[] numericIds = new long[annotationCount];
+        int numeric = 0;
+        Map<String, Integer> textIds = new HashMap<>();
+        Path p = requireSpill();
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(p), 1 << 16))) {
+            for (int i = 0; i < annotationCount; i++) {
+                byte[] bytes = new byte[lengths[i]];
+                in.readFully(bytes);
+                Spilled a = parseRecord(bytes);
+                String entry = "annotations[" + a.index() + "]";
+                Object id = idOf(a.node().get("id"));
+                Object imageId = idOf(a.node().get("image_id"));
+                Object categoryId = idOf(a.node().get("category_id"));
+                Image image = imagesById.get(imageId);
+                if (image == null) {
+                    throw new ImportFormatException(file, entry + ".image_id", a.line(), a.column(),
+                            "no image has id " + imageId, null);
+                }
+                if (!categories.containsKey(categoryId)) {
+                    throw new ImportFormatException(file, entry + ".category_id", a.line(), a.column(),
+                            "no category has id " + categoryId, null);
+                }
+                if (id instanceof Long n) {
+                    numericIds[numeric++] = n;
+                } else {
+                    Integer before = textIds.putIfAbsent((String) id, a.index());
+                    if (before != null) {
+                        throw duplicate(a, id, before);
+                    }
+                }
+                image.add(i);
             }
-            if (!categories.containsKey(a.categoryId())) {
-                throw new ImportFormatException(file, entry + ".category_id", a.line(), a.column(),
-                        "no category has id " + a.categoryId(), null);
-            }
-            image.annotations().add(a);
         }
+        // Numeric ids are checked sorted, in primitive arrays: no boxed id per annotation stays in memory.
+        long[] sorted = Arrays.copyOf(numericIds, numeric);
+        Arrays.sort(sorted);
+        for (int k = 1; k < sorted.length; k++) {
+            if (sorted[k] == sorted[k - 1]) {
+                reportDuplicate(sorted[k]);
+            }
+        }
+    }
+
+    private void reportDuplicate(long id) throws IOException {
+        int first = -1;
+        try (FileChannel channel = FileChannel.open(requireSpill(), StandardOpenOption.READ)) {
+            for (int i = 0; i < annotationCount; i++) {
+                Spilled a = readRecord(channel, i);
+                if (Long.valueOf(id).equals(idOf(a.node().get("id")))) {
+                    if (first >= 0) {
+                        throw duplicate(a, id, first);
+                    }
+                    first = a.index();
+                }
+            }
+        }
+        throw new IllegalStateException("annotation id " + id + " was counted twice but found once");
+    }
+
+    private ImportFormatException duplicate(Spilled a, Object id, int first) {
+        return new ImportFormatException(file, "annotations[" + a.index() + "].id", a.line(), a.column(),
+                "annotation id " + id + " appears twice (first in annotations[" + first + "])", null);
+    }
+
+    private Map<String, @Nullable Object> metadataOf(Image image) {
+        Map<String, @Nullable Object> source = new LinkedHashMap<>();
+        source.put("format", FORMAT);
+        source.put("file", fileName);
+        source.put("image_id", image.id);
+        source.put("file_name", image.fileName);
+        Map<String, @Nullable Object> metadata = new LinkedHashMap<>();
+        metadata.put(ImportJob.SOURCE_FIELD, source);
+        metadata.put("width", image.width);
+        metadata.put("height", image.height);
+        if (image.extras != null) {
+            metadata.put("coco", ImportJson.toJava(readJson(image.extras), file, "images", image.line,
+                    image.column));
+        }
+        return metadata;
     }
 
     private List<ImportItem.Annotation> annotationsOf(Image image) {
-        List<ImportItem.Annotation> out = new ArrayList<>(image.annotations().size());
-        for (Annotation a : image.annotations()) {
-            Map<String, @Nullable Object> data = new LinkedHashMap<>();
-            data.put("type", a.bbox() != null ? "bbox" : "classification");
-            data.put("label", categories.get(a.categoryId()));
-            if (a.bbox() != null) {
-                data.put("bbox", List.of(a.bbox()));
+        List<ImportItem.Annotation> out = new ArrayList<>(image.count);
+        if (image.count == 0) {
+            return out;
+        }
+        try (FileChannel channel = FileChannel.open(requireSpill(), StandardOpenOption.READ)) {
+            for (int k = 0; k < image.count; k++) {
+                out.add(annotation(readRecord(channel, image.annotations[k])));
             }
-            data.put("category_id", a.categoryId());
-            if (a.rest() != null) {
-                JsonNode rest;
-                try {
-                    rest = ImportJson.READER.readTree(a.rest());
-                } catch (JsonProcessingException e) {
-                    throw new IllegalStateException("annotation kept as JSON reads back", e);
-                }
-                String entry = "annotations[" + a.index() + "]";
-                @SuppressWarnings("unchecked")
-                Map<String, @Nullable Object> fields = (Map<String, @Nullable Object>) ImportJson.toJava(rest, file,
-                        entry, a.line(), a.column());
-                Map<String, @Nullable Object> extra = new LinkedHashMap<>();
-                if (fields != null) {
-                    fields.forEach((k, v) -> (KNOWN_OPTIONAL.contains(k) ? data : extra).put(k, v));
-                }
-                if (!extra.isEmpty()) {
-                    data.put("extra", extra);
-                }
-            }
-            Map<String, @Nullable Object> source = new LinkedHashMap<>();
-            source.put("format", FORMAT);
-            source.put("file", fileName);
-            source.put("annotation_id", a.id());
-            Map<String, @Nullable Object> metadata = new LinkedHashMap<>();
-            metadata.put(ImportJob.SOURCE_FIELD, source);
-            out.add(new ImportItem.Annotation(data, metadata));
+        } catch (IOException e) {
+            throw spillFailure(e);
         }
         return out;
+    }
+
+    private ImportItem.Annotation annotation(Spilled a) {
+        ObjectNode node = a.node();
+        String entry = "annotations[" + a.index() + "]";
+        Object categoryId = idOf(node.get("category_id"));
+        JsonNode box = node.get("bbox");
+        boolean hasBox = box != null && !box.isNull();
+        Map<String, @Nullable Object> data = new LinkedHashMap<>();
+        data.put("type", hasBox ? "bbox" : "classification");
+        data.put("label", categories.get(categoryId));
+        if (hasBox) {
+            List<Number> bbox = new ArrayList<>(4);
+            box.forEach(v -> bbox.add(ImportJson.number(v)));
+            data.put("bbox", bbox);
+        }
+        data.put("category_id", categoryId);
+        ObjectNode rest = node.deepCopy();
+        rest.remove(ANNOTATION_FIELDS);
+        Map<String, @Nullable Object> extra = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = rest.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Object value = ImportJson.toJava(e.getValue(), file, entry + "." + e.getKey(), a.line(), a.column());
+            (KNOWN_OPTIONAL.contains(e.getKey()) ? data : extra).put(e.getKey(), value);
+        }
+        if (!extra.isEmpty()) {
+            data.put("extra", extra);
+        }
+        Map<String, @Nullable Object> source = new LinkedHashMap<>();
+        source.put("format", FORMAT);
+        source.put("file", fileName);
+        source.put("annotation_id", idOf(node.get("id")));
+        Map<String, @Nullable Object> metadata = new LinkedHashMap<>();
+        metadata.put(ImportJob.SOURCE_FIELD, source);
+        return new ImportItem.Annotation(data, metadata);
+    }
+
+    private Path requireSpill() {
+        Path p = spill;
+        if (p == null) {
+            throw new IllegalStateException("the spill file is made before annotations are read");
+        }
+        return p;
+    }
+
+    private Spilled readRecord(FileChannel channel, int i) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(lengths[i]);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, offsets[i] + buffer.position()) < 0) {
+                throw new IOException("spill file ends early");
+            }
+        }
+        return parseRecord(buffer.array());
+    }
+
+    private static Spilled parseRecord(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int a = text.indexOf('\t');
+        int b = text.indexOf('\t', a + 1);
+        int c = text.indexOf('\t', b + 1);
+        JsonNode node = readJson(text.substring(c + 1));
+        return new Spilled(Integer.parseInt(text.substring(0, a)), Long.parseLong(text.substring(a + 1, b)),
+                Long.parseLong(text.substring(b + 1, c)), (ObjectNode) node);
+    }
+
+    private static JsonNode readJson(String json) {
+        try {
+            return ImportJson.READER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("JSON written by the import reads back", e);
+        }
+    }
+
+    /** An id already checked by {@link #id}: a Long or a String. */
+    private static Object idOf(JsonNode v) {
+        return v.isIntegralNumber() ? (Object) v.longValue() : v.textValue();
     }
 
     /** An id: an integer (COCO's type) or a non-empty string (some tools write those). */

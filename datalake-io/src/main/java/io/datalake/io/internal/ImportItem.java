@@ -7,14 +7,15 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One image of a checked import with its annotations.
+ * One image of a checked import with its annotations. Metadata and annotations are built when the item's batch is
+ * written, so a large import keeps only compact entries in memory until then.
  *
  * @param image the image file, resolved inside the images folder (real path)
- * @param metadata the image datum's metadata without the user's metadata and the import key
- * @param annotations builds the annotations' data and metadata when the item's batch is written (COCO keeps them
- *     compact until then); the entries were checked when the plan was made
+ * @param metadata builds the image datum's metadata without the user's metadata and the import key
+ * @param annotations builds the annotations' data and metadata; the entries were checked when the plan was made
  */
-record ImportItem(Path image, Map<String, @Nullable Object> metadata, Supplier<List<Annotation>> annotations) {
+record ImportItem(Path image, Supplier<Map<String, @Nullable Object>> metadata,
+        Supplier<List<Annotation>> annotations) {
 
     /**
      * One annotation of an image.

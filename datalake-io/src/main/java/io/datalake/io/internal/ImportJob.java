@@ -79,8 +79,8 @@ public final class ImportJob {
      * @return the report when every batch is written
      */
     public static Mono<ImportReport> run(Datalake lake, Callable<ImportPlan> planner, ImportOptions options) {
-        return Mono.fromCallable(planner).subscribeOn(Schedulers.boundedElastic())
-                .flatMap(plan -> new ImportJob(lake, options).write(plan));
+        return Mono.using(planner, plan -> new ImportJob(lake, options).write(plan), plan -> plan.cleanup().run())
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     /**
@@ -155,7 +155,7 @@ public final class ImportJob {
                         + " import was checked): " + e, e);
             }
             Map<String, @Nullable Object> metadata = new LinkedHashMap<>(options.metadata());
-            metadata.putAll(item.metadata());
+            metadata.putAll(item.metadata().get());
             String key = ImportJson.sha256(ImportJson.canonical(plain(Map.of("v", KEY_VERSION, "role", "image",
                     "format", format, "sha256", sha, "metadata", metadata))));
             metadata.put(KEY_FIELD, key);

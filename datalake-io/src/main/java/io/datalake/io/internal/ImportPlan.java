@@ -8,6 +8,7 @@ import java.util.List;
  * @param format {@code coco} or {@code voc}
  * @param files the annotation files read
  * @param items the images in import order
+ * @param cleanup releases what the plan holds on disk (a COCO import's spill file); run once the import ends
  */
-record ImportPlan(String format, long files, List<ImportItem> items) {
+record ImportPlan(String format, long files, List<ImportItem> items, Runnable cleanup) {
 }

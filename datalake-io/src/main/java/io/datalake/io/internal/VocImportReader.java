@@ -71,7 +71,7 @@ final class VocImportReader {
         for (Path xml : xmls) {
             items.add(readFile(builder, root, imagesRoot, xml));
         }
-        return new ImportPlan(FORMAT, xmls.size(), items);
+        return new ImportPlan(FORMAT, xmls.size(), items, () -> { });
     }
 
     /** A DOM parser that refuses DOCTYPEs (hence XXE, DTDs and entity expansion) and never prints. */
@@ -201,7 +201,7 @@ final class VocImportReader {
             index++;
         }
         List<ImportItem.Annotation> fixed = List.copyOf(annotations);
-        return new ImportItem(image, metadata, () -> fixed);
+        return new ImportItem(image, () -> metadata, () -> fixed);
     }
 
     private static List<Number> box(Path xml, Element object, String field) {

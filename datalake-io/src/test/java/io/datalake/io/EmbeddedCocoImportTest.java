@@ -37,7 +37,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
 /** COCO import into an embedded lake with a file registry. */
-class CocoImportTest {
+class EmbeddedCocoImportTest {
     /** One entry per line, annotations before images (COCO does not fix the order): line numbers are known. */
     static final String GOOD = String.join("\n",
             "{",
@@ -87,13 +87,22 @@ class CocoImportTest {
         fx.close();
     }
 
+    private static List<String> spillFiles() throws Exception {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("datalake-coco-import-"))
+                    .collect(Collectors.toList());
+        }
+    }
+
     @Test
     void importsImagesAndTheirAnnotationsAsDerivedDatums() throws Exception {
+        List<String> spills = spillFiles();
         List<ImportProgress> progress = new ArrayList<>();
         ImportReport report = Importer.of(fx.lake).importCoco(json, imagesDir, fx.options().batchSize(3)
                 .metadata(Map.of("project", "zoo")).progress(progress::add).build()).block();
 
         assertThat(report).isEqualTo(new ImportReport("coco", 1, 4, 0, 4, 0));
+        assertThat(spillFiles()).as("the temporary annotation file is deleted").isEqualTo(spills);
         assertThat(progress).containsExactly(new ImportProgress(3, 4, 4), new ImportProgress(4, 4, 4));
 
         Map<Long, Document> images = fx.images().stream()
@@ -185,6 +194,12 @@ class CocoImportTest {
                         "categories[1].name", 17),
                 Arguments.of("annotation without category_id", edit(", \"category_id\": 1}", "}"),
                         "annotations[3].category_id", 7),
+                Arguments.of("annotation id twice", edit("\"id\": 11, \"image_id\": 1", "\"id\": 10, \"image_id\": 1"),
+                        "annotations[1].id", 5),
+                Arguments.of("annotation id twice as text",
+                        edit("\"id\": 13, \"image_id\"", "\"id\": \"x\", \"image_id\"")
+                                .andThen(t -> t.replace("\"id\": 12, \"image_id\"", "\"id\": \"x\", \"image_id\"")),
+                        "annotations[3].id", 7),
                 Arguments.of("image id twice", edit("{\"id\": 3, \"file_name\"", "{\"id\": 2, \"file_name\""),
                         "images[2].id", 12),
                 Arguments.of("zero width", edit("\"c.png\", \"width\": 8", "\"c.png\", \"width\": 0"),
@@ -307,6 +322,40 @@ class CocoImportTest {
         fx.annotations().forEach(a -> parents.put(source(a).getLong("annotation_id"), a.getObjectId("derived_from")));
         assertThat(parents).hasSize(4).containsEntry(10L, first).containsEntry(11L, first);
         fx.assertNoDuplicateKeys();
+    }
+
+    @Test
+    void withoutARegistryTheLakeDecidesWhereTheBytesGoAndReRunsStillSkip() throws Exception {
+        // No registry named: images are handed over as bytes; small ones stay inline, as addData does for any value.
+        ImportReport first = Importer.of(fx.lake).importCoco(json, imagesDir, ImportOptions.defaults()).block();
+        ImportReport again = Importer.of(fx.lake).importCoco(json, imagesDir, ImportOptions.defaults()).block();
+
+        assertThat(first).isEqualTo(new ImportReport("coco", 1, 4, 0, 4, 0));
+        assertThat(again).isEqualTo(new ImportReport("coco", 1, 0, 4, 0, 4));
+        Document a = fx.images().stream().filter(d -> source(d).getLong("image_id") == 1L).findFirst().get();
+        assertThat(fx.payload(a.getObjectId("_id"))).isEqualTo(Files.readAllBytes(imagesDir.resolve("a.png")));
+        assertThat(fx.registryFiles()).isEmpty();
+    }
+
+    @Test
+    void concurrentRunsMayBothWriteButALaterRunAddsNothing() {
+        Importer importer = Importer.of(fx.lake);
+        List<ImportReport> both = Flux.merge(
+                importer.importCoco(json, imagesDir, fx.options().batchSize(1).build()),
+                importer.importCoco(json, imagesDir, fx.options().batchSize(1).build())).collectList().block();
+        assertThat(both).hasSize(2).allSatisfy(r -> {
+            assertThat(r.imagesAdded() + r.imagesSkipped()).isEqualTo(4);
+            assertThat(r.annotationsAdded() + r.annotationsSkipped()).isEqualTo(4);
+        });
+        int stored = fx.documents().size();
+
+        ImportReport later = importer.importCoco(json, imagesDir, fx.options().build()).block();
+
+        assertThat(later).isEqualTo(new ImportReport("coco", 1, 0, 4, 0, 4));
+        assertThat(fx.documents()).hasSize(stored);
+        Map<Object, Long> perKey = fx.documents().stream().collect(Collectors.groupingBy(
+                d -> meta(d).get("import_key"), Collectors.counting()));
+        assertThat(perKey).hasSize(8).allSatisfy((key, n) -> assertThat(n).isBetween(1L, 2L));
     }
 
     @Test
