@@ -83,8 +83,9 @@ class EmbeddedVocImportTest {
                 .isEqualTo(Files.readAllBytes(voc.resolve("JPEGImages/2007_000027.jpg")));
 
         Document minimal = images.get("Annotations/2008_000123.xml");
+        // image_info is the store's own reading of the bytes (see "Image metadata"), added on every image ingest.
         assertThat(meta(minimal).keySet()).containsExactlyInAnyOrder("set", "source", "width", "height",
-                "import_key");
+                "import_key", "image_info");
         Document empty = images.get("Annotations/2008_000200.xml");
         assertThat(meta(empty).get("voc", Document.class))
                 .isEqualTo(new Document(map("folder", "VOC2012", "segmented", false)));
