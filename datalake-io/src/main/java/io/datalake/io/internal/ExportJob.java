@@ -95,7 +95,9 @@ public final class ExportJob {
         }
         return switch (format) {
             case JSONL -> new JsonlWriter();
-            case PARQUET, HUGGING_FACE, COCO -> throw new InvalidArgumentException("export format "
+            case PARQUET -> new ParquetExportWriter(options);
+            case HUGGING_FACE -> new HuggingFaceWriter(options);
+            case COCO -> throw new InvalidArgumentException("export format "
                     + format.cliName() + " is not available yet");
         };
     }
