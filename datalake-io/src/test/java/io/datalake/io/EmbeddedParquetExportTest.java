@@ -320,6 +320,25 @@ class EmbeddedParquetExportTest {
         assertThat(out).doesNotExist();
     }
 
+    @Test
+    void anExportWithoutRowsStillHasAReadableFileAndCard() throws Exception {
+        Query none = Query.builder().base("image", new Document("metadata.kind", "nothing")).build();
+        Path pq = temp.resolve("empty-pq");
+        Path hf = temp.resolve("empty-hf");
+
+        Exporter.of(lake).exportQuery(none, QueryOptions.defaults(), pq,
+                ExportOptions.builder().format(ExportFormat.PARQUET).build()).block();
+        Exporter.of(lake).exportQuery(none, QueryOptions.defaults(), hf,
+                ExportOptions.builder().format(ExportFormat.HUGGING_FACE).build()).block();
+
+        ParquetFiles.Read read = ParquetFiles.read(pq.resolve("data/part-00000.parquet"));
+        assertThat(read.rows()).isEmpty();
+        assertThat(read.schema().containsField("image__id")).isTrue();
+        assertThat(ParquetFiles.read(hf.resolve("data/train-00000-of-00001.parquet")).rows()).isEmpty();
+        JsonNode yaml = yaml(Files.readString(hf.resolve("README.md")));
+        assertThat(yaml.get("dataset_info").get("splits").get(0).get("num_examples").asLong()).isZero();
+    }
+
     /** Exports to HF with a split and returns, per image datum id, the split its row landed in. */
     private Map<String, String> splitOfEachImage(Path out, Split split) throws Exception {
         export(out, ExportOptions.builder().format(ExportFormat.HUGGING_FACE).split(split).batchSize(7).build());
@@ -331,6 +350,11 @@ class EmbeddedParquetExportTest {
                 String splitName = name.substring(0, name.indexOf('-'));
                 for (Map<String, Object> row : ParquetFiles.read(file).rows()) {
                     assertThat(splits.put((String) row.get("image__id"), splitName)).isNull();
+                    // Payload files: the image bytes are in the shard all the same, the path names the copy.
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> image = (Map<String, Object>) row.get("image");
+                    assertThat(Files.readAllBytes(out.resolve((String) image.get("path"))))
+                            .isEqualTo((byte[]) image.get("bytes"));
                 }
             }
         }

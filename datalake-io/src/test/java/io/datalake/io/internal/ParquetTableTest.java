@@ -86,6 +86,32 @@ class ParquetTableTest {
     }
 
     @Test
+    void aPayloadThatIsNotAnImageInAnImageColumnFailsNamingTheRowAndColumn() throws Exception {
+        Datum png = Datum.builder().id(new ObjectId()).addedAt(Instant.now()).registryUri("file:///r").registryKey("a")
+                .payload(new io.datalake.PayloadInfo("image/png", 3, "0".repeat(64))).build();
+        Datum text = Datum.builder().id(new ObjectId()).addedAt(Instant.now()).registryUri("file:///r")
+                .registryKey("b").payload(new io.datalake.PayloadInfo("text/plain", 3, "1".repeat(64))).build();
+        Map<ObjectId, Datum> byId = Map.of(png.id(), png, text.id(), text);
+        RowSource.NumberedRow first = new RowSource.NumberedRow(0, Map.of("photo", png.id()));
+        RowSource.NumberedRow later = new RowSource.NumberedRow(7, Map.of("photo", text.id()));
+        try (Workspace ws = Workspace.create(temp.resolve("out"))) {
+            java.nio.file.Files.write(ws.folder("payloads").resolve("p"), new byte[] {1, 2, 3});
+            Map<ObjectId, String> payloads = Map.of(png.id(), "payloads/p", text.id(), "payloads/p");
+            ParquetTable table = ParquetTable.infer(List.of("photo"), List.of(first), byId,
+                    new ParquetTable.Options(false, true));
+            assertThat(table.columns()).extracting(ParquetTable.OutColumn::name).contains("image")
+                    .doesNotContain("photo__payload");
+            ParquetShard shard = new ParquetShard(ws, "t.parquet", table, Map.of(), 100, 1 << 20);
+            shard.write(new ParquetTable.RowInput(first, byId, payloads, ws.dir()));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> shard.write(
+                    new ParquetTable.RowInput(later, byId, payloads, ws.dir())))
+                    .isInstanceOf(io.datalake.InvalidArgumentException.class)
+                    .hasMessageContaining("row 7, column photo").hasMessageContaining("'text/plain'");
+            shard.abort();
+        }
+    }
+
+    @Test
     void namesAreSafeForSparkAndUniqueIgnoringCase() {
         Datum d = datum(map("a b", 1, "A.B", 2, "id", 3), map());
         ObjectId id = d.id();
