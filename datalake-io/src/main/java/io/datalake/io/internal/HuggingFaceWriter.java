@@ -30,16 +30,12 @@ import static java.util.Objects.requireNonNull;
  * working directory; with {@link PayloadMode#FILES} the struct's {@code path} is also the copy under
  * {@code payloads/}. A split is decided per row: one name, a field of one column's datum, or a hash of the seed and
  * the row's datum ids (stable across runs and independent of the other rows). Each split with rows has its own
- * open writer; their row-group byte caps share {@value #ROW_GROUP_BUDGET} bytes, so memory stays bounded whatever
- * the number of splits (at most {@value #MAX_SPLITS}).
+ * open writer; their row-group byte caps share one budget ({@link ParquetShard#rowGroupBytes}), so memory stays
+ * bounded whatever the number of splits (at most {@value #MAX_SPLITS}).
  */
 final class HuggingFaceWriter implements FormatWriter {
     /** The most splits one export may have. */
     static final int MAX_SPLITS = 16;
-    /** Bytes of row-group buffers shared by the open split writers. */
-    static final long ROW_GROUP_BUDGET = 64L << 20;
-    /** The smallest row-group byte cap of one split writer. */
-    static final long MIN_ROW_GROUP_BYTES = 4L << 20;
     static final String CARD = "README.md";
     /** Split names {@code datasets} accepts ({@code ^\w+(\.\w+)*$}). */
     private static final Pattern HF_SPLIT = Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*");
@@ -47,7 +43,7 @@ final class HuggingFaceWriter implements FormatWriter {
     private final ExportOptions options;
     private final Split split;
     private final ParquetTable.Options tableOptions;
-    private final long rowGroupBytes;
+    private final int writers;
     private final Map<String, ParquetShard> shards = new LinkedHashMap<>();
     private final MessageDigest hash = Workspace.sha256();
     private final double[] cumulative;
@@ -80,12 +76,11 @@ final class HuggingFaceWriter implements FormatWriter {
                 // Checked per row: the names are values of the data.
             }
         }
-        int writers = switch (split.kind()) {
+        this.writers = switch (split.kind()) {
             case SINGLE -> 1;
             case RANDOM -> randomNames.size();
             case FIELD -> MAX_SPLITS;
         };
-        this.rowGroupBytes = Math.max(MIN_ROW_GROUP_BYTES, ROW_GROUP_BUDGET / writers);
     }
 
     private static String checkName(String name, String what) {
@@ -147,7 +142,7 @@ final class HuggingFaceWriter implements FormatWriter {
         Map<String, String> footer = ParquetExportWriter.footer(requireNonNull(source), t);
         footer.put("huggingface", ExportJob.json(new Document("info", new Document("features", features(t)))));
         ParquetShard shard = new ParquetShard(requireNonNull(workspace), shardPath(name), t, footer,
-                options.rowGroupRows(), rowGroupBytes);
+                options.rowGroupRows(), writers);
         shards.put(name, shard);
         return shard;
     }

@@ -24,8 +24,6 @@ import static java.util.Objects.requireNonNull;
  */
 final class ParquetExportWriter implements FormatWriter {
     static final String DATA_FILE = "data/part-00000.parquet";
-    /** A row group is closed when its buffers pass this size, even before {@link ExportOptions#rowGroupRows()}. */
-    static final long ROW_GROUP_BYTES = 64L << 20;
     /** Footer key: the export's source as JSON (the manifest's {@code source}). */
     static final String FOOTER_SOURCE = "datalake.source";
     /** Footer key: the columns as JSON (the manifest's {@code parquet_columns}). */
@@ -77,7 +75,7 @@ final class ParquetExportWriter implements FormatWriter {
         ParquetTable t = ParquetTable.infer(opened.columns(), sample, datums, tableOptions);
         table = t;
         shard = new ParquetShard(requireNonNull(workspace), DATA_FILE, t, footer(opened, t),
-                options.rowGroupRows(), ROW_GROUP_BYTES);
+                options.rowGroupRows(), 1);
         return shard;
     }
 

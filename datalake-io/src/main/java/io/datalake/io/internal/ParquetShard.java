@@ -28,6 +28,17 @@ import org.jspecify.annotations.Nullable;
  * {@link OutputFile}; memory is one row group's buffers.
  */
 final class ParquetShard {
+    /**
+     * The row-group byte cap of a file holding payload bytes. parquet-java's estimate counts each buffered value
+     * once, but under G1 a value of about a region's size (1 MiB in a 256 MiB heap) is a humongous object using two
+     * regions: a row group of 1 MiB payloads occupies about twice its size, so payload row groups are kept smaller.
+     */
+    static final long PAYLOAD_ROW_GROUP_BYTES = 32L << 20;
+    /** A row group is closed when its buffers pass this size, even before the row count is reached. */
+    static final long ROW_GROUP_BYTES = 64L << 20;
+    /** The smallest row-group byte cap of one writer sharing the budget with others. */
+    static final long MIN_ROW_GROUP_BYTES = 4L << 20;
+
     private final Workspace workspace;
     private final String relative;
     private final HashingFile file;
@@ -43,10 +54,12 @@ final class ParquetShard {
      * @param table the schema and row writing
      * @param footer key/value metadata for the footer
      * @param rowGroupRows rows per row group
-     * @param rowGroupBytes buffered bytes that close a row group early
+     * @param sharing how many writers are open at the same time: they share {@value #ROW_GROUP_BYTES} bytes of
+     *     row-group buffers ({@value #PAYLOAD_ROW_GROUP_BYTES} when the files hold payload bytes), at least
+     *     {@value #MIN_ROW_GROUP_BYTES} each
      */
     ParquetShard(Workspace workspace, String relative, ParquetTable table, Map<String, String> footer,
-            int rowGroupRows, long rowGroupBytes) throws IOException {
+            int rowGroupRows, int sharing) throws IOException {
         this.workspace = workspace;
         this.relative = relative;
         Path path = workspace.dir().resolve(relative);
@@ -60,7 +73,7 @@ final class ParquetShard {
                 .withWriteMode(ParquetFileWriter.Mode.CREATE)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withRowGroupRowCountLimit(rowGroupRows)
-                .withRowGroupSize(rowGroupBytes);
+                .withRowGroupSize(rowGroupBytes(table, sharing));
         for (String bytesColumn : table.bytesColumns()) {
             builder.withDictionaryEncoding(bytesColumn, false);
         }
@@ -70,6 +83,11 @@ final class ParquetShard {
             builder.withMinRowCountForPageSizeCheck(1);
         }
         this.writer = builder.build();
+    }
+
+    static long rowGroupBytes(ParquetTable table, int sharing) {
+        long budget = table.holdsPayloadBytes() ? PAYLOAD_ROW_GROUP_BYTES : ROW_GROUP_BYTES;
+        return Math.max(MIN_ROW_GROUP_BYTES, budget / Math.max(1, sharing));
     }
 
     void write(ParquetTable.RowInput row) throws IOException {

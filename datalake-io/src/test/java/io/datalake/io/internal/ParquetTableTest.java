@@ -61,7 +61,7 @@ class ParquetTableTest {
                     ParquetTable.Kind.STRING, ParquetTable.Kind.STRING, ParquetTable.Kind.LONG,
                     ParquetTable.Kind.DOUBLE, ParquetTable.Kind.STRING, ParquetTable.Kind.LONG,
                     ParquetTable.Kind.JSON);
-            ParquetShard shard = new ParquetShard(ws, "t.parquet", table, Map.of(), 100, 1 << 20);
+            ParquetShard shard = new ParquetShard(ws, "t.parquet", table, Map.of(), 100, 1);
             for (RowSource.NumberedRow row : rows) {
                 shard.write(new ParquetTable.RowInput(row, byId, Map.of(), ws.dir()));
             }
@@ -101,7 +101,7 @@ class ParquetTableTest {
                     new ParquetTable.Options(false, true));
             assertThat(table.columns()).extracting(ParquetTable.OutColumn::name).contains("image")
                     .doesNotContain("photo__payload");
-            ParquetShard shard = new ParquetShard(ws, "t.parquet", table, Map.of(), 100, 1 << 20);
+            ParquetShard shard = new ParquetShard(ws, "t.parquet", table, Map.of(), 100, 1);
             shard.write(new ParquetTable.RowInput(first, byId, payloads, ws.dir()));
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> shard.write(
                     new ParquetTable.RowInput(later, byId, payloads, ws.dir())))
