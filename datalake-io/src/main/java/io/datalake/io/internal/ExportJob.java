@@ -97,8 +97,8 @@ public final class ExportJob {
         return switch (format) {
             case JSONL -> new JsonlWriter();
             case COCO -> new CocoWriter(lake, options.coco());
-            case PARQUET, HUGGING_FACE -> throw new InvalidArgumentException("export format "
-                    + format.cliName() + " is not available yet");
+            case PARQUET -> new ParquetExportWriter(options);
+            case HUGGING_FACE -> new HuggingFaceWriter(options);
         };
     }
 
