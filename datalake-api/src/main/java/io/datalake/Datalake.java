@@ -183,6 +183,27 @@ public interface Datalake extends AutoCloseable {
     Flux<ByteBuffer> getPayload(ObjectId id);
 
     /**
+     * Streams the payload of a datum the caller already holds (from {@link #getData} or {@link #getDatum}), without
+     * reading the datum again: for jobs that read many datums in batches and then stream their payloads. Streams,
+     * verifies and fails exactly as {@link #getPayload(ObjectId)} does, against the SHA-256 and size that
+     * {@code datum} records ({@link Datum#payload()}), so the bytes delivered are the bytes that hash is about even
+     * if another client rewrites the stored datum meanwhile. Without a recorded hash, the bytes are checked against
+     * the hash a content-addressed key ({@code ab/cd/<sha256>}) names, and not at all for another key: a caller that
+     * needs a hash then computes its own. The datum is untrusted, like a stored document: its registry URI only
+     * selects one of the lake's allowed registries (README "Trust boundary"), its key must be a valid registry key,
+     * and nothing in it chooses an endpoint or credentials. Each emitted buffer was hashed before it was emitted and
+     * is referenced by nothing else afterwards (neither the lake nor the backend reuses it), so a consumer that
+     * writes the buffers as they arrive, without changing their content, writes exactly the verified bytes.
+     *
+     * @param datum a registry datum; its id is used in error messages only (the datum need not still exist)
+     * @return the payload's bytes; fails with {@link InvalidArgumentException} if {@code datum} is null, its data is
+     *     inline, or its registry key is not a valid key, with {@link RegistryNotAllowedException} if its registry is
+     *     not one the lake may read, and with {@link RegistryException} if the payload is missing or does not match
+     *     the recorded hash or size
+     */
+    Flux<ByteBuffer> getPayload(Datum datum);
+
+    /**
      * Lists the ids of the datums derived directly from one datum.
      *
      * @param id the parent's id

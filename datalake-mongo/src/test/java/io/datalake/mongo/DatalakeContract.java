@@ -15,8 +15,13 @@ import io.datalake.DatumNotFoundException;
 import io.datalake.DatumValidationException;
 import io.datalake.InvalidArgumentException;
 import io.datalake.NewDatum;
+import io.datalake.PayloadInfo;
+import io.datalake.RegistryException;
+import io.datalake.RegistryNotAllowedException;
+import io.datalake.RegistrySettings;
 import io.datalake.json.JsonValues;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +56,8 @@ abstract class DatalakeContract {
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path notConfigured;
     private String database;
 
     /** Returns the connection string of the server under test. */
@@ -633,5 +640,97 @@ abstract class DatalakeContract {
 
         assertThat(stored.get("bytes")).isInstanceOf(Binary.class);
         assertThat(((Binary) stored.get("bytes")).getData()).containsExactly(9, 8, 7);
+    }
+
+    // ---- getPayload(Datum): the payload of a datum the caller holds ----
+
+    private static byte[] payloadOf(Datalake lake, Datum datum) {
+        List<ByteBuffer> buffers = lake.getPayload(datum).collectList().block(Duration.ofSeconds(30));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (ByteBuffer buffer : buffers) {
+            byte[] chunk = new byte[buffer.remaining()];
+            buffer.get(chunk);
+            out.writeBytes(chunk);
+        }
+        return out.toByteArray();
+    }
+
+    private static String sha256Hex(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    @Test
+    void getPayloadOfAHeldDatumStreamsTheBytesItsRecordedHashVouchesFor() throws Exception {
+        MemoryRegistry registry = new MemoryRegistry();
+        Datalake lake = lake(settings().registry(RegistrySettings.builder().backend(registry).build()).build());
+        byte[] bytes = "the held datum's bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] other = "another payload, same registry".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Datum added = lake.addDatum(bytes, Map.of(), MemoryRegistry.URI, null).block();
+        Datum otherDatum = lake.addDatum(other, Map.of(), MemoryRegistry.URI, null).block();
+        Datum held = lake.getData(List.of(added.id()), false).blockFirst();
+
+        assertThat(payloadOf(lake, held)).isEqualTo(bytes);
+
+        // Another client repoints the stored datum at other bytes: the held datum still reads the bytes it records,
+        // verified against its own hash, so a caller naming a file by that hash never mismatches its content.
+        raw().updateOne(new Document("_id", held.id()), new Document("$set", new Document()
+                .append("registry_key", otherDatum.registryKey())
+                .append("payload.sha256", sha256Hex(other))
+                .append("payload.size", (long) other.length)));
+        assertThat(payloadOf(lake, held)).isEqualTo(bytes);
+        assertThat(payloadOf(lake, lake.getDatum(held.id(), false).block())).isEqualTo(other);
+    }
+
+    @Test
+    void getPayloadOfAHeldDatumWhoseRecordedHashDoesNotMatchTheRegistryFails() {
+        MemoryRegistry registry = new MemoryRegistry();
+        Datalake lake = lake(settings().registry(RegistrySettings.builder().backend(registry).build()).build());
+        byte[] bytes = {1, 2, 3, 4, 5, 6, 7, 8};
+        Datum held = lake.addDatum(bytes, Map.of(), MemoryRegistry.URI, null).block();
+        String wrongHash = "0".repeat(64);
+        Datum forged = held.toBuilder()
+                .payload(new PayloadInfo(held.payload().contentType(), bytes.length, wrongHash)).build();
+
+        assertThatThrownBy(() -> lake.getPayload(forged).blockLast(Duration.ofSeconds(30)))
+                .isInstanceOf(RegistryException.class)
+                .isNotInstanceOf(RegistryNotAllowedException.class)
+                .hasMessageContaining(held.id().toHexString())
+                .hasMessageContaining(wrongHash);
+        // The same for bytes changed in the registry under a genuine datum, and for a wrong size.
+        registry.objects.put(held.registryKey(), new byte[] {1, 2, 3, 4, 5, 6, 7, 9});
+        assertThatThrownBy(() -> lake.getPayload(held).blockLast(Duration.ofSeconds(30)))
+                .isInstanceOf(RegistryException.class).hasMessageContaining("corrupt");
+        Datum longer = held.toBuilder()
+                .payload(new PayloadInfo(held.payload().contentType(), bytes.length + 1, held.payload().sha256()))
+                .build();
+        assertThatThrownBy(() -> lake.getPayload(longer).blockLast(Duration.ofSeconds(30)))
+                .isInstanceOf(RegistryException.class).hasMessageContaining("instead of " + (bytes.length + 1));
+    }
+
+    @Test
+    void getPayloadOfAForgedDatumOpensOnlyConfiguredRegistriesAndValidKeys() throws Exception {
+        MemoryRegistry registry = new MemoryRegistry();
+        Datalake lake = lake(settings().registry(RegistrySettings.builder().backend(registry).build()).build());
+        Datum held = lake.addDatum(new byte[] {4, 2}, Map.of(), MemoryRegistry.URI, null).block();
+        // A real registry folder holding the object: the refusal comes from the allow-list, not a missing file.
+        java.nio.file.Path elsewhere = notConfigured;
+        java.nio.file.Files.createDirectories(elsewhere.resolve(held.registryKey()).getParent());
+        java.nio.file.Files.write(elsewhere.resolve(held.registryKey()), new byte[] {4, 2});
+
+        Datum unconfigured = held.toBuilder().registryUri(elsewhere.toUri().toString()).build();
+        assertThatThrownBy(() -> lake.getPayload(unconfigured).blockLast(Duration.ofSeconds(30)))
+                .isInstanceOf(RegistryNotAllowedException.class)
+                .hasMessageContaining(held.id().toHexString());
+
+        Datum escaping = held.toBuilder().registryKey("../" + held.registryKey()).build();
+        assertThatThrownBy(() -> lake.getPayload(escaping).blockLast(Duration.ofSeconds(30)))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining(held.id().toHexString()).hasMessageContaining("..");
+        Datum inline = lake.addDatum(Map.of("a", 1), null).block();
+        assertThatThrownBy(() -> lake.getPayload(inline).blockLast(Duration.ofSeconds(30)))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("inline");
+        assertThatThrownBy(() -> lake.getPayload((Datum) null).blockLast(Duration.ofSeconds(30)))
+                .isInstanceOf(InvalidArgumentException.class);
+        assertThat(payloadOf(lake, held)).containsExactly(4, 2);
     }
 }

@@ -3,7 +3,6 @@ package io.datalake.io.internal;
 import io.datalake.Datalake;
 import io.datalake.Datum;
 import io.datalake.PayloadInfo;
-import io.datalake.RegistryException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -14,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,9 +24,15 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Copies registry payloads into a folder of the export ({@link PayloadLayout}), named by the SHA-256 of their
- * bytes (plus an extension from the content type where the layout asks for one), hashing the bytes as they are written. A payload is
- * copied once per export: copies in flight are shared by name, and a name already on disk is not copied again. So
- * memory holds only the names in flight, never the set of all names.
+ * bytes (plus an extension from the content type where the layout asks for one). A payload is copied once per
+ * export: copies in flight are shared by name, and a name already on disk is not copied again. So memory holds only
+ * the names in flight, never the set of all names.
+ *
+ * <p>Each byte is hashed once. The payload is read with {@link Datalake#getPayload(Datum)} from the datum the batch
+ * read, so the lake verifies the bytes against the very hash that names the file and goes into the manifest (a
+ * datum rewritten by another client meanwhile cannot split the two), and the stream completes only if they match.
+ * The buffers are written as they arrive and never changed or kept, so the file holds exactly the verified bytes.
+ * Only a datum without a well-formed recorded hash is hashed here, as it is written, and named by that hash.
  */
 final class PayloadCopier {
     /** A stored hash is untrusted input: only 64 lowercase hex digits may name a file. */
@@ -78,8 +84,8 @@ final class PayloadCopier {
     }
 
     private Mono<String> copyNow(Datum datum, @Nullable String expected, String extension) {
-        return Mono.using(() -> new Sink(workspace, workspace.folder(layout.folder())),
-                sink -> lake.getPayload(datum.id())
+        return Mono.using(() -> new Sink(workspace, workspace.folder(layout.folder()), expected == null),
+                sink -> lake.getPayload(datum)
                         // Written on the emitting thread, before the next buffer: a buffer is never queued.
                         .doOnNext(sink::write)
                         .then(Mono.fromCallable(() -> finish(sink, datum, expected, extension))
@@ -90,11 +96,9 @@ final class PayloadCopier {
 
     private String finish(Sink sink, Datum datum, @Nullable String expected, String extension)
             throws IOException {
-        String hex = sink.complete();
-        if (expected != null && !expected.equals(hex)) {
-            throw new RegistryException("payload of datum " + datum.id() + " in " + datum.registryUri()
-                    + " has SHA-256 " + hex + " but its datum records " + expected);
-        }
+        sink.complete();
+        // getPayload(datum) completed, so the bytes written hash to the recorded (expected) value.
+        String hex = expected != null ? expected : sink.hex();
         String relative = relative(hex, extension);
         Path target = workspace.dir().resolve(relative);
         if (workspace.discarded()) {
@@ -116,22 +120,26 @@ final class PayloadCopier {
         return layout.folder() + "/" + hex + extension;
     }
 
-    /** One copy in progress: a temporary file in {@code payloads/}, its digest and size. */
+    /**
+     * One copy in progress: a temporary file in {@code payloads/}, its size and, for a payload without a recorded
+     * hash, its digest.
+     */
     private static final class Sink {
         final Workspace workspace;
         final Path path;
         final FileChannel channel;
-        final MessageDigest sha = Workspace.sha256();
+        final @Nullable MessageDigest sha;
         long size;
 
-        Sink(Workspace workspace, Path folder) throws IOException {
+        Sink(Workspace workspace, Path folder, boolean hash) throws IOException {
             this.workspace = workspace;
+            this.sha = hash ? Workspace.sha256() : null;
             this.path = Files.createTempFile(folder, ".copy-", ".tmp");
             this.channel = FileChannel.open(path, StandardOpenOption.WRITE);
         }
 
         void write(ByteBuffer buffer) {
-            ByteBuffer forHash = buffer.duplicate();
+            ByteBuffer forHash = sha != null ? buffer.duplicate() : null;
             try {
                 while (buffer.hasRemaining()) {
                     size += channel.write(buffer);
@@ -139,13 +147,18 @@ final class PayloadCopier {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + path, e);
             }
-            sha.update(forHash);
+            if (sha != null && forHash != null) {
+                sha.update(forHash);
+            }
         }
 
-        String complete() throws IOException {
+        void complete() throws IOException {
             channel.force(true);
             channel.close();
-            return HexFormat.of().formatHex(sha.digest());
+        }
+
+        String hex() {
+            return HexFormat.of().formatHex(Objects.requireNonNull(sha, "hashed sink").digest());
         }
 
         void close() {

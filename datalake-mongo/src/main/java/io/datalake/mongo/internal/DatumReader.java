@@ -8,6 +8,7 @@ import io.datalake.Datum;
 import io.datalake.DatumNotFoundException;
 import io.datalake.InvalidArgumentException;
 import io.datalake.query.engine.ServerFailures;
+import io.datalake.registry.RegistryKeys;
 import java.nio.ByteBuffer;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -102,6 +103,27 @@ final class DatumReader {
     /** See {@link io.datalake.Datalake#getPayload(ObjectId)}. */
     Flux<ByteBuffer> getPayload(ObjectId id) {
         return getDatum(id, false).flatMapMany(payloads::stream);
+    }
+
+    /** See {@link io.datalake.Datalake#getPayload(Datum)}. */
+    Flux<ByteBuffer> getPayload(Datum datum) {
+        if (datum == null) {
+            return Flux.error(new InvalidArgumentException("getPayload: datum must not be null"));
+        }
+        return Flux.defer(() -> {
+            requireOpen.run();
+            String key = datum.registryKey();
+            if (key != null && datum.registryUri() != null) {
+                // A caller-built datum has not been through StoredDatums' key check: no backend sees a bad key.
+                try {
+                    RegistryKeys.validate(key);
+                } catch (InvalidArgumentException e) {
+                    return Flux.error(new InvalidArgumentException("getPayload: datum " + datum.id() + ": "
+                            + e.getMessage(), e));
+                }
+            }
+            return payloads.stream(datum);
+        });
     }
 
     /**

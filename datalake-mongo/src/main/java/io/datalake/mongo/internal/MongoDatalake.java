@@ -204,6 +204,11 @@ public final class MongoDatalake implements Datalake {
     }
 
     @Override
+    public Flux<ByteBuffer> getPayload(Datum datum) {
+        return reader.getPayload(datum);
+    }
+
+    @Override
     public Flux<ObjectId> getDirectlyDerivedData(ObjectId id) {
         return graph.children(id);
     }
