@@ -244,6 +244,10 @@ class EmbeddedCliExportTest {
                 "--seed 7");
         assertOneLineError(export("--dataset", "no such name", "--format", "jsonl", out.toString()), 2,
                 "no such name");
+        assertOneLineError(export("--query", temp.resolve("missing.json").toString(), "--format", "jsonl",
+                out.toString()), 2, "--query " + temp.resolve("missing.json"), "no such file");
+        cli.stdin = "[{\"column\": \"a\", \"strategy\": \"sometimes\"}]";
+        assertOneLineError(export("--query", "-", "--format", "jsonl", out.toString()), 2, "sometimes");
         assertThat(out).doesNotExist();
 
         Path existing = Files.createDirectories(temp.resolve("existing"));

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -33,6 +34,8 @@ final class QueryFile {
         } else {
             try {
                 text = AddCommand.decodeUtf8(Files.readAllBytes(Path.of(source)), option + " " + source);
+            } catch (NoSuchFileException e) {
+                throw new UsageException("cannot read " + option + " " + source + ": no such file");
             } catch (IOException | InvalidPathException e) {
                 throw new UsageException("cannot read " + option + " " + source + ": " + e.getMessage());
             }
