@@ -3,6 +3,7 @@ package io.datalake.io;
 import io.datalake.InvalidArgumentException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -12,6 +13,13 @@ public final class ImportOptions {
     public static final int DEFAULT_BATCH_SIZE = 100;
     /** The largest batch size. */
     public static final int MAX_BATCH_SIZE = 10_000;
+    /**
+     * Metadata keys an import writes itself on image datums ({@code source}, {@code import_key}, the declared
+     * {@code width}/{@code height}/{@code depth}, and the format's extras {@code coco}/{@code voc}); refused in
+     * {@link Builder#metadata(Map)}.
+     */
+    public static final Set<String> RESERVED_METADATA_KEYS = Set.of("source", "import_key", "width", "height",
+            "depth", "coco", "voc");
 
     private final @Nullable String registry;
     private final Map<String, Object> metadata;
@@ -116,11 +124,17 @@ public final class ImportOptions {
          *
          * @param metadata the metadata
          * @return this builder
-         * @throws InvalidArgumentException if null
+         * @throws InvalidArgumentException if null or if it uses a key of {@link #RESERVED_METADATA_KEYS}
          */
         public Builder metadata(Map<String, Object> metadata) {
             if (metadata == null) {
                 throw new InvalidArgumentException("metadata must not be null");
+            }
+            for (String key : metadata.keySet()) {
+                if (key != null && RESERVED_METADATA_KEYS.contains(key)) {
+                    throw new InvalidArgumentException("metadata key '" + key + "' is written by the import itself"
+                            + " (reserved: " + new java.util.TreeSet<>(RESERVED_METADATA_KEYS) + ")");
+                }
             }
             this.metadata = metadata;
             return this;

@@ -2,7 +2,9 @@ package io.datalake.io;
 
 import io.datalake.Datalake;
 import io.datalake.InvalidArgumentException;
+import io.datalake.io.internal.ImportJob;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -31,27 +33,61 @@ public final class Importer {
     }
 
     /**
-     * Imports a COCO annotation file.
+     * Imports a COCO annotation file: each entry of {@code images} becomes an image datum (its bytes in the
+     * registry), each entry of {@code annotations} a datum derived from its image, with data {@code {"type":
+     * "bbox", "label": <category name>, "bbox": [x, y, width, height], "category_id": ...}} (COCO's own box:
+     * absolute pixels, top-left corner, origin top-left) or {@code {"type": "classification", ...}} when the
+     * annotation has no {@code bbox}; {@code segmentation}, {@code area}, {@code iscrowd} and {@code score} are
+     * kept in data, any other field under {@code data.extra}.
+     *
+     * <p>The whole file and every image name are checked before anything is written: a malformed file, an
+     * unknown image or category id, or an image name that is absolute, leaves the images folder (by {@code ..} or
+     * a symbolic link) or names no file fails the import with {@link ImportFormatException} and the lake is left
+     * unchanged. Then the images are written in batches of {@link ImportOptions#batchSize()}, each with its
+     * annotations in one {@code addData} call. Re-running an import adds only what is missing (see
+     * {@link ImportReport}).
      *
      * @param annotations the COCO JSON file ({@code images}, {@code categories}, {@code annotations})
      * @param images the folder the images' {@code file_name}s are relative to
      * @param options registry, extra metadata, batch size, progress
-     * @return the report when done
+     * @return the report when done; fails with {@link ImportFormatException} (nothing written) for bad input,
+     *     {@link InvalidArgumentException} if the file or folder cannot be read, and with the lake's errors if a
+     *     batch cannot be written (earlier batches stay: run the import again to finish it)
      * @throws InvalidArgumentException if an argument is null
      */
     public Mono<ImportReport> importCoco(Path annotations, Path images, ImportOptions options) {
-        return Mono.error(new UnsupportedOperationException("COCO import is being built (lake " + lake + ")"));
+        require(annotations, "annotations");
+        require(images, "images");
+        require(options, "options");
+        return ImportJob.run(lake, ImportJob.coco(annotations, images), options);
     }
 
     /**
-     * Imports a Pascal VOC folder.
+     * Imports a Pascal VOC folder: each XML file's image becomes an image datum (its bytes in the registry;
+     * metadata {@code width}, {@code height}, {@code depth} and {@code voc} with {@code folder}, {@code path},
+     * {@code segmented}, {@code source}, {@code owner} when present) and each {@code <object>} a datum derived
+     * from it with data {@code {"type": "bbox", "label": <name>, "bbox": [xmin, ymin, xmax - xmin, ymax - ymin]}}
+     * (VOC's numbers kept as continuous pixel coordinates, no 1-pixel shift) plus {@code pose}, {@code truncated},
+     * {@code difficult}, {@code occluded} (booleans) and {@code parts} ({@code [{label, bbox}]}) when present.
+     *
+     * <p>The layout is either the VOC devkit's ({@code Annotations/*.xml}, images in {@code JPEGImages/}) or XML
+     * files with their images side by side. XML files with a DOCTYPE are refused (no external entity or DTD is
+     * ever read). Every file is checked before anything is written, as for {@link #importCoco}.
      *
      * @param folder a VOC folder ({@code Annotations/*.xml} and {@code JPEGImages/}) or a folder of XML files
      * @param options registry, extra metadata, batch size, progress
-     * @return the report when done
+     * @return the report when done; fails as {@link #importCoco} does
      * @throws InvalidArgumentException if an argument is null
      */
     public Mono<ImportReport> importVoc(Path folder, ImportOptions options) {
-        return Mono.error(new UnsupportedOperationException("VOC import is being built"));
+        require(folder, "folder");
+        require(options, "options");
+        return ImportJob.run(lake, ImportJob.voc(folder), options);
+    }
+
+    private static void require(@Nullable Object value, String name) {
+        if (value == null) {
+            throw new InvalidArgumentException(name + " must not be null");
+        }
     }
 }
