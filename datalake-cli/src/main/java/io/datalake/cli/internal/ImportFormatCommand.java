@@ -57,7 +57,12 @@ abstract class ImportFormatCommand implements Callable<Integer> {
             Json.parseObject(metadata, "--metadata").forEach(common::put);
         }
         String registry = root.requireRegistry("import " + format());
-        ImportOptions.Builder options = ImportOptions.builder().registry(registry).metadata(common);
+        ImportOptions.Builder options = ImportOptions.builder().registry(registry);
+        try {
+            options.metadata(common);
+        } catch (InvalidArgumentException e) {
+            throw new UsageException("--metadata: " + e.getMessage());
+        }
         Integer b = batchSize;
         if (b != null) {
             try {
