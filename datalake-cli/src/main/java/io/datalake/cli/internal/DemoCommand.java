@@ -122,7 +122,7 @@ final class DemoCommand extends LakeCommand {
             out.println();
 
             List<Datum> images = addImages(lake, registry, workDir.resolve("images"));
-            classifyMissing(lake);
+            classifyMissing(lake, images);
             relabel(lake);
             detectBoxes(lake);
             showLatest(lake);
@@ -182,17 +182,23 @@ final class DemoCommand extends LakeCommand {
      * The pipeline pattern: query the images still missing a classification, then classify them concurrently
      * (flatMap with bounded concurrency) and add each label derived from its image.
      */
-    private void classifyMissing(Datalake lake) {
+    private void classifyMissing(Datalake lake, List<Datum> images) {
         String missing = "[" + IMAGE_LEVEL + ", \"strategy\": \"earliest\"},"
                 + " {\"data.type\": \"classification\", \"derived_from\": \"image\", \"column\": \"label\","
                 + " \"strategy\": \"missing\"}]";
-        Long added = lake.queryRows(Query.fromJson(missing), io.datalake.query.QueryOptions.datumsWanted(
-                        CLASSIFIED_BY_V1))
-                .flatMap(row -> classify(lake, column(row, "image"), Model.RESNET_V1), CONCURRENCY)
+        // Neither the query's rows nor the ids of one addData batch come in a fixed order: the first frames by file
+        // name are picked, so every run tours the same lake.
+        Map<ObjectId, String> names = images.stream().collect(Collectors.toMap(Datum::id,
+                d -> String.valueOf(d.metadata().get("filename"))));
+        List<ObjectId> backlog = await(lake.queryRows(Query.fromJson(missing), io.datalake.query.QueryOptions
+                .defaults()).map(row -> column(row, "image")).collectSortedList(
+                        Comparator.comparing(id -> names.getOrDefault(id, ""))), "queryRows");
+        Long added = Flux.fromIterable(backlog.subList(0, Math.min(CLASSIFIED_BY_V1, backlog.size())))
+                .flatMap(image -> classify(lake, image, Model.RESNET_V1), CONCURRENCY)
                 .count()
                 .block();
-        step(2, "Classifying with resnet-v1: query images 'missing' a classification (first "
-                        + CLASSIFIED_BY_V1 + "), flatMap(classify, " + CONCURRENCY + " at a time),"
+        step(2, "Classifying with resnet-v1: query images 'missing' a classification (the first " + CLASSIFIED_BY_V1
+                        + " frames), flatMap(classify, " + CONCURRENCY + " at a time),"
                         + " addDatum(label, derivedFrom=image)",
                 added + " classifications added; " + (IMAGES - CLASSIFIED_BY_V1) + " images stay unclassified.");
     }
