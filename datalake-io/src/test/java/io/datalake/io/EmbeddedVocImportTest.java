@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Pascal VOC import of the hand-made sample sets under src/test/resources/voc. */
-class VocImportTest {
+class EmbeddedVocImportTest {
     @TempDir
     Path temp;
     private ImportFixture fx;

@@ -37,7 +37,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
 /** COCO import into an embedded lake with a file registry. */
-class CocoImportTest {
+class EmbeddedCocoImportTest {
     /** One entry per line, annotations before images (COCO does not fix the order): line numbers are known. */
     static final String GOOD = String.join("\n",
             "{",
@@ -322,6 +322,40 @@ class CocoImportTest {
         fx.annotations().forEach(a -> parents.put(source(a).getLong("annotation_id"), a.getObjectId("derived_from")));
         assertThat(parents).hasSize(4).containsEntry(10L, first).containsEntry(11L, first);
         fx.assertNoDuplicateKeys();
+    }
+
+    @Test
+    void withoutARegistryTheLakeDecidesWhereTheBytesGoAndReRunsStillSkip() throws Exception {
+        // No registry named: images are handed over as bytes; small ones stay inline, as addData does for any value.
+        ImportReport first = Importer.of(fx.lake).importCoco(json, imagesDir, ImportOptions.defaults()).block();
+        ImportReport again = Importer.of(fx.lake).importCoco(json, imagesDir, ImportOptions.defaults()).block();
+
+        assertThat(first).isEqualTo(new ImportReport("coco", 1, 4, 0, 4, 0));
+        assertThat(again).isEqualTo(new ImportReport("coco", 1, 0, 4, 0, 4));
+        Document a = fx.images().stream().filter(d -> source(d).getLong("image_id") == 1L).findFirst().get();
+        assertThat(fx.payload(a.getObjectId("_id"))).isEqualTo(Files.readAllBytes(imagesDir.resolve("a.png")));
+        assertThat(fx.registryFiles()).isEmpty();
+    }
+
+    @Test
+    void concurrentRunsMayBothWriteButALaterRunAddsNothing() {
+        Importer importer = Importer.of(fx.lake);
+        List<ImportReport> both = Flux.merge(
+                importer.importCoco(json, imagesDir, fx.options().batchSize(1).build()),
+                importer.importCoco(json, imagesDir, fx.options().batchSize(1).build())).collectList().block();
+        assertThat(both).hasSize(2).allSatisfy(r -> {
+            assertThat(r.imagesAdded() + r.imagesSkipped()).isEqualTo(4);
+            assertThat(r.annotationsAdded() + r.annotationsSkipped()).isEqualTo(4);
+        });
+        int stored = fx.documents().size();
+
+        ImportReport later = importer.importCoco(json, imagesDir, fx.options().build()).block();
+
+        assertThat(later).isEqualTo(new ImportReport("coco", 1, 0, 4, 0, 4));
+        assertThat(fx.documents()).hasSize(stored);
+        Map<Object, Long> perKey = fx.documents().stream().collect(Collectors.groupingBy(
+                d -> meta(d).get("import_key"), Collectors.counting()));
+        assertThat(perKey).hasSize(8).allSatisfy((key, n) -> assertThat(n).isBetween(1L, 2L));
     }
 
     @Test
