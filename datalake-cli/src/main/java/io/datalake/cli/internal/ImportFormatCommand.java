@@ -156,7 +156,8 @@ abstract class ImportFormatCommand implements Callable<Integer> {
                         + " annotation a datum derived from its image: {\"type\": \"bbox\", \"label\", \"bbox\":"
                         + " [x, y, width, height]} in pixels from the top-left corner (COCO's own convention), or"
                         + " {\"type\": \"classification\", \"label\"}; metadata.source names the file.",
-                "Idempotent: running the same import again adds nothing and counts what it skipped. A malformed"
+                "Idempotent: running the same import again (also after Ctrl-C) adds only what is missing and"
+                        + " counts what it skipped. A malformed"
                         + " file is refused with the field at fault, before anything of it is written."
             },
             footerHeading = "%nExamples:%n",
@@ -213,7 +214,8 @@ abstract class ImportFormatCommand implements Callable<Integer> {
                         + " their images): each image becomes a datum with its bytes in the registry, each object a"
                         + " bbox datum derived from it ({\"type\": \"bbox\", \"label\", \"bbox\": [x, y, width,"
                         + " height]} in pixels from the top-left corner); metadata.source names the XML file.",
-                "Idempotent: running the same import again adds nothing and counts what it skipped. A malformed"
+                "Idempotent: running the same import again (also after Ctrl-C) adds only what is missing and"
+                        + " counts what it skipped. A malformed"
                         + " file is refused with the element at fault, before anything of it is written."
             },
             footerHeading = "%nExamples:%n",
