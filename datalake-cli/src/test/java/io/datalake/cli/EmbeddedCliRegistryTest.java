@@ -49,7 +49,8 @@ class EmbeddedCliRegistryTest {
 
     @Test
     void demoNeverPrintsTheRegistryCredentials() {
-        CliRunner.Result result = cli.run("demo", "--registry", secretRegistry());
+        CliRunner.Result result = cli.run("demo", "--registry", secretRegistry(), "--export-dir",
+                temp.resolve("demo-hf").toString());
 
         assertThat(result.code).as(result.toString()).isZero();
         assertThat(result.out).contains("payloads in recfile://").contains("secretAccessKey=***");

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedDatalakeCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] COMMANDS =
-            {"demo", "add", "get", "children", "descendants", "lineage", "query", "import", "stats", "dataset"};
+            {"demo", "add", "get", "children", "descendants", "lineage", "query", "import", "export", "stats",
+                "dataset"};
 
     private final CliRunner cli = new CliRunner();
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -422,7 +423,8 @@ class EmbeddedDatalakeCliTest {
 
     @Test
     void demoRunsEveryStepAndSaysWhatEachShows() {
-        CliRunner.Result demo = cli.runRaw("demo");
+        // The export folder outlives the demo: keep it in the test's folder.
+        CliRunner.Result demo = cli.runRaw("demo", "--export-dir", temp.resolve("demo-hf").toString());
 
         assertThat(demo.code).as(demo.toString()).isZero();
         assertThat(demo.out).contains(
@@ -445,6 +447,7 @@ class EmbeddedDatalakeCliTest {
                 "4 new classifications",
                 "version 2: 12 rows",
                 "4 rows added, 0 removed",
+                "11. Exporting labelled-images@2 for training in the Hugging Face datasets layout",
                 "done in");
         assertThat(demo.out).contains("tabby cat").contains("| cam-2/img_011.png |");
         assertThat(demo.err).isEmpty();

@@ -14,11 +14,7 @@ import io.datalake.dataset.VersionInfo;
 import io.datalake.dataset.VersionRef;
 import io.datalake.query.Query;
 import io.datalake.query.QueryOptions;
-import io.datalake.query.engine.QueryEngine;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -272,24 +268,7 @@ final class DatasetCommand implements Runnable {
             if (limit != null && limit < 1) {
                 throw new UsageException("--limit must be 1 or more, got " + limit);
             }
-            String source = LakeCommand.required(queryFile, "--query");
-            String text;
-            if ("-".equals(source)) {
-                text = AddCommand.readStdin(root().context().in());
-            } else {
-                try {
-                    text = AddCommand.decodeUtf8(Files.readAllBytes(Path.of(source)), "--query " + source);
-                } catch (IOException | java.nio.file.InvalidPathException e) {
-                    throw new UsageException("cannot read --query " + source + ": " + e.getMessage());
-                }
-            }
-            if (text.isBlank()) {
-                throw new UsageException("--query " + source + " is empty");
-            }
-            Json.check(text, "the query");
-            Query q = Query.fromJson(text);
-            QueryEngine.validate(q);
-            query = q;
+            query = QueryFile.read(LakeCommand.required(queryFile, "--query"), root().context().in(), "--query");
         }
 
         @Override

@@ -10,6 +10,11 @@ import io.datalake.dataset.DatasetSource;
 import io.datalake.dataset.Datasets;
 import io.datalake.dataset.DiffEntry;
 import io.datalake.dataset.VersionInfo;
+import io.datalake.io.ExportFormat;
+import io.datalake.io.ExportOptions;
+import io.datalake.io.ExportReport;
+import io.datalake.io.Exporter;
+import io.datalake.io.PayloadMode;
 import io.datalake.lineage.Lineage;
 import io.datalake.lineage.LineageDirection;
 import io.datalake.query.Query;
@@ -21,6 +26,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,6 +42,8 @@ import javax.imageio.ImageIO;
 import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -50,13 +58,18 @@ import reactor.core.publisher.Mono;
             "",
             "Stores 12 PNG images in a file registry, adds labels from two model versions and boxes, leaves "
                     + "some images unclassified; then runs a 3-level 'latest' query, an 'earliest' query, a "
-                    + "'missing' query, a transposed result and one image's lineage tree, saying what each shows.",
+                    + "'missing' query, a transposed result and one image's lineage tree, freezes the labelled "
+                    + "images into a dataset version and exports it to the Hugging Face datasets layout, saying what "
+                    + "each step shows.",
+            "The export folder stays when the demo ends (--export-dir, default a new folder in the temporary "
+                    + "directory); the demo prints how to load it with datasets.load_dataset.",
             "Runs on a throwaway embedded lake unless --mongo-uri is given (then the database must be empty, and"
                     + " --registry is required: the datums stay, so their payloads must too)."
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  datalake demo",
+            "  datalake demo --export-dir ./demo-hf",
             "  datalake demo --mongo-uri mongodb://localhost:27017 --database datalake_demo --registry /data/demo"
         })
 final class DemoCommand extends LakeCommand {
@@ -68,6 +81,10 @@ final class DemoCommand extends LakeCommand {
 
     private @Nullable Path workDir;
 
+    @Option(names = "--export-dir", paramLabel = "DIR", description = "Where the last step writes the Hugging Face"
+            + " export; it must not exist (default: a new folder in the temporary directory). Kept after the demo.")
+    @Nullable Path exportDir;
+
     @Override
     boolean announceEmbedded() {
         return false;
@@ -75,6 +92,11 @@ final class DemoCommand extends LakeCommand {
 
     @Override
     void validate() {
+        Path target = exportDir;
+        if (target != null && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new UsageException("--export-dir " + target + " already exists; an export never writes into or over"
+                    + " a folder: choose a new one");
+        }
         if (root().mongoUri() != null && root().registry() == null) {
             // A temporary registry would be deleted when the demo ends, leaving datums in a real database that
             // point at missing payloads.
@@ -100,7 +122,7 @@ final class DemoCommand extends LakeCommand {
             out.println();
 
             List<Datum> images = addImages(lake, registry, workDir.resolve("images"));
-            classifyMissing(lake);
+            classifyMissing(lake, images);
             relabel(lake);
             detectBoxes(lake);
             showLatest(lake);
@@ -108,7 +130,8 @@ final class DemoCommand extends LakeCommand {
             showMissing(lake);
             showTransposed(lake);
             showLineage(lake, images.get(0));
-            freezeAndDiff(lake);
+            VersionInfo frozen = freezeAndDiff(lake);
+            exportForTraining(lake, frozen);
 
             LakeStats stats = await(lake.getStats(), "getStats");
             out.printf(Locale.ROOT, "done in %.1f s: %d datums, %d roots, chains up to %d deep.%n",
@@ -159,17 +182,23 @@ final class DemoCommand extends LakeCommand {
      * The pipeline pattern: query the images still missing a classification, then classify them concurrently
      * (flatMap with bounded concurrency) and add each label derived from its image.
      */
-    private void classifyMissing(Datalake lake) {
+    private void classifyMissing(Datalake lake, List<Datum> images) {
         String missing = "[" + IMAGE_LEVEL + ", \"strategy\": \"earliest\"},"
                 + " {\"data.type\": \"classification\", \"derived_from\": \"image\", \"column\": \"label\","
                 + " \"strategy\": \"missing\"}]";
-        Long added = lake.queryRows(Query.fromJson(missing), io.datalake.query.QueryOptions.datumsWanted(
-                        CLASSIFIED_BY_V1))
-                .flatMap(row -> classify(lake, column(row, "image"), Model.RESNET_V1), CONCURRENCY)
+        // Neither the query's rows nor the ids of one addData batch come in a fixed order: the first frames by file
+        // name are picked, so every run tours the same lake.
+        Map<ObjectId, String> names = images.stream().collect(Collectors.toMap(Datum::id,
+                d -> String.valueOf(d.metadata().get("filename"))));
+        List<ObjectId> backlog = await(lake.queryRows(Query.fromJson(missing), io.datalake.query.QueryOptions
+                .defaults()).map(row -> column(row, "image")).collectSortedList(
+                        Comparator.comparing(id -> names.getOrDefault(id, ""))), "queryRows");
+        Long added = Flux.fromIterable(backlog.subList(0, Math.min(CLASSIFIED_BY_V1, backlog.size())))
+                .flatMap(image -> classify(lake, image, Model.RESNET_V1), CONCURRENCY)
                 .count()
                 .block();
-        step(2, "Classifying with resnet-v1: query images 'missing' a classification (first "
-                        + CLASSIFIED_BY_V1 + "), flatMap(classify, " + CONCURRENCY + " at a time),"
+        step(2, "Classifying with resnet-v1: query images 'missing' a classification (the first " + CLASSIFIED_BY_V1
+                        + " frames), flatMap(classify, " + CONCURRENCY + " at a time),"
                         + " addDatum(label, derivedFrom=image)",
                 added + " classifications added; " + (IMAGES - CLASSIFIED_BY_V1) + " images stay unclassified.");
     }
@@ -350,7 +379,7 @@ final class DemoCommand extends LakeCommand {
      * A training team's step: freeze the labelled images into an immutable dataset version (write, audit,
      * publish), let new labels arrive, publish the next version and show what changed between them.
      */
-    private void freezeAndDiff(Datalake lake) {
+    private VersionInfo freezeAndDiff(Datalake lake) {
         Datasets datasets = lake.datasets();
         Query labelled = Query.fromJson("[" + IMAGE_LEVEL + ", \"strategy\": \"earliest\"},"
                 + " {\"data.type\": \"classification\", \"derived_from\": \"image\", \"column\": \"label\"}]");
@@ -379,6 +408,47 @@ final class DemoCommand extends LakeCommand {
         }
         out.println("   shows: version 1 still reads exactly as published; " + plus + " rows added, "
                 + (diff.size() - plus) + " removed.");
+        out.println();
+        return second;
+    }
+
+    /**
+     * The hand-over to training: the published version, exported to the Hugging Face datasets layout with the image
+     * bytes inside the Parquet files, so the folder stands alone. A failure here does not undo the tour: it is
+     * reported in the step, and the folder is not left half-written (the exporter writes a partial folder and
+     * renames it only when complete).
+     */
+    private void exportForTraining(Datalake lake, VersionInfo version) {
+        PrintStream out = out();
+        String name = DatasetCommand.name(version);
+        out.println("11. Exporting " + name + " for training in the Hugging Face datasets layout (datalake export"
+                + " --dataset " + name + " --format hf --embed-payloads DIR)");
+        Path created = null;
+        try {
+            Path target = exportDir;
+            if (target == null) {
+                created = Files.createTempDirectory("datalake-demo-export-");
+                target = created.resolve(version.dataset());
+            }
+            ExportReport report = await(Exporter.of(lake).exportVersion(version.ref(), target, ExportOptions.builder()
+                    .format(ExportFormat.HUGGING_FACE).payloadMode(PayloadMode.EMBED).build()), "export");
+            out.println("   " + ExportCommand.summary(report, name));
+            out.println("   " + ExportCommand.howToRead(ExportFormat.HUGGING_FACE, report.directory()));
+            out.println("   shows: Parquet shards under data/ with the image bytes inside, and a README.md dataset"
+                    + " card naming " + name + " and its content hash; the folder stays after the demo.");
+        } catch (IOException | RuntimeException e) {
+            Throwable error = Exceptions.unwrap(e);
+            String why = error.getMessage();
+            out.println("   not exported: " + (why == null ? error.getClass().getSimpleName()
+                    : why.strip().replaceAll("\\s*\\R\\s*", " ")));
+            if (created != null) {
+                try {
+                    deleteRecursively(created);
+                } catch (IOException ignored) {
+                    // An empty folder in the temporary directory: nothing to report over the failure itself.
+                }
+            }
+        }
         out.println();
     }
 

@@ -52,7 +52,8 @@ import reactor.core.publisher.Flux;
 @Command(
         name = "import",
         description = {
-            "Import every file under DIR as one datum each, its bytes in the registry.",
+            "Import every file under DIR as one datum each, its bytes in the registry; or, with 'import coco' and"
+                    + " 'import voc', an annotated image set (see 'datalake import coco --help').",
             "Nested folders are walked, symbolic links skipped. Each datum gets --metadata plus {\"path\": "
                     + "<path relative to DIR>, \"filename\": <name>}. Identical files share one registry object. "
                     + "Shows a progress bar on a terminal and a line per tenth otherwise.",
@@ -63,8 +64,12 @@ import reactor.core.publisher.Flux;
         footerHeading = "%nExamples:%n",
         footer = {
             "  datalake import ./photos --registry /data/payloads --metadata '{\"type\": \"image\"}'",
-            "  datalake import ./crops --derived-from 665f1c2e8a9b4c3d2e1f0a9b --json > imported.json"
-        })
+            "  datalake import ./crops --derived-from 665f1c2e8a9b4c3d2e1f0a9b --json > imported.json",
+            "  datalake import coco annotations/instances_val2017.json --images val2017 --registry /data/lake",
+            "  datalake import voc VOCdevkit/VOC2012 --registry /data/lake",
+            "  datalake import ./coco --registry /data/lake   # a folder named coco or voc: write it as a path"
+        },
+        subcommands = {ImportFormatCommand.Coco.class, ImportFormatCommand.Voc.class})
 final class ImportCommand extends LakeCommand {
     /**
      * Files per {@code addData} call. Small, so progress moves as payloads are placed rather than once per lake
@@ -80,7 +85,9 @@ final class ImportCommand extends LakeCommand {
      */
     private static final long STOP_GRACE_SECONDS = 30;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The directory to import.")
+    // Optional for picocli, so 'import coco FILE' parses as the subcommand; validate() requires it otherwise.
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "The directory to import (a folder"
+            + " named coco or voc: write ./coco or ./voc, else it is taken for the subcommand).")
     @Nullable Path directory;
 
     @Option(names = "--metadata", paramLabel = "JSON", description = "Metadata for every datum, as a JSON object.")
@@ -113,7 +120,11 @@ final class ImportCommand extends LakeCommand {
     @Override
     void validate() {
         Path dir = directory;
-        if (dir == null || !Files.isDirectory(dir)) {
+        if (dir == null) {
+            throw new UsageException("import: missing DIR, the folder to import (or 'import coco ANNOTATIONS.json',"
+                    + " 'import voc DIR')");
+        }
+        if (!Files.isDirectory(dir)) {
             throw new UsageException("import " + dir + ": not a directory");
         }
         common = metadata == null ? Map.of() : Json.parseObject(metadata, "--metadata");

@@ -15,9 +15,14 @@ abstract class LakeCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         validate();
-        try (Datalake lake = root().openLake(announceEmbedded())) {
+        try (Datalake lake = openLake()) {
             return run(lake);
         }
+    }
+
+    /** Opens the lake the root's options describe; a command that needs other settings says so here. */
+    Datalake openLake() {
+        return root().openLake(announceEmbedded());
     }
 
     /** Checks the arguments before the lake is opened, so usage errors cost no connection. */

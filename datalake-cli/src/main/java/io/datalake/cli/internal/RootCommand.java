@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = {
             "Look into a datalake from the terminal: add and read datums, follow their lineage, run queries, "
-                    + "import files, see statistics and freeze query results into versioned datasets.",
+                    + "import files and annotated image sets, see statistics, freeze query results into versioned datasets "
+                    + "and export them to JSONL, Parquet, Hugging Face and COCO.",
             "",
             "Connects to MongoDB with --mongo-uri (or DATALAKE_MONGO_URI); without one, runs on a throwaway "
                     + "embedded in-memory lake that is gone when the command ends (the demo uses it)."
@@ -36,6 +37,7 @@ import picocli.CommandLine.Spec;
             LineageCommand.class,
             QueryCommand.class,
             ImportCommand.class,
+            ExportCommand.class,
             StatsCommand.class,
             DatasetCommand.class,
             SchemaCommand.class,
@@ -53,6 +55,7 @@ import picocli.CommandLine.Spec;
             "  export DATALAKE_REGISTRY=/data/lake-payloads",
             "  id=$(datalake add --payload cat.jpg --metadata '{\"type\": \"image\"}')",
             "  datalake lineage $id --format dot | dot -Tpng > lineage.png",
+            "  datalake export --dataset street-scenes@3 --format hf ./street-scenes-hf",
             "",
             "Exit codes: 0 success, 1 runtime failure, 2 bad usage or invalid input,",
             "130 interrupted (Ctrl-C).",
