@@ -220,8 +220,8 @@ final class ExportScenarios {
                     + "neither hashes nor reads the datums");
             result.setup.add("The last two figures are not targets. The hashed copy does what any verified copy "
                     + "must at least do (read through a 64 KiB heap buffer, SHA-256 of the bytes, write, fsync; the "
-                    + "export hashes each payload twice: the lake verifies it as it reads, the copier hashes what it "
-                    + "writes). getPayload: the payloads read through the lake (registry verification included), "
+                    + "export hashes each payload once: the lake verifies it against the datum the export holds as it "
+                    + "reads, and the copier writes those very buffers). getPayload: the payloads read through the lake (registry verification included), "
                     + "bytes discarded; what the export pays before writing");
             double mib = bytes / (1024.0 * 1024);
             result.timed(stats, exportName, mib, "MiB");

@@ -13,7 +13,10 @@ public final class ExportOptions {
     public static final int DEFAULT_PAYLOAD_CONCURRENCY = 8;
     /** The largest payload concurrency. */
     public static final int MAX_PAYLOAD_CONCURRENCY = 256;
-    /** Rows per Parquet row group (a row group is also closed early when its buffers pass about 64 MiB). */
+    /**
+     * Rows per Parquet row group (a row group is also closed early when its buffers pass about 64 MiB, or 32 MiB
+     * when the file holds payload bytes; open split files of a Hugging Face export share that budget).
+     */
     public static final int DEFAULT_ROW_GROUP_ROWS = 50_000;
     /** The largest rows per Parquet row group. */
     public static final int MAX_ROW_GROUP_ROWS = 10_000_000;
