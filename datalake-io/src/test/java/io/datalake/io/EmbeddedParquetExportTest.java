@@ -128,7 +128,8 @@ class EmbeddedParquetExportTest {
         assertThat(schema.getFields()).extracting(f -> f.getName()).containsExactly(
                 "image__id", "image__added_at", "image__derived_from", "image__payload", "image__content_type",
                 schema.getFields().get(5).getName(), schema.getFields().get(6).getName(),
-                schema.getFields().get(7).getName(), "image__other",
+                // image_info: the store's reading of each PNG (a document, so a JSON string column).
+                schema.getFields().get(7).getName(), "image__metadata__image_info", "image__other",
                 "label__id", "label__added_at", "label__derived_from", "label__payload", "label__content_type",
                 "label__data__label", "label__data__score", "label__data__count", "label__data__ok",
                 "label__data__seen", "label__data__tags", "label__data__box", "label__metadata__kind",
