@@ -73,7 +73,12 @@ final class Workspace implements AutoCloseable {
     }
 
     /** Returns a folder of the partial folder, created if missing. */
-    Path folder(String relative) throws IOException {
+    synchronized Path folder(String relative) throws IOException {
+        // Under the lock close() takes: a payload copy still starting when the export is abandoned must not
+        // re-create the partial folder close() just deleted (it would be left behind).
+        if (discarded) {
+            throw new IOException("export abandoned: " + dir + " was deleted");
+        }
         return Files.createDirectories(dir.resolve(relative));
     }
 
