@@ -38,7 +38,10 @@ public final class Importer {
      * "bbox", "label": <category name>, "bbox": [x, y, width, height], "category_id": ...}} (COCO's own box:
      * absolute pixels, top-left corner, origin top-left) or {@code {"type": "classification", ...}} when the
      * annotation has no {@code bbox}; {@code segmentation}, {@code area}, {@code iscrowd} and {@code score} are
-     * kept in data, any other field under {@code data.extra}.
+     * kept in data, any other field under {@code data.extra}. An optional top-level {@code classifications} array
+     * (image-level labels {@code {id, image_id, category_id}}, as {@link Exporter}'s COCO export writes them) is read
+     * the same way into {@code classification} datums, with {@code metadata.source.classification_id}; its ids are
+     * unique within the array and its entries may not have a {@code bbox}.
      *
      * <p>The whole file and every image name are checked before anything is written: a malformed file, an
      * unknown image or category id, or an image name that is absolute, leaves the images folder (by {@code ..} or
@@ -47,7 +50,8 @@ public final class Importer {
      * annotations in one {@code addData} call. Re-running an import adds only what is missing (see
      * {@link ImportReport}).
      *
-     * @param annotations the COCO JSON file ({@code images}, {@code categories}, {@code annotations})
+     * @param annotations the COCO JSON file ({@code images}, {@code categories}, {@code annotations}, optionally
+     *     {@code classifications})
      * @param images the folder the images' {@code file_name}s are relative to
      * @param options registry, extra metadata, batch size, progress
      * @return the report when done; fails with {@link ImportFormatException} (nothing written) for bad input,

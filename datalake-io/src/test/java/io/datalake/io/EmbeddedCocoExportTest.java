@@ -334,9 +334,8 @@ class EmbeddedCocoExportTest {
     }
 
     /**
-     * Export, then import into a fresh lake: the same images (bytes and sizes) with the same boxes and labels. The
-     * classification of A is in the export's {@code classifications} but not read back by the importer (see the
-     * README's limits), so only boxes are compared.
+     * Export, then import into a fresh lake: the same images (bytes and sizes) with the same boxes and labels, and
+     * the same image-level labels (the classification of A travels in the export's {@code classifications}).
      */
     @Test
     void exportThenImportIntoAFreshLakeGivesTheSameImagesBoxesAndLabels() throws Exception {
@@ -348,7 +347,8 @@ class EmbeddedCocoExportTest {
         for (Datum image : List.of(imageA, imageB, imageC)) {
             expected.put(image.metadata().get("name") + "", describe(lake, image.id()));
         }
-        assertThat(expected.get("a")).hasSize(2);
+        assertThat(expected.get("a")).containsExactly("bbox cat [0.5, 0.0, 3.5, 4.0]",
+                "bbox dog [1.0, 2.0, 10.0, 5.0]", "classification indoor");
 
         Path registry2 = temp.resolve("reg2");
         try (Datalake fresh = TestLakes.newLake(s -> s.registry(RegistrySettings.builder()
@@ -356,7 +356,7 @@ class EmbeddedCocoExportTest {
             ImportReport report = Importer.of(fresh).importCoco(out.resolve("annotations.json"),
                     out.resolve("images"), ImportOptions.builder().registry(registry2.toString()).build()).block();
             assertThat(report.imagesAdded()).isEqualTo(3);
-            assertThat(report.annotationsAdded()).isEqualTo(4);
+            assertThat(report.annotationsAdded()).isEqualTo(5);
 
             List<Datum> images = fresh.queryRows(Query.builder().base("image", new Document("derived_from", null))
                             .build(), QueryOptions.defaults())
@@ -375,14 +375,19 @@ class EmbeddedCocoExportTest {
         }
     }
 
-    /** An image's box children as sorted "label [x, y, w, h]" strings (numbers as doubles). */
+    /**
+     * An image's annotation children as sorted "bbox label [x, y, w, h]" (numbers as doubles) and
+     * "classification label" strings.
+     */
     private static List<String> describe(Datalake lake, ObjectId image) {
         List<ObjectId> children = lake.getDirectlyDerivedData(image).collectList().block();
         return lake.getData(children).collectList().block().stream()
+                .filter(d -> d.data() instanceof Map<?, ?>)
                 .map(d -> (Map<?, ?>) d.data())
-                .filter(d -> d != null && "bbox".equals(d.get("type")))
-                .map(d -> d.get("label") + " " + ((List<?>) d.get("bbox")).stream()
-                        .map(n -> Double.toString(((Number) n).doubleValue())).toList())
+                .filter(d -> "bbox".equals(d.get("type")) || "classification".equals(d.get("type")))
+                .map(d -> d.get("type") + " " + d.get("label") + (d.get("bbox") == null ? "" : " "
+                        + ((List<?>) d.get("bbox")).stream().map(n -> Double.toString(((Number) n).doubleValue()))
+                        .toList()))
                 .sorted()
                 .toList();
     }

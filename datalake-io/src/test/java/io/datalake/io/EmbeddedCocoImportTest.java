@@ -64,6 +64,18 @@ class EmbeddedCocoImportTest {
             "]",
             "}");
 
+    /**
+     * GOOD with our COCO export's image-level labels before the images: lines 9-12, images from line 13.
+     * Classification ids are their own series (10 is also an annotation id), as the export numbers them.
+     */
+    static final String CLASSIFIED = GOOD.replace("\"images\": [\n", String.join("\n",
+            "\"classifications\": [",
+            "{\"id\": 1, \"image_id\": 2, \"category_id\": 2, \"datalake_id\": \"65a1b2c3d4e5f60718293a4b\"},",
+            "{\"id\": 10, \"image_id\": 4, \"category_id\": 1, \"score\": 0.75}",
+            "],",
+            "\"images\": [",
+            ""));
+
     @TempDir
     Path temp;
     private ImportFixture fx;
@@ -149,6 +161,49 @@ class EmbeddedCocoImportTest {
     }
 
     @Test
+    void importsTheClassificationsArrayAsClassificationDatumsOfTheirImages() throws Exception {
+        Files.writeString(json, CLASSIFIED);
+
+        ImportReport report = Importer.of(fx.lake).importCoco(json, imagesDir, fx.options().batchSize(3).build())
+                .block();
+
+        assertThat(report).isEqualTo(new ImportReport("coco", 1, 4, 0, 6, 0));
+        Map<Long, ObjectId> images = fx.images().stream()
+                .collect(Collectors.toMap(d -> source(d).getLong("image_id"), d -> d.getObjectId("_id")));
+        Map<Long, Document> labels = fx.annotations().stream()
+                .filter(d -> source(d).containsKey("classification_id"))
+                .collect(Collectors.toMap(d -> source(d).getLong("classification_id"), d -> d));
+        assertThat(labels).hasSize(2);
+        assertThat(labels.get(1L).getObjectId("derived_from")).isEqualTo(images.get(2L));
+        assertThat(labels.get(10L).getObjectId("derived_from")).isEqualTo(images.get(4L));
+        assertThat(source(labels.get(1L))).isEqualTo(new Document(map("format", "coco", "file", "instances.json",
+                "classification_id", 1L)));
+        assertThat(data(labels.get(1L))).isEqualTo(new Document(map("type", "classification", "label", "dog",
+                "category_id", 2L, "extra", new Document("datalake_id", "65a1b2c3d4e5f60718293a4b"))));
+        assertThat(data(labels.get(10L))).isEqualTo(new Document(map("type", "classification", "label", "cat",
+                "category_id", 1L, "score", 0.75)));
+        assertThat(meta(labels.get(10L)).getString("import_key")).hasSize(64);
+        // Annotation 10 and classification 10 are two datums.
+        assertThat(fx.annotations().stream().filter(d -> Long.valueOf(10L).equals(source(d).get("annotation_id"))))
+                .hasSize(1);
+        fx.assertNoDuplicateKeys();
+    }
+
+    @Test
+    void runningAnImportWithClassificationsAgainSkipsThem() throws Exception {
+        Importer importer = Importer.of(fx.lake);
+        ImportReport first = importer.importCoco(Files.writeString(json, CLASSIFIED), imagesDir,
+                fx.options().batchSize(2).build()).block();
+        List<Document> before = fx.documents();
+
+        ImportReport again = importer.importCoco(json, imagesDir, fx.options().batchSize(3).build()).block();
+
+        assertThat(first).isEqualTo(new ImportReport("coco", 1, 4, 0, 6, 0));
+        assertThat(again).isEqualTo(new ImportReport("coco", 1, 0, 4, 0, 6));
+        assertThat(fx.documents()).isEqualTo(before);
+    }
+
+    @Test
     void runningTheSameImportAgainAddsNothingAndReportsWhatItSkipped() {
         Importer importer = Importer.of(fx.lake);
         importer.importCoco(json, imagesDir, fx.options().batchSize(2).build()).block();
@@ -219,7 +274,28 @@ class EmbeddedCocoImportTest {
                         "{\"id\": 13, \"image_id\": 3, \"category_id\": 1,}"), null, 7),
                 Arguments.of("key given twice", edit("\"id\": 13, \"image_id\": 3", "\"id\": 13, \"id\": 3"),
                         null, 7),
-                Arguments.of("no images", edit("\"images\": [", "\"pictures\": ["), "images", -1));
+                Arguments.of("no images", edit("\"images\": [", "\"pictures\": ["), "images", -1),
+                Arguments.of("classification without image_id",
+                        classified("\"id\": 1, \"image_id\": 2, ", "\"id\": 1, "), "classifications[0].image_id", 10),
+                Arguments.of("classification of an unknown image",
+                        classified("\"image_id\": 4, \"category_id\": 1, \"score\"",
+                                "\"image_id\": 99, \"category_id\": 1, \"score\""),
+                        "classifications[1].image_id", 11),
+                Arguments.of("classification of an unknown category",
+                        classified("\"image_id\": 2, \"category_id\": 2, \"datalake_id\"",
+                                "\"image_id\": 2, \"category_id\": 5, \"datalake_id\""),
+                        "classifications[0].category_id", 10),
+                Arguments.of("classification id twice", classified("{\"id\": 10, \"image_id\": 4",
+                        "{\"id\": 1, \"image_id\": 4"), "classifications[1].id", 11),
+                Arguments.of("classification id of the wrong type", classified("{\"id\": 10, \"image_id\": 4",
+                        "{\"id\": 1.5, \"image_id\": 4"), "classifications[1].id", 11),
+                Arguments.of("classification with a box", classified("\"score\": 0.75}",
+                        "\"score\": 0.75, \"bbox\": [0, 0, 1, 1]}"), "classifications[1].bbox", 11),
+                Arguments.of("classification not an object", classified("{\"id\": 10, \"image_id\": 4, "
+                        + "\"category_id\": 1, \"score\": 0.75}", "7"), "classifications[1]", 11),
+                Arguments.of("classifications not an array", classified("\"classifications\": [\n{\"id\": 1,",
+                        "\"classifications\": {\"a\": [\n{\"id\": 1,").andThen(t -> t.replace("0.75}\n],",
+                        "0.75}\n]},")), "classifications", 9));
     }
 
     private static Function<Path, String> edit(String from, String to) {
@@ -227,6 +303,13 @@ class EmbeddedCocoImportTest {
             throw new IllegalArgumentException(from);
         }
         return dir -> GOOD.replace(from, to);
+    }
+
+    private static Function<Path, String> classified(String from, String to) {
+        if (!CLASSIFIED.contains(from)) {
+            throw new IllegalArgumentException(from);
+        }
+        return dir -> CLASSIFIED.replace(from, to);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -35,11 +35,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and checks a COCO annotation file with Jackson's streaming parser: one entry of {@code images},
- * {@code categories} or {@code annotations} is a tree at a time. Each checked annotation is written as one line of
- * compact JSON to a temporary spill file; memory keeps only its offset and length and, per image, the indexes of
- * its annotations. The links (image and category ids, unique annotation ids) are checked in a second, sequential
- * read of the spill file, since COCO files may list annotations before images; an image's annotations are read
- * back by offset when its batch is written. The spill file is deleted when the import ends.
+ * {@code categories}, {@code annotations} or {@code classifications} is a tree at a time. {@code classifications}
+ * is optional and not COCO's: our COCO export writes image-level labels there ({@code {id, image_id, category_id}}),
+ * since an annotation without {@code bbox} breaks COCOeval; its entries become classification datums, as an
+ * annotation without {@code bbox} does. Each checked entry of either array is written as one line of compact JSON
+ * to a temporary spill file; memory keeps only its offset and length and, per image, the indexes of its entries.
+ * The links (image and category ids; ids unique within each array, as the export numbers each from 1) are checked
+ * in a second, sequential read of the spill file, since COCO files may list annotations before images; an image's
+ * entries are read back by offset when its batch is written. The spill file is deleted when the import ends.
  */
 final class CocoImportReader {
     static final String FORMAT = "coco";
@@ -49,6 +52,8 @@ final class CocoImportReader {
     private static final Set<String> KNOWN_OPTIONAL = Set.of("segmentation", "area", "iscrowd", "score");
     private static final Set<String> IMAGE_FIELDS = Set.of("id", "file_name", "width", "height");
     private static final int[] NONE = {};
+    private static final String ANNOTATIONS = "annotations";
+    private static final String CLASSIFICATIONS = "classifications";
 
     private final Path file;
     private final Path imagesDir;
@@ -63,6 +68,7 @@ final class CocoImportReader {
     private long spillSize;
     private long[] offsets = new long[1024];
     private int[] lengths = new int[1024];
+    /** Entries of {@code annotations} and {@code classifications}, both spilled. */
     private int annotationCount;
 
     /** An image entry, compact: its metadata is built when its batch is written. */
@@ -98,8 +104,19 @@ final class CocoImportReader {
         }
     }
 
-    /** An annotation read back from the spill file. */
-    private record Spilled(int index, long line, long column, ObjectNode node) {
+    /**
+     * An annotation read back from the spill file.
+     *
+     * @param array {@code annotations} or {@code classifications}: the array the entry came from
+     */
+    private record Spilled(String array, int index, long line, long column, ObjectNode node) {
+        String entry() {
+            return array + "[" + index + "]";
+        }
+
+        boolean classification() {
+            return array.equals(CLASSIFICATIONS);
+        }
     }
 
     CocoImportReader(Path file, Path imagesDir) {
@@ -160,7 +177,7 @@ final class CocoImportReader {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (name) {
-                    case "images", "categories", "annotations" -> {
+                    case "images", "categories", ANNOTATIONS, CLASSIFICATIONS -> {
                         if (value != JsonToken.START_ARRAY) {
                             throw error(name, p.currentTokenLocation(), "must be an array");
                         }
@@ -176,7 +193,7 @@ final class CocoImportReader {
                             switch (name) {
                                 case "images" -> image(object, entry, at);
                                 case "categories" -> category(object, entry, at);
-                                default -> annotation(out, i, object, entry, at);
+                                default -> annotation(out, name, i, object, entry, at);
                             }
                             i++;
                         }
@@ -238,11 +255,17 @@ final class CocoImportReader {
         }
     }
 
-    private void annotation(OutputStream out, int index, ObjectNode node, String entry, JsonLocation at) {
+    private void annotation(OutputStream out, String array, int index, ObjectNode node, String entry,
+            JsonLocation at) {
         id(node, entry, "id", at);
         id(node, entry, "image_id", at);
         id(node, entry, "category_id", at);
         JsonNode box = node.get("bbox");
+        if (array.equals(CLASSIFICATIONS) && box != null && !box.isNull()) {
+            // An image-level label with a box is ambiguous; a box belongs in annotations.
+            throw error(entry + ".bbox", at, "an image-level label has no bbox (boxes go in annotations), got "
+                    + box);
+        }
         if (box != null && !box.isNull()) {
             if (!box.isArray() || box.size() != 4) {
                 throw error(entry + ".bbox", at, "must be [x, y, width, height], got " + box);
@@ -277,7 +300,7 @@ final class CocoImportReader {
         // Checked now, so that a value the lake would refuse fails the import before anything is written.
         ImportJson.toJava(rest, file, entry, at.getLineNr(), at.getColumnNr());
         // Compact JSON escapes every control character, so a record never holds a raw tab or newline.
-        byte[] record = (index + "\t" + at.getLineNr() + "\t" + at.getColumnNr() + "\t" + node + "\n")
+        byte[] record = (array + "\t" + index + "\t" + at.getLineNr() + "\t" + at.getColumnNr() + "\t" + node + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         if (annotationCount == offsets.length) {
             offsets = Arrays.copyOf(offsets, annotationCount * 2);
@@ -294,18 +317,24 @@ final class CocoImportReader {
         spillSize += record.length;
     }
 
-    /** Checks every annotation's links and groups the annotations by image, in one sequential read. */
+    /**
+     * Checks every spilled entry's links and groups the entries by image, in one sequential read. Ids are unique
+     * within each array: the export numbers annotations and classifications each from 1.
+     */
     private void link() throws IOException {
+        // Annotations' numeric ids fill the array from the front, classifications' from the back.
         long[] numericIds = new long[annotationCount];
-        int numeric = 0;
+        int numericAnnotations = 0;
+        int numericClassifications = 0;
         Map<String, Integer> textIds = new HashMap<>();
+        Map<String, Integer> textClassificationIds = new HashMap<>();
         Path p = requireSpill();
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(p), 1 << 16))) {
             for (int i = 0; i < annotationCount; i++) {
                 byte[] bytes = new byte[lengths[i]];
                 in.readFully(bytes);
                 Spilled a = parseRecord(bytes);
-                String entry = "annotations[" + a.index() + "]";
+                String entry = a.entry();
                 Object id = idOf(a.node().get("id"));
                 Object imageId = idOf(a.node().get("image_id"));
                 Object categoryId = idOf(a.node().get("category_id"));
@@ -319,9 +348,14 @@ final class CocoImportReader {
                             "no category has id " + categoryId, null);
                 }
                 if (id instanceof Long n) {
-                    numericIds[numeric++] = n;
+                    if (a.classification()) {
+                        numericIds[annotationCount - ++numericClassifications] = n;
+                    } else {
+                        numericIds[numericAnnotations++] = n;
+                    }
                 } else {
-                    Integer before = textIds.putIfAbsent((String) id, a.index());
+                    Integer before = (a.classification() ? textClassificationIds : textIds)
+                            .putIfAbsent((String) id, a.index());
                     if (before != null) {
                         throw duplicate(a, id, before);
                     }
@@ -330,21 +364,25 @@ final class CocoImportReader {
             }
         }
         // Numeric ids are checked sorted, in primitive arrays: no boxed id per annotation stays in memory.
-        long[] sorted = Arrays.copyOf(numericIds, numeric);
-        Arrays.sort(sorted);
-        for (int k = 1; k < sorted.length; k++) {
-            if (sorted[k] == sorted[k - 1]) {
-                reportDuplicate(sorted[k]);
+        checkUnique(numericIds, 0, numericAnnotations, ANNOTATIONS);
+        checkUnique(numericIds, annotationCount - numericClassifications, annotationCount, CLASSIFICATIONS);
+    }
+
+    private void checkUnique(long[] ids, int from, int to, String array) throws IOException {
+        Arrays.sort(ids, from, to);
+        for (int k = from + 1; k < to; k++) {
+            if (ids[k] == ids[k - 1]) {
+                reportDuplicate(array, ids[k]);
             }
         }
     }
 
-    private void reportDuplicate(long id) throws IOException {
+    private void reportDuplicate(String array, long id) throws IOException {
         int first = -1;
         try (FileChannel channel = FileChannel.open(requireSpill(), StandardOpenOption.READ)) {
             for (int i = 0; i < annotationCount; i++) {
                 Spilled a = readRecord(channel, i);
-                if (Long.valueOf(id).equals(idOf(a.node().get("id")))) {
+                if (a.array().equals(array) && Long.valueOf(id).equals(idOf(a.node().get("id")))) {
                     if (first >= 0) {
                         throw duplicate(a, id, first);
                     }
@@ -352,12 +390,13 @@ final class CocoImportReader {
                 }
             }
         }
-        throw new IllegalStateException("annotation id " + id + " was counted twice but found once");
+        throw new IllegalStateException(array + " id " + id + " was counted twice but found once");
     }
 
     private ImportFormatException duplicate(Spilled a, Object id, int first) {
-        return new ImportFormatException(file, "annotations[" + a.index() + "].id", a.line(), a.column(),
-                "annotation id " + id + " appears twice (first in annotations[" + first + "])", null);
+        String what = a.classification() ? "classification" : "annotation";
+        return new ImportFormatException(file, a.entry() + ".id", a.line(), a.column(),
+                what + " id " + id + " appears twice (first in " + a.array() + "[" + first + "])", null);
     }
 
     private Map<String, @Nullable Object> metadataOf(Image image) {
@@ -394,7 +433,7 @@ final class CocoImportReader {
 
     private ImportItem.Annotation annotation(Spilled a) {
         ObjectNode node = a.node();
-        String entry = "annotations[" + a.index() + "]";
+        String entry = a.entry();
         Object categoryId = idOf(node.get("category_id"));
         JsonNode box = node.get("bbox");
         boolean hasBox = box != null && !box.isNull();
@@ -421,7 +460,7 @@ final class CocoImportReader {
         Map<String, @Nullable Object> source = new LinkedHashMap<>();
         source.put("format", FORMAT);
         source.put("file", fileName);
-        source.put("annotation_id", idOf(node.get("id")));
+        source.put(a.classification() ? "classification_id" : "annotation_id", idOf(node.get("id")));
         Map<String, @Nullable Object> metadata = new LinkedHashMap<>();
         metadata.put(ImportJob.SOURCE_FIELD, source);
         return new ImportItem.Annotation(data, metadata);
@@ -447,11 +486,13 @@ final class CocoImportReader {
 
     private static Spilled parseRecord(byte[] bytes) {
         String text = new String(bytes, StandardCharsets.UTF_8);
-        int a = text.indexOf('\t');
+        int k = text.indexOf('\t');
+        int a = text.indexOf('\t', k + 1);
         int b = text.indexOf('\t', a + 1);
         int c = text.indexOf('\t', b + 1);
         JsonNode node = readJson(text.substring(c + 1));
-        return new Spilled(Integer.parseInt(text.substring(0, a)), Long.parseLong(text.substring(a + 1, b)),
+        String array = text.substring(0, k).equals(CLASSIFICATIONS) ? CLASSIFICATIONS : ANNOTATIONS;
+        return new Spilled(array, Integer.parseInt(text.substring(k + 1, a)), Long.parseLong(text.substring(a + 1, b)),
                 Long.parseLong(text.substring(b + 1, c)), (ObjectNode) node);
     }
 
