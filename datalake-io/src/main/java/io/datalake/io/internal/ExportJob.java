@@ -115,6 +115,16 @@ public final class ExportJob {
             if (target.getParent() == null) {
                 return Mono.error(new InvalidArgumentException("export target has no parent folder: " + target));
             }
+            // The parent is created if missing, so the nearest existing ancestor must be a folder: a file there would
+            // fail deep in createDirectories with an error naming neither the target nor the cause.
+            Path ancestor = target.getParent();
+            while (ancestor != null && !Files.exists(ancestor)) {
+                ancestor = ancestor.getParent();
+            }
+            if (ancestor != null && !Files.isDirectory(ancestor)) {
+                return Mono.error(new InvalidArgumentException("export target " + target + " cannot be created: "
+                        + ancestor + " is not a folder"));
+            }
             return source.open().flatMap(opened -> Mono.usingWhen(
                     Mono.fromCallable(() -> Workspace.create(target)).subscribeOn(Schedulers.boundedElastic()),
                     workspace -> write(workspace, opened),
