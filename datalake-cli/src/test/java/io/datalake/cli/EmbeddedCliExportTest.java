@@ -260,6 +260,22 @@ class EmbeddedCliExportTest {
     }
 
     @Test
+    void aQueryFileLargerThanACommandCanCarryIsRefusedBeforeItIsReadWhole() throws Exception {
+        Path huge = temp.resolve("huge.json");
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            file.setLength(3L << 30); // sparse: no disk used; reading it whole would need 3 GiB of heap
+        }
+        Path out = temp.resolve("out");
+
+        assertOneLineError(export("--query", huge.toString(), "--format", "jsonl", out.toString()), 2,
+                "--query " + huge, "more than 16777216 bytes");
+        cli.stdin = "[{\"column\": \"a\"}]" + " ".repeat(16 << 20);
+        assertOneLineError(export("--query", "-", "--format", "jsonl", out.toString()), 2, "standard input",
+                "more than 16777216 bytes");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void helpShowsTheFormatsAndExamples() {
         CliRunner.Result help = cli.runRaw("export", "--help");
 

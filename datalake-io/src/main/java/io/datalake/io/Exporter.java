@@ -50,7 +50,8 @@ public final class Exporter {
      * @param outDir the folder to create; it must not exist; its parent is created if missing
      * @param options the format, batch size, payload concurrency and progress listener
      * @return the report, when the folder is complete; fails (before writing anything) with
-     *     {@link ExportTargetExistsException} if {@code outDir} exists, with
+     *     {@link ExportTargetExistsException} if {@code outDir} exists, with {@link InvalidArgumentException}
+     *     naming it if a file stands where its parent folder would be, with
      *     {@link io.datalake.dataset.VersionNotFoundException} if the version does not exist, with
      *     {@link io.datalake.RegistryException} if a payload is missing or corrupt, with
      *     {@link UnexportableDatumException} naming the datum and field if a datum cannot be written in the format

@@ -123,13 +123,13 @@ class EmbeddedParquetExportTest {
         ParquetFiles.Read read = ParquetFiles.read(out.resolve("data/part-00000.parquet"));
         MessageType schema = read.schema();
         // Fields in the order first seen (the store may keep metadata in another order than given).
-        assertThat(schema.getFields().subList(5, 8)).extracting(f -> f.getName()).containsExactlyInAnyOrder(
-                "image__metadata__kind", "image__metadata__n", "image__metadata__split");
+        // image_info: recorded on ingest for image payloads (README "Image metadata on ingest").
+        assertThat(schema.getFields().subList(5, 9)).extracting(f -> f.getName()).containsExactlyInAnyOrder(
+                "image__metadata__kind", "image__metadata__n", "image__metadata__split", "image__metadata__image_info");
         assertThat(schema.getFields()).extracting(f -> f.getName()).containsExactly(
                 "image__id", "image__added_at", "image__derived_from", "image__payload", "image__content_type",
                 schema.getFields().get(5).getName(), schema.getFields().get(6).getName(),
-                // image_info: the store's reading of each PNG (a document, so a JSON string column).
-                schema.getFields().get(7).getName(), "image__metadata__image_info", "image__other",
+                schema.getFields().get(7).getName(), schema.getFields().get(8).getName(), "image__other",
                 "label__id", "label__added_at", "label__derived_from", "label__payload", "label__content_type",
                 "label__data__label", "label__data__score", "label__data__count", "label__data__ok",
                 "label__data__seen", "label__data__tags", "label__data__box", "label__metadata__kind",
@@ -170,6 +170,8 @@ class EmbeddedParquetExportTest {
             assertThat(row.get("label__data__tags")).isEqualTo("[\"x\", " + n + "]");
             assertThat(row.get("label__data__box")).isEqualTo("{\"x\": 1}");
             assertThat(row.get("image__metadata__split")).isEqualTo(n % 4 == 3 ? "test" : "train");
+            assertThat(Document.parse((String) row.get("image__metadata__image_info")))
+                    .isEqualTo(new Document("format", "png").append("width", 2).append("height", 3));
         }
         assertThat(ns).containsExactly(0L, 1L, 2L, 3L);
 

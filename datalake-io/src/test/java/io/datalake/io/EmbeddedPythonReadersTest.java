@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * split sizes. Skipped where no Python with those modules is found ({@code DATALAKE_PYTHON}, else
  * {@code /tmp/pqvenv/bin/python3}, else {@code python3}).
  */
-class EmbeddedEmbeddedPythonReadersTest {
+class EmbeddedPythonReadersTest {
     private static final String CHECK = """
             import json, os, sys
             import pyarrow.parquet as pq, pandas as pd, duckdb, datasets

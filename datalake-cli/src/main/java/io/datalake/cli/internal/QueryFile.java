@@ -14,6 +14,9 @@ import java.nio.file.Path;
  * before any connection, so a bad query exits with code 2 and costs no server round trip.
  */
 final class QueryFile {
+    /** The largest query file read: MongoDB's limit for one command, which the query must fit in. */
+    static final int MAX_BYTES = 16 * 1024 * 1024;
+
     private QueryFile() {
     }
 
@@ -24,20 +27,22 @@ final class QueryFile {
      * @param in standard input
      * @param option the option's name, for messages (e.g. {@code --query})
      * @return the parsed query, its structure and filters checked
-     * @throws UsageException naming the file if it cannot be read, is not UTF-8, is empty or is not JSON
+     * @throws UsageException naming the file if it cannot be read, is larger than {@link #MAX_BYTES}, is not UTF-8,
+     *     is empty or is not JSON
      * @throws io.datalake.InvalidQueryException if the query is not valid
      */
     static Query read(String source, InputStream in, String option) {
+        String what = option + " " + source;
         String text;
         if ("-".equals(source)) {
-            text = AddCommand.readStdin(in);
+            text = AddCommand.decodeUtf8(bounded(in, "standard input", what), "standard input");
         } else {
-            try {
-                text = AddCommand.decodeUtf8(Files.readAllBytes(Path.of(source)), option + " " + source);
+            try (InputStream file = Files.newInputStream(Path.of(source))) {
+                text = AddCommand.decodeUtf8(bounded(file, source, what), what);
             } catch (NoSuchFileException e) {
-                throw new UsageException("cannot read " + option + " " + source + ": no such file");
+                throw new UsageException("cannot read " + what + ": no such file");
             } catch (IOException | InvalidPathException e) {
-                throw new UsageException("cannot read " + option + " " + source + ": " + e.getMessage());
+                throw new UsageException("cannot read " + what + ": " + e.getMessage());
             }
         }
         if (text.isBlank()) {
@@ -49,5 +54,23 @@ final class QueryFile {
         Query query = Query.fromJson(text);
         QueryEngine.validate(query);
         return query;
+    }
+
+    /**
+     * Reads at most {@link #MAX_BYTES}: a query larger than a MongoDB command can carry is a mistake (a data file,
+     * {@code /dev/zero}), and reading it whole would exhaust the heap or never end.
+     */
+    private static byte[] bounded(InputStream in, String name, String what) {
+        byte[] bytes;
+        try {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + what + ": " + e.getMessage());
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new UsageException(what + ": " + name + " has more than " + MAX_BYTES + " bytes (16 MiB, the most"
+                    + " a MongoDB command can carry); a query file is a small JSON document");
+        }
+        return bytes;
     }
 }

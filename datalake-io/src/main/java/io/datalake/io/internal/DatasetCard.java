@@ -88,7 +88,13 @@ final class DatasetCard {
                 case '\t' -> b.append("\\t");
                 case '\r' -> b.append("\\r");
                 default -> {
-                    if (c < 0x20 || c == 0x7f || c == 0x85 || c == 0x2028 || c == 0x2029 || c == 0xfeff
+                    if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        // One 8-digit escape per code point: PyYAML (what datasets reads the card with) reads an
+                        // escaped surrogate pair as two lone surrogates, a name that matches no Parquet column.
+                        b.append(String.format("\\U%08x", s.codePointAt(i)));
+                        i++;
+                    } else if (c < 0x20 || c == 0x7f || c == 0x85 || c == 0x2028 || c == 0x2029 || c == 0xfeff
                             || Character.isSurrogate(c)) {
                         b.append(String.format("\\u%04x", (int) c));
                     } else {

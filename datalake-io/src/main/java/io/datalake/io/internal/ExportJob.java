@@ -14,6 +14,7 @@ import io.datalake.io.Split;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -114,6 +115,16 @@ public final class ExportJob {
             }
             if (target.getParent() == null) {
                 return Mono.error(new InvalidArgumentException("export target has no parent folder: " + target));
+            }
+            // The parent is created if missing, so the nearest existing ancestor must be a folder: a file there would
+            // fail deep in createDirectories with an error naming neither the target nor the cause.
+            Path ancestor = target.getParent();
+            while (ancestor != null && !Files.exists(ancestor)) {
+                ancestor = ancestor.getParent();
+            }
+            if (ancestor != null && !Files.isDirectory(ancestor)) {
+                return Mono.error(new InvalidArgumentException("export target " + target + " cannot be created: "
+                        + ancestor + " is not a folder"));
             }
             return source.open().flatMap(opened -> Mono.usingWhen(
                     Mono.fromCallable(() -> Workspace.create(target)).subscribeOn(Schedulers.boundedElastic()),
@@ -222,8 +233,15 @@ public final class ExportJob {
         return json.substring(0, json.lastIndexOf('}')).stripTrailing();
     }
 
-    private Throwable ioFailure(Throwable e) {
+    /** An I/O failure as the exception the API promises; package-private for tests. */
+    Throwable ioFailure(Throwable e) {
         if (e instanceof FileAlreadyExistsException && target.toString().equals(e.getMessage())) {
+            return new ExportTargetExistsException(target);
+        }
+        // Another export (or anyone) created the target between commit's check and the rename: rename(2) then
+        // fails with "Directory not empty", reported on the pair (partial folder, target).
+        if (e instanceof FileSystemException fs && target.toString().equals(fs.getOtherFile())
+                && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             return new ExportTargetExistsException(target);
         }
         Throwable cause = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
