@@ -104,12 +104,16 @@ final class PayloadCopier {
         if (workspace.discarded()) {
             throw new IOException("export abandoned while copying the payload of datum " + datum.id());
         }
-        if (Files.exists(target)) {
-            return relative;
-        }
-        Files.move(sink.path, target, StandardCopyOption.ATOMIC_MOVE);
-        if (layout.listed()) {
-            workspace.addFile(relative, sink.size, hex);
+        // Two copies of the same bytes can finish at once when neither datum records a hash (copies are shared by
+        // name only when it is known in advance): check, move and list as one step so the file is listed once.
+        synchronized (this) {
+            if (Files.exists(target)) {
+                return relative;
+            }
+            Files.move(sink.path, target, StandardCopyOption.ATOMIC_MOVE);
+            if (layout.listed()) {
+                workspace.addFile(relative, sink.size, hex);
+            }
         }
         files.incrementAndGet();
         bytes.addAndGet(sink.size);
