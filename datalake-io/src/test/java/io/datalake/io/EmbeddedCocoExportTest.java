@@ -436,7 +436,8 @@ class EmbeddedCocoExportTest {
     /** An interpreter with pycocotools, or the test is skipped. */
     private static String pythonWithPycocotools() throws Exception {
         List<String> candidates = new ArrayList<>();
-        String chosen = System.getProperty("datalake.python");
+        // -Ddatalake.python, else DATALAKE_PYTHON (as the Python readers test), else the usual places.
+        String chosen = System.getProperty("datalake.python", System.getenv("DATALAKE_PYTHON"));
         if (chosen != null && !chosen.isBlank()) {
             candidates.add(chosen);
         }

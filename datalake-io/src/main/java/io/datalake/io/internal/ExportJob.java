@@ -77,11 +77,16 @@ public final class ExportJob {
      * @throws InvalidArgumentException naming the option if an option does not apply to the format
      */
     public ExportJob(Datalake lake, RowSource source, Path target, ExportOptions options) {
+        this(lake, source, target, options, writerFor(lake, options));
+    }
+
+    /** An export through a given writer (tests). */
+    ExportJob(Datalake lake, RowSource source, Path target, ExportOptions options, FormatWriter writer) {
         this.lake = lake;
         this.source = source;
         this.target = target;
         this.options = options;
-        this.writer = writerFor(lake, options);
+        this.writer = writer;
     }
 
     private static FormatWriter writerFor(Datalake lake, ExportOptions options) {
@@ -144,10 +149,10 @@ public final class ExportJob {
         PayloadLayout layout = writer.payloadLayout();
         PayloadCopier payloads = layout == null ? null : new PayloadCopier(lake, workspace, layout);
         long[] rows = {0};
-        return Mono.fromCallable(() -> {
+        return Mono.fromCallable(() -> withinHeap("opening its files", () -> {
                     writer.open(workspace, opened);
                     return opened;
-                })
+                }))
                 .subscribeOn(Schedulers.boundedElastic())
                 .thenMany(opened.rows())
                 .buffer(options.batchSize())
@@ -158,7 +163,7 @@ public final class ExportJob {
                             payloads == null ? 0 : payloads.bytes()));
                 })
                 .then(Mono.fromCallable(() -> {
-                    Document extra = writer.finish(workspace, rows[0]);
+                    Document extra = withinHeap("finishing its files", () -> writer.finish(workspace, rows[0]));
                     if (layout != null && !layout.listed()) {
                         Workspace.deleteTree(workspace.dir().resolve(layout.folder()));
                     }
@@ -191,12 +196,32 @@ public final class ExportJob {
                         .publishOn(Schedulers.boundedElastic())
                         .map(paths -> {
                             try {
-                                writer.write(batch, datums, paths);
+                                return withinHeap("writing rows " + batch.get(0).number() + " to "
+                                        + batch.get(batch.size() - 1).number(), () -> {
+                                            writer.write(batch, datums, paths);
+                                            return batch.size();
+                                        });
                             } catch (IOException e) {
                                 throw new UncheckedIOException(e);
                             }
-                            return batch.size();
                         }));
+    }
+
+    /** A writer step that may fill the heap (row-group buffers, embedded payloads). */
+    private interface Step<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T withinHeap(String what, Step<T> step) throws IOException {
+        try {
+            return step.run();
+        } catch (OutOfMemoryError e) {
+            // Reactor treats OutOfMemoryError as fatal: it rethrows it on the worker thread instead of signalling
+            // it, so the export would never end. The failed allocation is gone; report it as this export's failure.
+            throw new DatalakeException("export to " + target + " ran out of memory while " + what
+                    + ": give the JVM more heap (-Xmx), or use a smaller batchSize or rowGroupRows, or payload files"
+                    + " instead of embedded payloads", e);
+        }
     }
 
     /**
