@@ -18,7 +18,7 @@ final class HashedFile {
     private final Workspace workspace;
     private final String relative;
     private final Path path;
-    private final MessageDigest sha = Workspace.sha256();
+    private final MessageDigest sha = Digests.sha256();
     private final BufferedWriter writer;
 
     HashedFile(Workspace workspace, String relative) throws IOException {

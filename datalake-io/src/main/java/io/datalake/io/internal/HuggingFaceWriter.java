@@ -45,7 +45,7 @@ final class HuggingFaceWriter implements FormatWriter {
     private final ParquetTable.Options tableOptions;
     private final int writers;
     private final Map<String, ParquetShard> shards = new LinkedHashMap<>();
-    private final MessageDigest hash = Workspace.sha256();
+    private final MessageDigest hash = Digests.sha256();
     private final double[] cumulative;
     private final List<String> randomNames;
     private @Nullable Workspace workspace;

@@ -146,7 +146,7 @@ public final class ImportJob {
                     // No registry named: the lake decides (inline up to its limit, else its default registry),
                     // which needs the bytes themselves.
                     bytes = Files.readAllBytes(item.image());
-                    sha = HexFormat.of().formatHex(ImportJson.digest().digest(bytes));
+                    sha = HexFormat.of().formatHex(Digests.sha256().digest(bytes));
                 } else {
                     sha = sha256(item.image());
                 }
@@ -277,11 +277,11 @@ public final class ImportJob {
         }
         Object data = datum.data();
         byte[] bytes = data instanceof byte[] b ? b : data instanceof Binary binary ? binary.getData() : null;
-        return bytes != null && sha256.equals(HexFormat.of().formatHex(ImportJson.digest().digest(bytes)));
+        return bytes != null && sha256.equals(HexFormat.of().formatHex(Digests.sha256().digest(bytes)));
     }
 
     private static String sha256(Path file) throws IOException {
-        MessageDigest digest = ImportJson.digest();
+        MessageDigest digest = Digests.sha256();
         byte[] buffer = new byte[64 * 1024];
         try (InputStream in = Files.newInputStream(file)) {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {

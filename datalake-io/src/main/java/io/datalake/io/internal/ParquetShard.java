@@ -190,7 +190,7 @@ final class ParquetShard {
     /** An output file written front to back (parquet-java never seeks), hashed and counted on the way. */
     private static final class HashingFile implements OutputFile {
         final Path path;
-        final MessageDigest sha = Workspace.sha256();
+        final MessageDigest sha = Digests.sha256();
         long size;
 
         HashingFile(Path path) {

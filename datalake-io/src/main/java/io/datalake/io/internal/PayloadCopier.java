@@ -137,7 +137,7 @@ final class PayloadCopier {
 
         Sink(Workspace workspace, Path folder, boolean hash) throws IOException {
             this.workspace = workspace;
-            this.sha = hash ? Workspace.sha256() : null;
+            this.sha = hash ? Digests.sha256() : null;
             this.path = Files.createTempFile(folder, ".copy-", ".tmp");
             this.channel = FileChannel.open(path, StandardOpenOption.WRITE);
         }

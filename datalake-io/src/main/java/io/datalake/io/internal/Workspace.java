@@ -1,6 +1,5 @@
 package io.datalake.io.internal;
 
-import io.datalake.DatalakeException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,7 +19,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.jspecify.annotations.Nullable;
 
@@ -97,7 +95,7 @@ final class Workspace implements AutoCloseable {
     synchronized String commit(String head) throws IOException {
         fileList.close();
         Path listPath = dir.resolve(FILE_LIST);
-        MessageDigest sha = sha256();
+        MessageDigest sha = Digests.sha256();
         Path manifest = dir.resolve(MANIFEST);
         try (OutputStream out = new DigestOutputStream(Files.newOutputStream(manifest, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE), sha);
@@ -183,13 +181,6 @@ final class Workspace implements AutoCloseable {
         }
     }
 
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new DatalakeException("SHA-256 is not available in this JVM", e);
-        }
-    }
 
     static void deleteTree(Path root) {
         try {
